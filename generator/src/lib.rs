@@ -1,0 +1,1 @@
+//! ormgen's generator and build.rs API.

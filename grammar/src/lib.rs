@@ -1,0 +1,1 @@
+//! The ormgen schema language front end.
