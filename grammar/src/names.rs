@@ -1,0 +1,301 @@
+//! Naming rules: Prisma's default constraint names (with its truncation for
+//! identifier limits), Rust names (heck + keyword escaping), "did you mean"
+//! suggestions and the light checks on SQL strings of the extensions.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::ir::{Dialect, PerDialect};
+
+/// The largest index `<= index` that is a char boundary of `s`.
+fn floor_char_boundary(s: &str, index: usize) -> usize {
+    if index >= s.len() {
+        return s.len();
+    }
+    let mut i = index;
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Truncates `base` as Prisma does when `base + suffix` would not stay under
+/// the dialect's identifier limit: if `base.len() >= limit - suffix.len()`,
+/// `base` is cut to `limit - suffix.len()` bytes (at a char boundary).
+fn truncated(base: String, suffix: &str, dialect: Dialect) -> String {
+    let limit = dialect.max_identifier_length();
+    let keep = limit.saturating_sub(suffix.len());
+    let mut base = base;
+    if base.len() >= keep {
+        let at = floor_char_boundary(&base, keep);
+        base.truncate(at);
+    }
+    base.push_str(suffix);
+    base
+}
+
+/// `{table}_pkey`.
+pub fn primary_key_name(table: &str) -> PerDialect<String> {
+    PerDialect::from_fn(|d| truncated(table.to_owned(), "_pkey", d))
+}
+
+/// `{table}_{col}_{col}_key`.
+pub fn unique_name(table: &str, columns: &[&str]) -> PerDialect<String> {
+    PerDialect::from_fn(|d| truncated(format!("{table}_{}", columns.join("_")), "_key", d))
+}
+
+/// `{table}_{col}_{col}_idx`.
+pub fn index_name(table: &str, columns: &[&str]) -> PerDialect<String> {
+    PerDialect::from_fn(|d| truncated(format!("{table}_{}", columns.join("_")), "_idx", d))
+}
+
+/// `{table}_{col}_{col}_fkey`.
+pub fn foreign_key_name(table: &str, columns: &[&str]) -> PerDialect<String> {
+    PerDialect::from_fn(|d| truncated(format!("{table}_{}", columns.join("_")), "_fkey", d))
+}
+
+/// `{table}_{name}_check` (extension; truncated like the others).
+pub fn check_name(table: &str, name: &str) -> PerDialect<String> {
+    PerDialect::from_fn(|d| truncated(format!("{table}_{name}"), "_check", d))
+}
+
+/// A name given with `map:` is used as written for every dialect.
+pub fn explicit(name: &str) -> PerDialect<String> {
+    PerDialect::from_fn(|_| name.to_owned())
+}
+
+/// Words that cannot be used as plain Rust identifiers (strict and reserved
+/// keywords of editions 2015–2024).
+const RUST_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Escapes a Rust identifier: keywords become raw identifiers (`r#type`),
+/// except `self`, `Self`, `super` and `crate`, which cannot be raw and get an
+/// `_` suffix (`self_`). Names that do not start with a letter or `_` get a
+/// leading `_`.
+pub fn escape_rust(name: String) -> String {
+    if matches!(name.as_str(), "self" | "Self" | "super" | "crate" | "_") {
+        return format!("{name}_");
+    }
+    if RUST_KEYWORDS.contains(&name.as_str()) {
+        return format!("r#{name}");
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("_{name}");
+    }
+    name
+}
+
+/// A field or module name: snake_case, escaped. `-` in PSL names becomes `_`.
+pub fn rust_snake(name: &str) -> String {
+    escape_rust(name.replace('-', "_").to_snake_case())
+}
+
+/// A type or variant name: UpperCamelCase, escaped.
+pub fn rust_camel(name: &str) -> String {
+    escape_rust(name.replace('-', "_").to_upper_camel_case())
+}
+
+/// The edit distance between two strings (case-insensitive).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate to `name`, if it is close enough to be a typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    if name.len() > 64 {
+        return None;
+    }
+    let max = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .filter(|c| c.len() <= 64 && *c != name)
+        .map(|c| {
+            let d = distance(name, c);
+            // A prefix of a longer name (`uniq` → `unique`) counts as close.
+            let prefix = name.len() >= 3 && c.to_lowercase().starts_with(&name.to_lowercase());
+            (if prefix { d.min(1) } else { d }, c)
+        })
+        .filter(|(d, _)| *d <= max)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_owned())
+}
+
+/// "did you mean `x`?" for a hint.
+pub fn hint(
+    name: &str,
+    candidates: impl IntoIterator<Item = impl AsRef<str>>,
+    prefix: &str,
+) -> Option<String> {
+    let owned: Vec<String> = candidates
+        .into_iter()
+        .map(|c| c.as_ref().to_owned())
+        .collect();
+    did_you_mean(name, owned.iter().map(String::as_str))
+        .map(|s| format!("did you mean `{prefix}{s}`?"))
+}
+
+/// What is wrong with an SQL fragment of `@check`, `@@check` or `where:`.
+/// Only the obvious is checked: emptiness, quotes and parentheses.
+pub fn sql_problem(sql: &str) -> Option<&'static str> {
+    if sql.is_empty() {
+        return Some("needs a non-empty SQL expression");
+    }
+    if sql.trim().is_empty() {
+        return Some("needs a non-empty SQL expression (only whitespace given)");
+    }
+    let mut depth: i64 = 0;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                let mut closed = false;
+                while let Some(d) = chars.next() {
+                    if d == c {
+                        if chars.peek() == Some(&c) {
+                            chars.next();
+                            continue;
+                        }
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    return Some(if c == '\'' {
+                        "SQL has an unterminated quoted string"
+                    } else {
+                        "SQL has an unterminated quoted identifier"
+                    });
+                }
+            }
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth < 0 {
+                    return Some("SQL has unbalanced parentheses");
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return Some("SQL has unbalanced parentheses");
+    }
+    None
+}
+
+/// Whether `s` is an RFC 3339 date-time (`2024-01-31T12:00:00Z`,
+/// `2024-01-31T12:00:00.123+02:00`).
+pub fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
+        return false;
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || !digits(11..13) || b[13] != b':' || !digits(14..16) {
+        return false;
+    }
+    if b[16] != b':' || !digits(17..19) {
+        return false;
+    }
+    let num =
+        |r: std::ops::Range<usize>| s.get(r).and_then(|x| x.parse::<u32>().ok()).unwrap_or(99);
+    if !(1..=12).contains(&num(5..7))
+        || !(1..=31).contains(&num(8..10))
+        || num(11..13) > 23
+        || num(14..16) > 59
+        || num(17..19) > 60
+    {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i + 6 == b.len() && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncation_follows_prisma() {
+        let long = "a".repeat(70);
+        let pk = primary_key_name(&long);
+        assert_eq!(pk.postgres.len(), 63);
+        assert!(pk.postgres.ends_with("_pkey"));
+        assert_eq!(pk.sqlite, format!("{long}_pkey"));
+        // Exactly at the boundary: 58 bytes + "_pkey" is truncated to 58 too.
+        let t58 = "b".repeat(58);
+        assert_eq!(primary_key_name(&t58).postgres, format!("{t58}_pkey"));
+        let idx = index_name("Table", &["x".repeat(60).as_str()]);
+        assert_eq!(idx.postgres.len(), 63);
+        assert!(idx.postgres.ends_with("_idx"));
+        // Multi-byte characters are never split.
+        let uni = "é".repeat(40);
+        let fk = foreign_key_name(&uni, &["c"]);
+        assert!(fk.postgres.len() <= 63);
+    }
+
+    #[test]
+    fn rust_names() {
+        assert_eq!(rust_snake("createdAt"), "created_at");
+        assert_eq!(rust_snake("type"), "r#type");
+        assert_eq!(rust_snake("self"), "self_");
+        assert_eq!(rust_camel("blog_post"), "BlogPost");
+        assert_eq!(rust_camel("Self"), "Self_");
+    }
+
+    #[test]
+    fn sql_checks() {
+        assert_eq!(
+            sql_problem("a > (b"),
+            Some("SQL has unbalanced parentheses")
+        );
+        assert_eq!(sql_problem("note <> 'it''s'"), None);
+        assert!(sql_problem("x = 'a").is_some());
+        assert!(is_rfc3339("2024-01-31T12:00:00Z"));
+        assert!(is_rfc3339("2024-01-31T12:00:00.123+02:00"));
+        assert!(!is_rfc3339("yesterday"));
+    }
+}
