@@ -1,0 +1,222 @@
+//! PostgreSQL through the `postgres` crate: connecting, the per-connection prepared
+//! statement cache, binding, running statements.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::BytesMut;
+use postgres::types::{IsNull, ToSql, Type};
+
+use crate::error::{Error, Result, from_pg};
+use crate::events::short_debug;
+use crate::row::Row;
+use crate::value::{PgError, ToParam};
+
+/// A `postgres` client with its prepared statements, keyed by SQL text.
+///
+/// A prepared statement remembers its parameter and result types, which DDL can
+/// change (PostgreSQL then answers "cached plan must not change result type"). Every
+/// connection of an engine shares a DDL counter: a statement starting with `CREATE`,
+/// `ALTER` or `DROP` run through the engine bumps it, and each connection clears its
+/// cache when it sees a new value. A statement that fails with a stale-plan error is
+/// also evicted, so the retried transaction prepares it afresh.
+pub(crate) struct PgConn {
+    pub(crate) client: postgres::Client,
+    statements: HashMap<Box<str>, postgres::Statement>,
+    ddl: Arc<AtomicU64>,
+    seen_ddl: u64,
+}
+
+/// Whether `sql` starts with a schema-changing keyword.
+#[inline]
+pub(crate) fn starts_with_ddl(sql: &str) -> bool {
+    let t = sql.trim_start();
+    let b = t.as_bytes();
+    match b.first() {
+        Some(b'c' | b'C' | b'a' | b'A' | b'd' | b'D') => {}
+        _ => return false,
+    }
+    let word: &str = t
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or("");
+    ["create", "alter", "drop"]
+        .iter()
+        .any(|k| word.eq_ignore_ascii_case(k))
+}
+
+/// Whether any statement of a script may change the schema.
+fn script_has_ddl(sql: &str) -> bool {
+    sql.split(';').any(starts_with_ddl)
+}
+
+/// Binds through [`ToParam::to_pg`], checking [`ToParam::pg_accepts`].
+struct Bind<'a>(&'a dyn ToParam);
+
+impl fmt::Debug for Bind<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&short_debug(self.0, 100))
+    }
+}
+
+impl ToSql for Bind<'_> {
+    #[inline]
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        self.0.to_pg(ty, out)
+    }
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+    #[inline]
+    fn to_sql_checked(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        if !self.0.pg_accepts(ty) {
+            return Err(format!(
+                "cannot bind {} as a parameter of PostgreSQL type {}",
+                short_debug(self.0, 100),
+                ty.name()
+            )
+            .into());
+        }
+        self.0.to_pg(ty, out)
+    }
+}
+
+impl PgConn {
+    pub(crate) fn new(client: postgres::Client, ddl: Arc<AtomicU64>) -> Self {
+        let seen_ddl = ddl.load(Ordering::Acquire);
+        PgConn {
+            client,
+            statements: HashMap::new(),
+            ddl,
+            seen_ddl,
+        }
+    }
+
+    fn bump_ddl(&mut self) {
+        self.ddl.fetch_add(1, Ordering::AcqRel);
+    }
+
+    pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
+        let r = self.client.batch_execute(sql).map_err(from_pg);
+        if script_has_ddl(sql) {
+            self.bump_ddl();
+        }
+        r
+    }
+
+    /// Drops a statement whose cached plan went stale.
+    fn evict_if_stale(&mut self, sql: &str, r: &Result<u64>) {
+        if let Err(e) = r {
+            let stale = match e {
+                Error::Sql { code, message } => {
+                    code == "0A000" || (code == "postgres" && message.contains("parameter"))
+                }
+                _ => false,
+            };
+            if stale {
+                self.statements.remove(sql);
+            }
+        }
+    }
+
+    /// The prepared statement for `sql`, from the per-connection cache.
+    #[inline]
+    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        let generation = self.ddl.load(Ordering::Relaxed);
+        if generation != self.seen_ddl {
+            self.statements.clear();
+            self.seen_ddl = generation;
+        }
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql).map_err(from_pg)?;
+        self.statements.insert(sql.into(), s.clone());
+        Ok(s)
+    }
+
+    /// The statement's parameters, checked and wrapped for the driver.
+    #[inline]
+    fn check(stmt: &postgres::Statement, params: &[&dyn ToParam]) -> Result<()> {
+        let expected = stmt.params().len();
+        if expected != params.len() {
+            return Err(Error::Params(format!(
+                "the statement has {expected} placeholder(s) but {} value(s) were given",
+                params.len()
+            )));
+        }
+        Ok(())
+    }
+
+    #[inline]
+    pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
+        let r = self.execute_inner(sql, params);
+        if starts_with_ddl(sql) {
+            self.bump_ddl();
+        }
+        self.evict_if_stale(sql, &r);
+        r
+    }
+
+    #[inline]
+    fn execute_inner(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
+        let stmt = self.statement(sql)?;
+        Self::check(&stmt, params)?;
+        with_binds(params, |binds| self.client.execute(&stmt, binds)).map_err(from_pg)
+    }
+
+    #[inline]
+    pub(crate) fn query<F>(&mut self, sql: &str, params: &[&dyn ToParam], f: F) -> Result<u64>
+    where
+        F: FnMut(&Row<'_>) -> Result<bool>,
+    {
+        let r = self.query_inner(sql, params, f);
+        self.evict_if_stale(sql, &r);
+        r
+    }
+
+    /// Runs a query through the driver's buffered `query` (one blocking wait for the
+    /// whole result; its row-by-row iterator costs a runtime round trip per row), then
+    /// hands the rows to `f`.
+    #[inline]
+    fn query_inner<F>(&mut self, sql: &str, params: &[&dyn ToParam], mut f: F) -> Result<u64>
+    where
+        F: FnMut(&Row<'_>) -> Result<bool>,
+    {
+        let stmt = self.statement(sql)?;
+        Self::check(&stmt, params)?;
+        let rows = with_binds(params, |binds| self.client.query(&stmt, binds)).map_err(from_pg)?;
+        let mut n = 0u64;
+        for r in &rows {
+            n += 1;
+            if !f(&Row::pg(r))? {
+                break;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Calls `f` with the parameters as the driver's `&[&(dyn ToSql + Sync)]`, on the stack
+/// for up to 16 of them.
+#[inline]
+fn with_binds<R>(params: &[&dyn ToParam], f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> R) -> R {
+    const STACK: usize = 16;
+    if params.len() <= STACK {
+        let binds: [Bind<'_>; STACK] =
+            std::array::from_fn(|i| Bind(params.get(i).copied().unwrap_or(&NULL)));
+        let refs: [&(dyn ToSql + Sync); STACK] =
+            std::array::from_fn(|i| &binds[i] as &(dyn ToSql + Sync));
+        f(&refs[..params.len()])
+    } else {
+        let binds: Vec<Bind<'_>> = params.iter().map(|p| Bind(*p)).collect();
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+        f(&refs)
+    }
+}
+
+/// Filler for unused stack slots.
+static NULL: Option<i32> = None;

@@ -1,0 +1,488 @@
+//! The engine: a database URL, a connection pool, options and listeners.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use crate::Dialect;
+use crate::backend::postgres::PgConn;
+use crate::backend::sqlite::{self, SqliteConn, SqliteTarget};
+use crate::backend::{Conn, RawConn};
+use crate::error::{Error, Result, from_pg};
+use crate::events::{Event, Events, Listener};
+use crate::pool::{Pool, PoolConfig, PoolStatus};
+use crate::session::{IsolationLevel, Session, TxOptions};
+
+/// A hook run on every new connection (after the runtime's own setup).
+pub type AfterConnect = Arc<dyn Fn(&mut Connection<'_>) -> Result<()> + Send + Sync>;
+
+/// A new connection, as seen by an [`EngineBuilder::after_connect`] hook.
+pub struct Connection<'a> {
+    raw: &'a mut RawConn,
+}
+
+impl<'a> Connection<'a> {
+    pub(crate) fn new(raw: &'a mut RawConn) -> Self {
+        Connection { raw }
+    }
+
+    /// The connection's dialect.
+    pub fn dialect(&self) -> Dialect {
+        match self.raw {
+            RawConn::Sqlite(_) => Dialect::Sqlite,
+            RawConn::Pg(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs one or more statements without parameters.
+    pub fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        match self.raw {
+            RawConn::Sqlite(c) => c.batch(sql),
+            RawConn::Pg(c) => c.batch(sql),
+        }
+    }
+
+    /// The rusqlite connection, on SQLite.
+    pub fn sqlite(&mut self) -> Option<&mut rusqlite::Connection> {
+        match self.raw {
+            RawConn::Sqlite(c) => Some(&mut c.conn),
+            RawConn::Pg(_) => None,
+        }
+    }
+
+    /// The `postgres` client, on PostgreSQL.
+    pub fn postgres(&mut self) -> Option<&mut postgres::Client> {
+        match self.raw {
+            RawConn::Pg(c) => Some(&mut c.client),
+            RawConn::Sqlite(_) => None,
+        }
+    }
+}
+
+enum Target {
+    Sqlite(SqliteTarget),
+    Postgres(Box<postgres::Config>),
+}
+
+/// Options for an [`Engine`]; start with [`Engine::builder`].
+#[must_use]
+pub struct EngineBuilder {
+    url: String,
+    pool_size: usize,
+    max_overflow: usize,
+    timeout: Duration,
+    pre_ping: bool,
+    recycle: Option<Duration>,
+    echo: bool,
+    isolation: Option<IsolationLevel>,
+    busy_timeout: Duration,
+    search_path: Option<String>,
+    application_name: Option<String>,
+    after_connect: Vec<AfterConnect>,
+    listeners: Vec<Listener>,
+}
+
+impl EngineBuilder {
+    /// Connections kept in the pool (default 5). At least 1.
+    pub fn pool_size(mut self, n: usize) -> Self {
+        self.pool_size = n.max(1);
+        self
+    }
+    /// Extra connections opened under load and closed when returned (default 10).
+    pub fn max_overflow(mut self, n: usize) -> Self {
+        self.max_overflow = n;
+        self
+    }
+    /// How long a checkout waits for a connection before
+    /// [`Error::PoolTimeout`] (default 30 s).
+    pub fn checkout_timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+    /// Ping idle connections at checkout and replace dead ones (default off; a lost
+    /// connection is detected anyway on first use and at checkin).
+    pub fn pre_ping(mut self, on: bool) -> Self {
+        self.pre_ping = on;
+        self
+    }
+    /// Replace connections older than this at checkout (default never).
+    pub fn recycle(mut self, age: Duration) -> Self {
+        self.recycle = Some(age);
+        self
+    }
+    /// Log every statement with its parameters through `tracing` (target
+    /// [`SQL_TARGET`](crate::events::SQL_TARGET), level INFO). Default off.
+    pub fn echo(mut self, on: bool) -> Self {
+        self.echo = on;
+        self
+    }
+    /// The isolation level of transactions that do not ask for one (default: the
+    /// database's own, READ COMMITTED on PostgreSQL, DEFERRED transactions on SQLite).
+    pub fn isolation_level(mut self, level: IsolationLevel) -> Self {
+        self.isolation = Some(level);
+        self
+    }
+    /// SQLite's busy timeout: how long a statement waits for another writer's lock
+    /// (default 5 s).
+    pub fn busy_timeout(mut self, t: Duration) -> Self {
+        self.busy_timeout = t;
+        self
+    }
+    /// PostgreSQL: `SET search_path` on every new connection.
+    pub fn search_path(mut self, path: impl Into<String>) -> Self {
+        self.search_path = Some(path.into());
+        self
+    }
+    /// PostgreSQL: the `application_name` of the connections (default `ormgen`, unless
+    /// the URL sets one).
+    pub fn application_name(mut self, name: impl Into<String>) -> Self {
+        self.application_name = Some(name.into());
+        self
+    }
+    /// A hook run on every new connection, after the runtime's setup (foreign keys,
+    /// WAL, search path). Hooks run in the order added.
+    pub fn after_connect(
+        mut self,
+        f: impl Fn(&mut Connection<'_>) -> Result<()> + Send + Sync + 'static,
+    ) -> Self {
+        self.after_connect.push(Arc::new(f));
+        self
+    }
+    /// Registers a listener from the start (see [`Engine::add_listener`]).
+    pub fn listener(mut self, f: impl Fn(&Event<'_>) + Send + Sync + 'static) -> Self {
+        self.listeners.push(Arc::new(f));
+        self
+    }
+
+    /// Builds the engine. No connection is opened yet, except for an in-memory SQLite
+    /// database, whose keeper connection is opened here.
+    pub fn build(self) -> Result<Engine> {
+        let (target, dialect) = parse_url(&self.url)?;
+        let mut target = target;
+        if let Target::Postgres(cfg) = &mut target {
+            if let Some(name) = &self.application_name {
+                cfg.application_name(name);
+            } else if cfg.get_application_name().is_none() {
+                cfg.application_name("ormgen");
+            }
+            if cfg.get_connect_timeout().is_none() {
+                cfg.connect_timeout(self.timeout.max(Duration::from_secs(1)));
+            }
+        }
+        // An in-memory database lives as long as one connection to it is open: the
+        // engine holds this one for its whole life.
+        let keeper = match &target {
+            Target::Sqlite(t @ SqliteTarget::Memory(_)) => {
+                Some(std::sync::Mutex::new(sqlite::open(t, self.busy_timeout)?))
+            }
+            _ => None,
+        };
+        let events = Arc::new(Events::new(self.echo));
+        for l in self.listeners {
+            events.add(l);
+        }
+        let setup = Arc::new(Setup {
+            target,
+            busy_timeout: self.busy_timeout,
+            search_path: self.search_path,
+            hooks: self.after_connect,
+            events: events.clone(),
+            ddl: Arc::new(AtomicU64::new(0)),
+        });
+        let connector_setup = setup.clone();
+        let pool = Pool::new(
+            PoolConfig {
+                size: self.pool_size,
+                overflow: self.max_overflow,
+                timeout: self.timeout,
+                pre_ping: self.pre_ping,
+                recycle: self.recycle,
+            },
+            Box::new(move || connector_setup.connect()),
+        );
+        Ok(Engine {
+            inner: Arc::new(EngineInner {
+                url: redact(&self.url),
+                dialect,
+                pool: Arc::new(pool),
+                events,
+                isolation: self.isolation,
+                _keeper: keeper,
+                _setup: setup,
+            }),
+        })
+    }
+}
+
+struct Setup {
+    target: Target,
+    busy_timeout: Duration,
+    search_path: Option<String>,
+    hooks: Vec<AfterConnect>,
+    events: Arc<Events>,
+    /// Bumped on DDL; PostgreSQL connections drop their prepared statements when it moves.
+    ddl: Arc<AtomicU64>,
+}
+
+impl Setup {
+    fn connect(&self) -> Result<Conn> {
+        let mut raw = match &self.target {
+            Target::Sqlite(t) => RawConn::Sqlite(SqliteConn {
+                conn: sqlite::open(t, self.busy_timeout)?,
+            }),
+            Target::Postgres(cfg) => {
+                let client = cfg.connect(postgres::NoTls).map_err(|e| {
+                    let err = from_pg(e);
+                    match err {
+                        Error::ConnectionLost { message } | Error::Sql { message, .. } => {
+                            Error::Connect { message }
+                        }
+                        other => other,
+                    }
+                })?;
+                let mut c = PgConn::new(client, self.ddl.clone());
+                if let Some(path) = &self.search_path {
+                    c.batch(&format!("SET search_path TO {path}"))?;
+                }
+                RawConn::Pg(c)
+            }
+        };
+        for hook in &self.hooks {
+            hook(&mut Connection { raw: &mut raw })?;
+        }
+        if self.events.observed() {
+            self.events.emit(&Event::Connect);
+        }
+        Ok(Conn::new(raw))
+    }
+}
+
+fn parse_url(url: &str) -> Result<(Target, Dialect)> {
+    static MEMORY_DBS: AtomicU64 = AtomicU64::new(0);
+    if url == "sqlite::memory:" || url == "sqlite://:memory:" {
+        let n = MEMORY_DBS.fetch_add(1, Ordering::Relaxed);
+        let uri = format!("file:/ormgen-mem-{}-{n}?vfs=memdb", std::process::id());
+        return Ok((Target::Sqlite(SqliteTarget::Memory(uri)), Dialect::Sqlite));
+    }
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        // sqlite://rel/path.db, sqlite:///abs/path.db, sqlite:path.db
+        let path = rest.strip_prefix("//").unwrap_or(rest);
+        if path.is_empty() {
+            return Err(Error::Config(format!("no database path in {url:?}")));
+        }
+        return Ok((
+            Target::Sqlite(SqliteTarget::File(path.to_owned())),
+            Dialect::Sqlite,
+        ));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let cfg: postgres::Config = url
+            .parse()
+            .map_err(|e| Error::Config(format!("invalid PostgreSQL URL: {e}")))?;
+        return Ok((Target::Postgres(Box::new(cfg)), Dialect::Postgres));
+    }
+    Err(Error::Config(format!(
+        "unsupported database URL {:?}: expected sqlite://path, sqlite::memory: or postgres://…",
+        redact(url)
+    )))
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((cred, host)) = rest.split_once('@')
+        && let Some((user, _)) = cred.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_owned()
+}
+
+pub(crate) struct EngineInner {
+    url: String,
+    pub(crate) dialect: Dialect,
+    pub(crate) pool: Arc<Pool>,
+    pub(crate) events: Arc<Events>,
+    pub(crate) isolation: Option<IsolationLevel>,
+    _keeper: Option<std::sync::Mutex<rusqlite::Connection>>,
+    _setup: Arc<Setup>,
+}
+
+/// A database: its URL, a connection pool and options. Cheap to clone (all clones
+/// share the pool); `Send + Sync`.
+///
+/// ```
+/// # fn main() -> ormgen::Result<()> {
+/// let engine = ormgen::Engine::connect("sqlite::memory:")?;
+/// engine.transaction(|s| {
+///     s.execute("create table t (id integer primary key, name text not null)", ())?;
+///     s.execute("insert into t (name) values (:name)", ormgen::named_params! { "name" => "Alice" })?;
+///     Ok(())
+/// })?;
+/// let mut s = engine.session()?;
+/// let name: String = s.query_one("select name from t where id = ?", (1,))?;
+/// assert_eq!(name, "Alice");
+/// # Ok(()) }
+/// ```
+///
+/// **In-memory SQLite** (`sqlite::memory:`): every session of one engine sees the
+/// same database. It is a named database of SQLite's `memdb` VFS
+/// (`file:/ormgen-mem-<pid>-<n>?vfs=memdb`), which every connection of the process
+/// opening that name shares, kept alive by a connection the engine holds; pooled
+/// connections open the same name. Unlike a shared-cache memory database it uses
+/// ordinary database-level locking (one writer at a time, others wait up to the busy
+/// timeout) and adds no per-statement mutex traffic. It has no WAL: a writer's COMMIT
+/// waits for readers to finish.
+#[derive(Clone)]
+pub struct Engine {
+    pub(crate) inner: Arc<EngineInner>,
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("url", &self.inner.url)
+            .field("pool", &self.inner.pool.status())
+            .finish()
+    }
+}
+
+impl Engine {
+    /// An engine with default options for `url`: `sqlite://relative/path.db`,
+    /// `sqlite:///absolute/path.db`, `sqlite::memory:`, `postgres://…` or
+    /// `postgresql://…`.
+    pub fn connect(url: &str) -> Result<Engine> {
+        Self::builder(url).build()
+    }
+
+    /// A builder for an engine with options.
+    pub fn builder(url: impl Into<String>) -> EngineBuilder {
+        EngineBuilder {
+            url: url.into(),
+            pool_size: 5,
+            max_overflow: 10,
+            timeout: Duration::from_secs(30),
+            pre_ping: false,
+            recycle: None,
+            echo: false,
+            isolation: None,
+            busy_timeout: Duration::from_secs(5),
+            search_path: None,
+            application_name: None,
+            after_connect: Vec::new(),
+            listeners: Vec::new(),
+        }
+    }
+
+    /// The engine's dialect.
+    pub fn dialect(&self) -> Dialect {
+        self.inner.dialect
+    }
+
+    /// The URL (password hidden).
+    pub fn url(&self) -> &str {
+        &self.inner.url
+    }
+
+    /// A session holding a pooled connection.
+    pub fn session(&self) -> Result<Session> {
+        Session::new(self.clone())
+    }
+
+    /// Runs `f` in a transaction: commits when it returns `Ok`, rolls back when it
+    /// returns `Err` or panics (the panic then continues).
+    pub fn transaction<T>(&self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        self.transaction_with(TxOptions::default(), f)
+    }
+
+    /// [`transaction`](Self::transaction) with an isolation level or read-only mode.
+    pub fn transaction_with<T>(
+        &self,
+        options: TxOptions,
+        f: impl FnOnce(&mut Session) -> Result<T>,
+    ) -> Result<T> {
+        let mut s = self.session()?;
+        s.begin_with(options)?;
+        // On panic, dropping `s` rolls back.
+        match f(&mut s) {
+            Ok(v) => {
+                s.commit()?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = s.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs `f` in a transaction like [`transaction_with`](Self::transaction_with),
+    /// retrying the whole transaction up to `max_attempts` times while it fails with a
+    /// retryable error ([`Error::is_retryable`]).
+    pub fn transaction_retry<T>(
+        &self,
+        options: TxOptions,
+        max_attempts: usize,
+        mut f: impl FnMut(&mut Session) -> Result<T>,
+    ) -> Result<T> {
+        let mut attempt = 0usize;
+        loop {
+            attempt += 1;
+            match self.transaction_with(options, &mut f) {
+                Err(e) if e.is_retryable() && attempt < max_attempts => {
+                    // Back off a little, more with each attempt, to let the winner finish.
+                    let spin = (attempt as u64).min(20) * 50;
+                    std::thread::sleep(Duration::from_micros(spin + (nanos_jitter() % 200)));
+                }
+                r => return r,
+            }
+        }
+    }
+
+    /// Registers a listener for every [`Event`] on this engine's connections.
+    ///
+    /// ```
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// # fn main() -> ormgen::Result<()> {
+    /// let engine = ormgen::Engine::connect("sqlite::memory:")?;
+    /// let statements = Arc::new(AtomicUsize::new(0));
+    /// let counter = statements.clone();
+    /// engine.add_listener(move |e| {
+    ///     if let ormgen::Event::AfterExecute { .. } = e { counter.fetch_add(1, Ordering::Relaxed); }
+    /// });
+    /// engine.session()?.execute("select 1", ())?;
+    /// assert_eq!(statements.load(Ordering::Relaxed), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn add_listener(&self, f: impl Fn(&Event<'_>) + Send + Sync + 'static) {
+        self.inner.events.add(Arc::new(f));
+    }
+
+    /// Removes every listener.
+    pub fn clear_listeners(&self) {
+        self.inner.events.clear();
+    }
+
+    /// Turns statement logging on or off at run time.
+    pub fn set_echo(&self, on: bool) {
+        self.inner.events.set_echo(on);
+    }
+
+    /// The pool's counters.
+    pub fn pool_status(&self) -> PoolStatus {
+        self.inner.pool.status()
+    }
+
+    /// Closes the idle connections (checked-out ones close when returned).
+    pub fn dispose(&self) {
+        self.inner.pool.dispose();
+    }
+}
+
+fn nanos_jitter() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()))
+}

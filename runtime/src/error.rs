@@ -1,0 +1,335 @@
+//! The one error type of the runtime, and its mapping from both drivers' error codes.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+/// `Result` with the runtime's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong at run time, with kinds callers can match on.
+///
+/// Database errors are classified from PostgreSQL's SQLSTATE codes and SQLite's
+/// extended result codes; what is not classified ends up in [`Error::Sql`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A unique (or primary key) constraint was violated.
+    ///
+    /// `constraint` is the constraint's name on PostgreSQL. SQLite does not report
+    /// names, so it is derived from the message using Prisma's default naming
+    /// (`{table}_{col}_{col}_key`, `{table}_pkey` for primary keys).
+    #[error("unique constraint violated ({}): {message}", constraint.as_deref().unwrap_or("unnamed"))]
+    UniqueViolation {
+        /// The constraint's name, when known.
+        constraint: Option<String>,
+        /// The database's message.
+        message: String,
+    },
+    /// A foreign-key constraint was violated.
+    #[error("foreign key constraint violated ({}): {message}", constraint.as_deref().unwrap_or("unnamed"))]
+    ForeignKeyViolation {
+        /// The constraint's name, when known (PostgreSQL only).
+        constraint: Option<String>,
+        /// The database's message.
+        message: String,
+    },
+    /// A NOT NULL constraint was violated.
+    #[error("not-null constraint violated ({}): {message}", column.as_deref().unwrap_or("unknown column"))]
+    NotNullViolation {
+        /// The column, when known.
+        column: Option<String>,
+        /// The database's message.
+        message: String,
+    },
+    /// A CHECK constraint was violated.
+    #[error("check constraint violated ({}): {message}", constraint.as_deref().unwrap_or("unnamed"))]
+    CheckViolation {
+        /// The constraint's name, when known.
+        constraint: Option<String>,
+        /// The database's message.
+        message: String,
+    },
+    /// The transaction could not be serialized (PostgreSQL 40001); retry it.
+    #[error("serialization failure (retryable): {message}")]
+    SerializationFailure {
+        /// The database's message.
+        message: String,
+    },
+    /// A deadlock was detected (PostgreSQL 40P01); retry the transaction.
+    #[error("deadlock detected (retryable): {message}")]
+    Deadlock {
+        /// The database's message.
+        message: String,
+    },
+    /// The database is busy or locked (SQLite `SQLITE_BUSY`/`SQLITE_LOCKED` after the
+    /// busy timeout); retry the transaction.
+    #[error("database busy (retryable): {message}")]
+    Busy {
+        /// The database's message.
+        message: String,
+    },
+    /// No connection could be checked out of the pool in time.
+    #[error(
+        "timed out after {timeout:?} waiting for a connection (pool size {size}, max overflow {overflow}, all in use)"
+    )]
+    PoolTimeout {
+        /// Connections the pool keeps.
+        size: usize,
+        /// Extra connections it may open under load.
+        overflow: usize,
+        /// How long the checkout waited.
+        timeout: Duration,
+    },
+    /// The connection to the database was lost (server closed it, network error,
+    /// administrator shutdown). The connection is discarded from the pool; the work of
+    /// the open transaction is lost.
+    #[error("connection lost: {message}")]
+    ConnectionLost {
+        /// What the driver reported.
+        message: String,
+    },
+    /// Could not connect to the database.
+    #[error("could not connect: {message}")]
+    Connect {
+        /// What the driver reported.
+        message: String,
+    },
+    /// A column's value could not be decoded into the requested Rust type.
+    #[error("cannot decode column {column}: expected {expected}, found {found}")]
+    Decode {
+        /// The column's name (or index when it has none).
+        column: String,
+        /// The Rust type asked for.
+        expected: &'static str,
+        /// What the database returned (its type, NULL, or an out-of-range value).
+        found: String,
+    },
+    /// `query_one` found no row.
+    #[error("query returned no rows, expected exactly one")]
+    NotFound,
+    /// `query_one`/`query_opt` found more than one row.
+    #[error("query returned more than one row")]
+    TooManyRows,
+    /// A column named in `Row::get` does not exist in the result.
+    #[error("no column named {0:?} in the result")]
+    NoSuchColumn(String),
+    /// A parameter problem: a named placeholder without a value, a wrong count, ….
+    #[error("parameter error: {0}")]
+    Params(String),
+    /// The engine URL or an option is invalid.
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// A query the query builder cannot run as built (e.g. a table joined twice, which
+    /// needs table aliases), reported by the query's terminal.
+    #[error("unsupported query: {0}")]
+    Unsupported(String),
+    /// Any other database error, with the database's code (SQLSTATE on PostgreSQL,
+    /// the extended result code on SQLite) and message.
+    #[error("database error {code}: {message}")]
+    Sql {
+        /// SQLSTATE (PostgreSQL) or extended result code (SQLite), as text.
+        code: String,
+        /// The database's message.
+        message: String,
+    },
+}
+
+impl Error {
+    /// Whether retrying the whole transaction may succeed: serialization failures,
+    /// deadlocks and SQLite busy/locked errors.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            Error::SerializationFailure { .. } | Error::Deadlock { .. } | Error::Busy { .. }
+        )
+    }
+
+    /// Whether the connection is unusable after this error.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, Error::ConnectionLost { .. })
+    }
+
+    pub(crate) fn decode(
+        column: impl Into<String>,
+        expected: &'static str,
+        found: Cow<'static, str>,
+    ) -> Self {
+        Error::Decode {
+            column: column.into(),
+            expected,
+            found: found.into_owned(),
+        }
+    }
+}
+
+/// Maps a rusqlite error onto the runtime's kinds.
+pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
+    use rusqlite::ffi;
+    match err {
+        rusqlite::Error::SqliteFailure(e, msg) => {
+            let message = msg.unwrap_or_else(|| e.to_string());
+            match e.extended_code {
+                ffi::SQLITE_CONSTRAINT_UNIQUE => Error::UniqueViolation {
+                    constraint: sqlite_constraint_name(&message, "_key"),
+                    message,
+                },
+                ffi::SQLITE_CONSTRAINT_PRIMARYKEY => Error::UniqueViolation {
+                    constraint: sqlite_table(&message).map(|t| format!("{t}_pkey")),
+                    message,
+                },
+                ffi::SQLITE_CONSTRAINT_FOREIGNKEY => Error::ForeignKeyViolation {
+                    constraint: None,
+                    message,
+                },
+                ffi::SQLITE_CONSTRAINT_NOTNULL => Error::NotNullViolation {
+                    column: message.rsplit(": ").next().map(str::to_owned),
+                    message,
+                },
+                ffi::SQLITE_CONSTRAINT_CHECK => Error::CheckViolation {
+                    constraint: message
+                        .strip_prefix("CHECK constraint failed: ")
+                        .map(str::to_owned),
+                    message,
+                },
+                _ => match e.code {
+                    ffi::ErrorCode::DatabaseBusy | ffi::ErrorCode::DatabaseLocked => {
+                        Error::Busy { message }
+                    }
+                    _ => Error::Sql {
+                        code: e.extended_code.to_string(),
+                        message,
+                    },
+                },
+            }
+        }
+        rusqlite::Error::SqlInputError {
+            error,
+            msg,
+            sql,
+            offset,
+        } => Error::Sql {
+            code: error.extended_code.to_string(),
+            message: format!("{msg} (at offset {offset} in {sql:?})"),
+        },
+        other => Error::Sql {
+            code: "rusqlite".into(),
+            message: other.to_string(),
+        },
+    }
+}
+
+/// "UNIQUE constraint failed: users.email, users.name" → `users_email_name_key`.
+fn sqlite_constraint_name(message: &str, suffix: &str) -> Option<String> {
+    let cols = message.split(": ").nth(1)?;
+    let mut table = None;
+    let mut name = String::new();
+    for qualified in cols.split(", ") {
+        let (t, c) = qualified.split_once('.')?;
+        if table.is_none() {
+            table = Some(t);
+            name.push_str(t);
+        }
+        name.push('_');
+        name.push_str(c);
+    }
+    name.push_str(suffix);
+    Some(name)
+}
+
+fn sqlite_table(message: &str) -> Option<&str> {
+    message.split(": ").nth(1)?.split('.').next()
+}
+
+/// Maps a `postgres` error onto the runtime's kinds.
+pub(crate) fn from_pg(err: postgres::Error) -> Error {
+    use postgres::error::SqlState;
+    if let Some(db) = err.as_db_error() {
+        let code = db.code();
+        let message = db.message().to_owned();
+        let constraint = db.constraint().map(str::to_owned);
+        return if *code == SqlState::UNIQUE_VIOLATION {
+            Error::UniqueViolation {
+                constraint,
+                message,
+            }
+        } else if *code == SqlState::FOREIGN_KEY_VIOLATION {
+            Error::ForeignKeyViolation {
+                constraint,
+                message,
+            }
+        } else if *code == SqlState::NOT_NULL_VIOLATION {
+            Error::NotNullViolation {
+                column: db.column().map(str::to_owned),
+                message,
+            }
+        } else if *code == SqlState::CHECK_VIOLATION {
+            Error::CheckViolation {
+                constraint,
+                message,
+            }
+        } else if *code == SqlState::T_R_SERIALIZATION_FAILURE {
+            Error::SerializationFailure { message }
+        } else if *code == SqlState::T_R_DEADLOCK_DETECTED {
+            Error::Deadlock { message }
+        } else if code.code().starts_with("08")
+            || *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::CRASH_SHUTDOWN
+            || *code == SqlState::CANNOT_CONNECT_NOW
+            || *code == SqlState::IDLE_SESSION_TIMEOUT
+        {
+            Error::ConnectionLost {
+                message: format!("{} ({})", message, code.code()),
+            }
+        } else {
+            Error::Sql {
+                code: code.code().to_owned(),
+                message,
+            }
+        };
+    }
+    if err.is_closed() || io_cause(&err) {
+        return Error::ConnectionLost {
+            message: err.to_string(),
+        };
+    }
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Sql {
+        code: "postgres".into(),
+        message,
+    }
+}
+
+fn io_cause(err: &postgres::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(s) = source {
+        if s.is::<std::io::Error>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_unique_name_from_message() {
+        assert_eq!(
+            sqlite_constraint_name("UNIQUE constraint failed: users.email", "_key").as_deref(),
+            Some("users_email_key")
+        );
+        assert_eq!(
+            sqlite_constraint_name("UNIQUE constraint failed: t.a, t.b", "_key").as_deref(),
+            Some("t_a_b_key")
+        );
+        assert_eq!(sqlite_constraint_name("garbage", "_key"), None);
+    }
+}

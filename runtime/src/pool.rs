@@ -1,0 +1,225 @@
+//! The connection pool, with SQLAlchemy's `QueuePool` semantics.
+//!
+//! It keeps up to `size` idle connections; under load it opens up to `max_overflow`
+//! more, and those extra connections are closed when they are returned while `size`
+//! connections are already idle. A checkout that finds every connection (`size +
+//! max_overflow`) in use waits up to `timeout`, then fails with
+//! [`Error::PoolTimeout`](crate::Error::PoolTimeout).
+//!
+//! r2d2 was not used: it has `max_size` and `min_idle` but closes surplus idle
+//! connections only from a reaper thread after an idle timeout, so "overflow
+//! connections are closed when returned" cannot be expressed, and its timeout error
+//! carries none of the pool's sizes. This pool is a mutex, a condition variable and a
+//! stack of idle connections (most recently used first, so warm connections are
+//! reused and surplus ones go cold).
+//!
+//! Broken connections are never reused: a connection whose driver reports it closed,
+//! or that saw a connection-lost error, is discarded on checkin; with `pre_ping` an
+//! idle connection is also pinged at checkout, and connections older than `recycle`
+//! are replaced at checkout.
+
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use crate::backend::Conn;
+use crate::error::{Error, Result};
+
+/// Pool limits and checks.
+#[derive(Debug, Clone)]
+pub(crate) struct PoolConfig {
+    pub(crate) size: usize,
+    pub(crate) overflow: usize,
+    pub(crate) timeout: Duration,
+    pub(crate) pre_ping: bool,
+    pub(crate) recycle: Option<Duration>,
+}
+
+/// Opens a new connection.
+pub(crate) type Connector = Box<dyn Fn() -> Result<Conn> + Send + Sync>;
+
+struct State {
+    idle: Vec<Conn>,
+    /// Idle connections opened before this instant are discarded at checkout: set when
+    /// a connection is found lost, since its siblings are likely dead too (a server
+    /// restart, an administrator terminating backends).
+    invalidated_at: Option<Instant>,
+    /// Connections that exist: idle plus checked out plus being opened.
+    open: usize,
+}
+
+pub(crate) struct Pool {
+    state: Mutex<State>,
+    available: Condvar,
+    pub(crate) config: PoolConfig,
+    connector: Connector,
+}
+
+/// Counters of a pool, for monitoring and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections that exist (idle or in use).
+    pub open: usize,
+    /// Connections waiting in the pool.
+    pub idle: usize,
+    /// Connections the pool keeps.
+    pub size: usize,
+    /// Extra connections it may open under load.
+    pub max_overflow: usize,
+}
+
+impl Pool {
+    pub(crate) fn new(config: PoolConfig, connector: Connector) -> Self {
+        Pool {
+            state: Mutex::new(State {
+                idle: Vec::new(),
+                invalidated_at: None,
+                open: 0,
+            }),
+            available: Condvar::new(),
+            config,
+            connector,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn status(&self) -> PoolStatus {
+        let st = self.lock();
+        PoolStatus {
+            open: st.open,
+            idle: st.idle.len(),
+            size: self.config.size,
+            max_overflow: self.config.overflow,
+        }
+    }
+
+    /// Takes a connection: an idle one if it passes the checks, else a new one while
+    /// under the limit, else waits for one to be returned.
+    pub(crate) fn checkout(&self) -> Result<(Conn, bool)> {
+        let deadline = Instant::now() + self.config.timeout;
+        let limit = self.config.size + self.config.overflow;
+        let mut st = self.lock();
+        loop {
+            if let Some(mut conn) = st.idle.pop() {
+                let invalidated = st.invalidated_at.is_some_and(|t| conn.created <= t);
+                drop(st);
+                let too_old = invalidated
+                    || self
+                        .config
+                        .recycle
+                        .is_some_and(|r| conn.created.elapsed() >= r);
+                let usable = !too_old
+                    && !conn.is_closed()
+                    && (!self.config.pre_ping
+                        || conn.ping(self.config.timeout.min(Duration::from_secs(5))));
+                if usable {
+                    return Ok((conn, false));
+                }
+                drop(conn);
+                st = self.lock();
+                st.open -= 1;
+                continue;
+            }
+            if st.open < limit {
+                st.open += 1;
+                drop(st);
+                return match (self.connector)() {
+                    Ok(conn) => Ok((conn, true)),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        self.available.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(Error::PoolTimeout {
+                    size: self.config.size,
+                    overflow: self.config.overflow,
+                    timeout: self.config.timeout,
+                });
+            }
+            st = self
+                .available
+                .wait_timeout(st, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    /// Returns a connection: kept if healthy and fewer than `size` are idle, closed
+    /// otherwise.
+    pub(crate) fn checkin(&self, conn: Conn) {
+        let mut st = self.lock();
+        if conn.broken {
+            st.invalidated_at = Some(Instant::now());
+        }
+        if conn.is_closed() || st.idle.len() >= self.config.size {
+            st.open -= 1;
+            drop(st);
+            self.available.notify_one();
+            drop(conn);
+        } else {
+            st.idle.push(conn);
+            drop(st);
+            self.available.notify_one();
+        }
+    }
+
+    /// Closes every idle connection (checked-out ones close when returned).
+    pub(crate) fn dispose(&self) {
+        let mut st = self.lock();
+        let idle = std::mem::take(&mut st.idle);
+        st.open -= idle.len();
+        drop(st);
+        drop(idle);
+    }
+}
+
+/// A checked-out connection; returns itself to the pool when dropped.
+pub(crate) struct Pooled {
+    conn: Option<Conn>,
+    pool: Arc<Pool>,
+}
+
+impl Pooled {
+    pub(crate) fn new(conn: Conn, pool: Arc<Pool>) -> Self {
+        Pooled {
+            conn: Some(conn),
+            pool,
+        }
+    }
+
+    /// The connection; an error only after a failed [`replace`](Self::replace).
+    #[inline]
+    pub(crate) fn get(&mut self) -> Result<&mut Conn> {
+        match self.conn.as_mut() {
+            Some(c) => Ok(c),
+            None => Err(Error::ConnectionLost {
+                message: "the session has no connection: replacing a lost one failed".into(),
+            }),
+        }
+    }
+
+    /// Returns the current connection to the pool (which discards it if broken) and
+    /// checks out another.
+    pub(crate) fn replace(&mut self) -> Result<()> {
+        if let Some(old) = self.conn.take() {
+            self.pool.checkin(old);
+        }
+        let (conn, _) = self.pool.checkout()?;
+        self.conn = Some(conn);
+        Ok(())
+    }
+}
+
+impl Drop for Pooled {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.pool.checkin(conn);
+        }
+    }
+}

@@ -1,0 +1,332 @@
+//! `Query<S, R, G>`: the query builder.
+//!
+//! * `S` — scope: type-level list of `Entry<Table, NotNull|MaybeNull>`, in FROM/JOIN order.
+//! * `R` — row: `Models` (one model per scope entry, `Option<_>` when left-joined)
+//!   or `Selected<Row, SqlType>` after `.select(..)`.
+//! * `G` — grouping state: `Ungrouped`, `NeedsGroupBy` (aggregates mixed with plain
+//!   columns, no `group_by` yet) or `Grouped`.
+//!
+//! Filters, orderings, limits etc. do not change the type, so conditional
+//! queries are ordinary `if` statements.
+
+use super::decode::Decode;
+use super::expr::*;
+use super::node::{Node, Statement};
+use super::schema::*;
+use super::scope::*;
+use super::select::{LockMode, LockWait, QueryState};
+use super::sql_types::*;
+use crate::Dialect;
+use std::marker::PhantomData;
+
+// ------------------------------------------------------------- type states
+
+/// Row marker: one model per table in scope.
+pub struct Models;
+/// Row marker after `.select(..)`: Rust row type and SQL type(s) of the selection.
+pub struct Selected<Row, ST>(PhantomData<(Row, ST)>);
+
+/// Grouping state: no aggregates mixed with plain columns.
+pub struct Ungrouped;
+/// Grouping state: aggregates mixed with plain columns, no `group_by` yet.
+pub struct NeedsGroupBy;
+/// Grouping state: `group_by` given.
+pub struct Grouped;
+
+/// Grouping state after selecting something of kind `K`.
+pub trait GroupAfter<K> {
+    /// The new state.
+    type Out;
+}
+macro_rules! group_after {
+    ($($g:ident),*) => {$(
+        impl GroupAfter<Const> for $g { type Out = Ungrouped; }
+        impl GroupAfter<Plain> for $g { type Out = Ungrouped; }
+        impl GroupAfter<Agg> for $g { type Out = Ungrouped; }
+        impl GroupAfter<Mixed> for $g { type Out = NeedsGroupBy; }
+    )*};
+}
+group_after!(Ungrouped, NeedsGroupBy);
+impl<K> GroupAfter<K> for Grouped {
+    type Out = Grouped;
+}
+
+#[diagnostic::on_unimplemented(
+    message = "this query selects aggregates together with plain columns but has no `group_by`",
+    label = "add `.group_by(..)` with the plain columns",
+    note = "e.g. `.select((user::role, count(user::id))).group_by(user::role)`"
+)]
+/// Grouping states a query can run in.
+pub trait Executable {}
+impl Executable for Ungrouped {}
+impl Executable for Grouped {}
+
+/// The Rust row type of a query with scope `S`.
+pub trait RowOf<S> {
+    /// The row type.
+    type Row: Decode;
+}
+impl<S: ScopeRow> RowOf<S> for Models {
+    type Row = S::Row;
+}
+impl<S, Row: Decode, ST> RowOf<S> for Selected<Row, ST> {
+    type Row = Row;
+}
+
+/// Models row of a scope: `Post`, `(Post, User)`, `(Post, Option<User>)`, ...
+pub trait ScopeRow {
+    /// The row type.
+    type Row: Decode;
+}
+type W<T, N> = <N as Nullness>::Wrap<<T as Table>::Model>;
+impl<A: Table, NA: Nullness> ScopeRow for Cons<Entry<A, NA>, Nil>
+where
+    W<A, NA>: Decode,
+{
+    type Row = W<A, NA>;
+}
+macro_rules! scope_row {
+    ($($T:ident $N:ident),+) => {
+        impl<$($T: Table, $N: Nullness),+> ScopeRow for scope_row!(@list $($T $N)+)
+        where $(W<$T, $N>: Decode,)+
+        {
+            type Row = ($(W<$T, $N>,)+);
+        }
+    };
+    (@list) => { Nil };
+    (@list $T:ident $N:ident $($rest:ident)*) => { Cons<Entry<$T, $N>, scope_row!(@list $($rest)*)> };
+}
+scope_row!(A NA, B NB);
+scope_row!(A NA, B NB, C NC);
+scope_row!(A NA, B NB, C NC, D ND);
+
+/// `group_by` terms: one expression or a tuple of them.
+pub trait GroupTerm {
+    /// Tables mentioned.
+    type Src;
+    /// Appends the terms.
+    fn push_nodes(self, out: &mut Vec<Node>);
+}
+impl<E: Expression> GroupTerm for E {
+    type Src = E::Src;
+    fn push_nodes(self, out: &mut Vec<Node>) {
+        out.push(self.into_node());
+    }
+}
+impl<A: GroupTerm, B: GroupTerm> GroupTerm for (A, B)
+where
+    A::Src: Append<B::Src>,
+{
+    type Src = Cat<A::Src, B::Src>;
+    fn push_nodes(self, out: &mut Vec<Node>) {
+        self.0.push_nodes(out);
+        self.1.push_nodes(out);
+    }
+}
+impl<A: GroupTerm, B: GroupTerm, C: GroupTerm> GroupTerm for (A, B, C)
+where
+    B::Src: Append<C::Src>,
+    A::Src: Append<Cat<B::Src, C::Src>>,
+{
+    type Src = Cat<A::Src, Cat<B::Src, C::Src>>;
+    fn push_nodes(self, out: &mut Vec<Node>) {
+        self.0.push_nodes(out);
+        self.1.push_nodes(out);
+        self.2.push_nodes(out);
+    }
+}
+
+// ------------------------------------------------------------------ Query
+
+/// A typed SELECT query over scope `S` with row `R` and grouping state `G`.
+pub struct Query<S, R = Models, G = Ungrouped> {
+    pub(crate) st: QueryState,
+    _p: PhantomData<fn() -> (S, R, G)>,
+}
+
+impl<S, R, G> Clone for Query<S, R, G> {
+    fn clone(&self) -> Self {
+        Query {
+            st: self.st.clone(),
+            _p: PhantomData,
+        }
+    }
+}
+
+impl<T: Table> Query<Root<T>> {
+    /// What the generated `Model::query()` calls.
+    pub fn new() -> Self {
+        Query {
+            st: QueryState::new(T::INFO),
+            _p: PhantomData,
+        }
+    }
+}
+impl<T: Table> Default for Query<Root<T>> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S, R, G> Query<S, R, G> {
+    fn retype<S2, R2, G2>(self) -> Query<S2, R2, G2> {
+        Query {
+            st: self.st,
+            _p: PhantomData,
+        }
+    }
+
+    /// The erased state (for tests and for the runtime).
+    pub fn state(&self) -> &QueryState {
+        &self.st
+    }
+
+    /// Renders the SELECT.
+    pub fn to_sql(&self, d: Dialect) -> Statement {
+        self.st.to_statement(d)
+    }
+
+    /// `WHERE cond` (several calls are ANDed). `cond` must be boolean, mention
+    /// only tables in scope, and contain no aggregate.
+    pub fn filter<E, I>(mut self, cond: E) -> Self
+    where
+        E: Expression,
+        E::SqlType: BoolType,
+        E::Kind: NotAggregate,
+        E::Src: AllInFilterScope<S, I>,
+    {
+        self.st.filters.push(cond.into_node());
+        self
+    }
+
+    /// `HAVING cond` (several calls are ANDed).
+    pub fn having<E, I>(mut self, cond: E) -> Self
+    where
+        E: Expression,
+        E::SqlType: BoolType,
+        E::Src: AllInFilterScope<S, I>,
+    {
+        self.st.having.push(cond.into_node());
+        self
+    }
+
+    /// `ORDER BY` (several calls append).
+    pub fn order_by<Src, I>(mut self, o: Ordering<Src>) -> Self
+    where
+        Src: AllInOrderScope<S, I>,
+    {
+        self.st.order.push(o.node);
+        self
+    }
+
+    /// `LIMIT n` (bound).
+    pub fn limit(mut self, n: u64) -> Self {
+        self.st.limit = Some(n);
+        self
+    }
+    /// `OFFSET n` (bound; `LIMIT -1 OFFSET n` on SQLite).
+    pub fn offset(mut self, n: u64) -> Self {
+        self.st.offset = Some(n);
+        self
+    }
+    /// `SELECT DISTINCT`.
+    pub fn distinct(mut self) -> Self {
+        self.st.distinct = true;
+        self
+    }
+    /// `FOR UPDATE` (PostgreSQL; no-op on SQLite, see `QueryState::render`).
+    pub fn for_update(mut self) -> Self {
+        self.st.lock = Some((LockMode::Update, LockWait::Wait));
+        self
+    }
+    /// `FOR SHARE` (PostgreSQL; no-op on SQLite).
+    pub fn for_share(mut self) -> Self {
+        self.st.lock = Some((LockMode::Share, LockWait::Wait));
+        self
+    }
+    /// `NOWAIT`; implies `FOR UPDATE` when no lock mode was chosen.
+    pub fn nowait(mut self) -> Self {
+        let mode = self.st.lock.map(|l| l.0).unwrap_or(LockMode::Update);
+        self.st.lock = Some((mode, LockWait::NoWait));
+        self
+    }
+    /// `SKIP LOCKED`; implies `FOR UPDATE` when no lock mode was chosen.
+    pub fn skip_locked(mut self) -> Self {
+        let mode = self.st.lock.map(|l| l.0).unwrap_or(LockMode::Update);
+        self.st.lock = Some((mode, LockWait::SkipLocked));
+        self
+    }
+
+    /// `INNER JOIN` along a relation whose source table is in scope.
+    /// Many-to-many relations join through their join table.
+    #[allow(clippy::type_complexity)]
+    pub fn join<Rel, I>(
+        mut self,
+        _rel: Rel,
+    ) -> Query<Cat<S, Cons<Entry<Rel::To, NotNull>, Nil>>, R, G>
+    where
+        Rel: Relation + JoinFrom<S, I>,
+        S: Append<Cons<Entry<Rel::To, NotNull>, Nil>>,
+    {
+        self.st.add_join(
+            Rel::PATH,
+            <Rel::From as Table>::INFO.name,
+            <Rel::To as Table>::INFO,
+            false,
+        );
+        self.retype()
+    }
+
+    /// `LEFT JOIN`: the joined table's model reads as `Option<_>` and its
+    /// columns select as `Option<_>`.
+    #[allow(clippy::type_complexity)]
+    pub fn left_join<Rel, I>(
+        mut self,
+        _rel: Rel,
+    ) -> Query<Cat<S, Cons<Entry<Rel::To, MaybeNull>, Nil>>, R, G>
+    where
+        Rel: Relation + JoinFrom<S, I>,
+        S: Append<Cons<Entry<Rel::To, MaybeNull>, Nil>>,
+    {
+        self.st.add_join(
+            Rel::PATH,
+            <Rel::From as Table>::INFO.name,
+            <Rel::To as Table>::INFO,
+            true,
+        );
+        self.retype()
+    }
+
+    /// Projection into a typed row: a column, aggregate or tuple of them.
+    #[allow(clippy::type_complexity)]
+    pub fn select<Sel, I>(
+        mut self,
+        sel: Sel,
+    ) -> Query<S, Selected<Sel::Row, Sel::SqlType>, <G as GroupAfter<Sel::Kind>>::Out>
+    where
+        Sel: Selectable<S, I>,
+        G: GroupAfter<Sel::Kind>,
+    {
+        let mut nodes = Vec::new();
+        sel.push_nodes(&mut nodes);
+        self.st.select = Some(nodes);
+        self.retype()
+    }
+
+    /// `GROUP BY` one expression or a tuple of them.
+    pub fn group_by<Gt, I>(mut self, g: Gt) -> Query<S, R, Grouped>
+    where
+        Gt: GroupTerm,
+        Gt::Src: AllInGroupScope<S, I>,
+    {
+        g.push_nodes(&mut self.st.group_by);
+        self.retype()
+    }
+}
+
+impl<S, R, G> Query<S, R, G> {
+    /// The erased state, for subqueries.
+    pub fn into_state(self) -> QueryState {
+        self.st
+    }
+}

@@ -1,0 +1,354 @@
+//! Running queries on a [`Session`]: the terminals of [`Query`] (`all`, `first`,
+//! `one`, `count`, `exists`, `load`, `iter`), [`get`] by primary key, and the
+//! streaming [`RowStream`].
+//!
+//! Every statement goes through the session (its transaction, its listeners and the
+//! connection's prepared-statement cache) as [`Native`] SQL: the builder already
+//! renders the dialect's placeholders. Rows are decoded with [`Decode`] straight
+//! from the driver's row; no intermediate values are built.
+
+use std::marker::PhantomData;
+use std::mem::ManuallyDrop;
+use std::ptr::NonNull;
+use std::time::Instant;
+
+use bytes::BytesMut;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{IsNull, ToSql, Type};
+
+use super::builder::{Executable, Query, RowOf};
+use super::decode::{Decode, ReadAs};
+use super::node::Statement;
+use super::operand::PrimaryKey;
+use super::schema::Table;
+use crate::backend::RawConn;
+use crate::error::{Error, Result, from_pg, from_sqlite};
+use crate::events::Event;
+use crate::value::PgError;
+use crate::{Native, Params, Row, Session, ToParam, Value};
+
+/// Runs `sql` with `params` and decodes every row as `T`.
+pub fn fetch_all<T: Decode, P: Params + ?Sized>(
+    s: &mut Session,
+    sql: &str,
+    params: &P,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    s.try_for_each(Native(sql), params, |r| {
+        out.push(T::decode(r)?);
+        Ok(true)
+    })?;
+    Ok(out)
+}
+
+/// Runs `sql` and decodes its first row, if any, without reading further.
+pub fn fetch_first<T: Decode, P: Params + ?Sized>(
+    s: &mut Session,
+    sql: &str,
+    params: &P,
+) -> Result<Option<T>> {
+    let mut out = None;
+    s.try_for_each(Native(sql), params, |r| {
+        out = Some(T::decode(r)?);
+        Ok(false)
+    })?;
+    Ok(out)
+}
+
+/// Runs `sql`; exactly one row or [`Error::NotFound`] / [`Error::TooManyRows`].
+pub fn fetch_one<T: Decode, P: Params + ?Sized>(
+    s: &mut Session,
+    sql: &str,
+    params: &P,
+) -> Result<T> {
+    let mut out = None;
+    let mut many = false;
+    s.try_for_each(Native(sql), params, |r| {
+        if out.is_some() {
+            many = true;
+            return Ok(false);
+        }
+        out = Some(T::decode(r)?);
+        Ok(true)
+    })?;
+    if many {
+        return Err(Error::TooManyRows);
+    }
+    out.ok_or(Error::NotFound)
+}
+
+fn run_all<T: Decode>(s: &mut Session, st: &Statement) -> Result<Vec<T>> {
+    fetch_all(s, &st.sql, &st.params)
+}
+
+impl<S, R, G> Query<S, R, G> {
+    fn check(&self) -> Result<()> {
+        match self.st.error {
+            Some(m) => Err(Error::Unsupported(m.to_owned())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Terminals. They need a known row type and a valid grouping state.
+impl<S, R, G> Query<S, R, G>
+where
+    R: RowOf<S>,
+{
+    /// All rows.
+    pub fn all(self, s: &mut Session) -> Result<Vec<R::Row>>
+    where
+        G: Executable,
+    {
+        self.check()?;
+        run_all(s, &self.st.to_statement(s.dialect()))
+    }
+
+    /// The first row, if any (adds `LIMIT 1`).
+    pub fn first(mut self, s: &mut Session) -> Result<Option<R::Row>>
+    where
+        G: Executable,
+    {
+        self.check()?;
+        self.st.limit = Some(1);
+        let st = self.st.to_statement(s.dialect());
+        fetch_first(s, &st.sql, &st.params)
+    }
+
+    /// Exactly one row: [`Error::NotFound`] for none, [`Error::TooManyRows`] for more
+    /// (fetches at most two).
+    pub fn one(mut self, s: &mut Session) -> Result<R::Row>
+    where
+        G: Executable,
+    {
+        self.check()?;
+        self.st.limit = Some(self.st.limit.map_or(2, |l| l.min(2)));
+        let st = self.st.to_statement(s.dialect());
+        fetch_one(s, &st.sql, &st.params)
+    }
+
+    /// The number of rows the query returns (`SELECT COUNT(*) ..`, wrapped as a
+    /// subquery when DISTINCT, GROUP BY, LIMIT or OFFSET are present).
+    pub fn count(self, s: &mut Session) -> Result<i64>
+    where
+        G: Executable,
+    {
+        self.check()?;
+        let st = self.st.count_statement(s.dialect());
+        Ok(fetch_first::<i64, _>(s, &st.sql, &st.params)?.unwrap_or(0))
+    }
+
+    /// Whether the query returns any row (`SELECT EXISTS (SELECT 1 ..)`).
+    pub fn exists(self, s: &mut Session) -> Result<bool>
+    where
+        G: Executable,
+    {
+        self.check()?;
+        let st = self.st.exists_statement(s.dialect());
+        Ok(fetch_first::<bool, _>(s, &st.sql, &st.params)?.unwrap_or(false))
+    }
+
+    /// Reads rows into a caller-chosen compatible type, e.g. `(String, Option<String>)`.
+    /// Reading a nullable column into a non-`Option` type does not compile.
+    pub fn load<T: ReadAs<R::Row>>(self, s: &mut Session) -> Result<Vec<T>>
+    where
+        G: Executable,
+    {
+        Ok(self.all(s)?.into_iter().map(T::read).collect())
+    }
+
+    /// Streams the rows: each is decoded when the iterator reaches it, so results
+    /// larger than memory can be processed.
+    ///
+    /// The stream borrows the session mutably until it is dropped: no other
+    /// statement can run on the session meanwhile (the compiler enforces it). It
+    /// runs inside the session's transaction (beginning one if none is open), like
+    /// every statement of the session. On SQLite it steps the prepared statement
+    /// (from the connection's statement cache); on PostgreSQL it reads rows from
+    /// the server as they arrive (`query_raw`). Dropping the stream early stops
+    /// reading (PostgreSQL discards the rest of the result). Listeners see one
+    /// `BeforeExecute`/`AfterExecute` pair when the stream opens, with `rows: None`.
+    pub fn iter(self, s: &mut Session) -> Result<RowStream<'_, R::Row>>
+    where
+        G: Executable,
+    {
+        self.check()?;
+        let st = self.st.to_statement(s.dialect());
+        RowStream::open(s, &st.sql, &st.params)
+    }
+}
+
+/// `Model::get(s, key)`: runs the generated `T::GET` constant through the
+/// statement cache.
+pub fn get<T: Table, K: PrimaryKey<T::PrimaryKey>>(
+    s: &mut Session,
+    key: K,
+) -> Result<Option<T::Model>> {
+    let sql = T::GET.get(s.dialect());
+    fetch_first(s, sql, &key.key_values())
+}
+
+// ------------------------------------------------------------------ streaming
+
+/// Binds a [`Value`] for `postgres` (through [`ToParam::to_pg`]).
+#[derive(Debug)]
+struct PgBind<'a>(&'a Value);
+
+impl ToSql for PgBind<'_> {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, PgError> {
+        self.0.to_pg(ty, out)
+    }
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+    fn to_sql_checked(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, PgError> {
+        if !self.0.pg_accepts(ty) {
+            return Err(format!(
+                "cannot bind {:?} as a parameter of PostgreSQL type {}",
+                self.0,
+                ty.name()
+            )
+            .into());
+        }
+        self.0.to_pg(ty, out)
+    }
+}
+
+/// Binds a [`Value`] for rusqlite (through [`ToParam::to_sqlite`]).
+struct SqliteBind<'a>(&'a Value);
+
+impl rusqlite::ToSql for SqliteBind<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        self.0.to_sqlite()
+    }
+}
+
+/// A stepping SQLite statement: the cached statement lives on the heap and the
+/// `Rows` cursor borrows it.
+struct SqliteCursor<'c> {
+    /// Borrows `*stmt`; dropped first (see `Drop`).
+    rows: ManuallyDrop<rusqlite::Rows<'c>>,
+    /// Owned (from `Box::into_raw`); freed in `Drop` after `rows`.
+    stmt: NonNull<rusqlite::CachedStatement<'c>>,
+}
+
+impl<'c> SqliteCursor<'c> {
+    fn open(conn: &'c rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Self> {
+        let mut stmt = conn.prepare_cached(sql).map_err(from_sqlite)?;
+        let expected = stmt.parameter_count();
+        if expected != params.len() {
+            return Err(Error::Params(format!(
+                "the statement has {expected} placeholder(s) but {} value(s) were given",
+                params.len()
+            )));
+        }
+        for (i, p) in params.iter().enumerate() {
+            stmt.raw_bind_parameter(i + 1, SqliteBind(p))
+                .map_err(from_sqlite)?;
+        }
+        let mut stmt = NonNull::from(Box::leak(Box::new(stmt)));
+        // SAFETY: `stmt` points to a live heap allocation that is only freed in
+        // `Drop`, after `rows` (the only borrow of it, exclusive) has been dropped. The
+        // allocation never moves, and nothing else accesses it meanwhile. The
+        // lifetime `'c` is that of the connection borrow, which outlives the cursor.
+        let rows = unsafe { stmt.as_mut() }.raw_query();
+        Ok(SqliteCursor {
+            rows: ManuallyDrop::new(rows),
+            stmt,
+        })
+    }
+}
+
+impl Drop for SqliteCursor<'_> {
+    fn drop(&mut self) {
+        // SAFETY: `rows` is dropped exactly once, before the statement it borrows;
+        // `stmt` came from `Box::leak` in `open` and is freed exactly once.
+        unsafe {
+            ManuallyDrop::drop(&mut self.rows);
+            drop(Box::from_raw(self.stmt.as_ptr()));
+        }
+    }
+}
+
+enum Cursor<'s> {
+    Sqlite(SqliteCursor<'s>),
+    Pg(postgres::RowIter<'s>),
+    Done,
+}
+
+/// A streaming iterator over decoded rows; see [`Query::iter`]. It holds the
+/// session's connection (`&'s mut Session`) until dropped.
+pub struct RowStream<'s, T> {
+    cursor: Cursor<'s>,
+    _p: PhantomData<fn() -> T>,
+}
+
+impl<'s, T: Decode> RowStream<'s, T> {
+    /// Opens a stream over the rows of `sql` (in the session's dialect) with
+    /// `params`.
+    pub fn open(s: &'s mut Session, sql: &str, params: &[Value]) -> Result<Self> {
+        let (conn, events) = s.conn_for_stream()?;
+        let start = Instant::now();
+        let refs: Vec<&dyn ToParam> = if events.observed() {
+            params.iter().map(|v| v as &dyn ToParam).collect()
+        } else {
+            Vec::new()
+        };
+        if events.observed() {
+            events.emit(&Event::BeforeExecute { sql, params: &refs });
+        }
+        let r = match &mut conn.raw {
+            RawConn::Sqlite(c) => SqliteCursor::open(&c.conn, sql, params).map(Cursor::Sqlite),
+            RawConn::Pg(c) => match c.statement(sql) {
+                Ok(stmt) => c
+                    .client
+                    .query_raw(&stmt, params.iter().map(PgBind))
+                    .map(Cursor::Pg)
+                    .map_err(from_pg),
+                Err(e) => Err(e),
+            },
+        };
+        if events.observed() {
+            events.emit(&Event::AfterExecute {
+                sql,
+                params: &refs,
+                duration: start.elapsed(),
+                rows: None,
+                error: r.as_ref().err(),
+            });
+        }
+        Ok(RowStream {
+            cursor: r?,
+            _p: PhantomData,
+        })
+    }
+}
+
+impl<T: Decode> Iterator for RowStream<'_, T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        let item = match &mut self.cursor {
+            Cursor::Sqlite(c) => match c.rows.next() {
+                Ok(Some(r)) => Some(T::decode(&Row::sqlite(r))),
+                Ok(None) => None,
+                Err(e) => Some(Err(from_sqlite(e))),
+            },
+            Cursor::Pg(it) => match it.next() {
+                Ok(Some(r)) => Some(T::decode(&Row::pg(&r))),
+                Ok(None) => None,
+                Err(e) => Some(Err(from_pg(e))),
+            },
+            Cursor::Done => None,
+        };
+        if !matches!(item, Some(Ok(_))) {
+            // Finished or failed: release the statement now.
+            self.cursor = Cursor::Done;
+        }
+        item
+    }
+}

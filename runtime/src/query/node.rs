@@ -1,0 +1,313 @@
+//! The erased expression tree ([`Node`]) and the SQL [`Writer`].
+//!
+//! Everything the typed layer builds ends up here: once `.filter(e)` has checked
+//! `e` against the query's scope, only a `Node` is stored. Identifiers are always
+//! quoted (`"users"."email"`, `"` doubled inside) and every value, LIMIT and OFFSET
+//! included, is a bound parameter (`$n` on PostgreSQL, `?n` on SQLite).
+
+use super::select::QueryState;
+use crate::{Dialect, Value};
+
+/// A rendered statement: SQL text in the dialect's placeholder syntax plus its
+/// parameters, in placeholder order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    /// The SQL text (`$n` placeholders on PostgreSQL, `?n` on SQLite).
+    pub sql: String,
+    /// The bound values.
+    pub params: Vec<Value>,
+}
+
+/// A SQL type a value is cast to on PostgreSQL, where aggregates of integer and
+/// decimal columns return wider types than the Rust row type expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PgCast {
+    /// `CAST(e AS BIGINT)` (`SUM` of a `BIGINT` column is `numeric` on PostgreSQL).
+    BigInt,
+    /// `CAST(e AS DOUBLE PRECISION)` (`AVG` of integers is `numeric` on PostgreSQL).
+    Double,
+}
+
+/// The erased expression tree.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// `"table"."column"`
+    Col(&'static str, &'static str),
+    /// A bound parameter.
+    Bind(Value),
+    /// `l op r` for `= <> < <= > >=`
+    Cmp(&'static str, Box<Node>, Box<Node>),
+    /// `(l AND r)`
+    And(Box<Node>, Box<Node>),
+    /// `(l OR r)`
+    Or(Box<Node>, Box<Node>),
+    /// `NOT (e)`
+    Not(Box<Node>),
+    /// `e IS [NOT] NULL` (`true` = `IS NOT NULL`)
+    IsNull(Box<Node>, bool),
+    /// `e [NOT] LIKE p`; `ci` = ILIKE (emulated on SQLite with `LOWER()`).
+    Like {
+        /// The text expression.
+        e: Box<Node>,
+        /// The pattern.
+        pat: Box<Node>,
+        /// Case-insensitive.
+        ci: bool,
+        /// `NOT LIKE`.
+        negated: bool,
+    },
+    /// `e IN (a, b, ..)`; an empty list renders as `1 = 0`.
+    InList(Box<Node>, Vec<Node>),
+    /// `e BETWEEN lo AND hi`
+    Between(Box<Node>, Box<Node>, Box<Node>),
+    /// `NAME([DISTINCT] args)`
+    Func {
+        /// Function name, e.g. `COUNT`.
+        name: &'static str,
+        /// `DISTINCT` inside the call.
+        distinct: bool,
+        /// Arguments.
+        args: Vec<Node>,
+    },
+    /// `COUNT(*)`
+    CountStar,
+    /// `CAST(e AS ..)` on PostgreSQL, `e` unchanged on SQLite.
+    PgCast(Box<Node>, PgCast),
+    /// `[NOT] EXISTS (subquery)`
+    Exists {
+        /// `NOT EXISTS`.
+        negated: bool,
+        /// The subquery.
+        sub: Box<QueryState>,
+    },
+    /// `e IN (subquery)`
+    InQuery(Box<Node>, Box<QueryState>),
+    /// `(e) IS NOT TRUE` (used by `every`)
+    IsNotTrue(Box<Node>),
+    /// The literal `1` (select list of EXISTS subqueries).
+    One,
+    /// `EXCLUDED."column"` in an upsert's `DO UPDATE SET`.
+    Excluded(&'static str),
+    /// A row value `(a, b, ..)` (composite keys in `IN` lists).
+    Tuple(Vec<Node>),
+}
+
+/// Accumulates SQL text and parameters.
+#[derive(Debug)]
+pub struct Writer {
+    /// The dialect being written.
+    pub dialect: Dialect,
+    /// The SQL so far.
+    pub sql: String,
+    /// The parameters so far.
+    pub params: Vec<Value>,
+    /// Placeholders bound elsewhere that come before `params` (their numbers are
+    /// taken): the first bound value gets number `base + 1`.
+    pub base: usize,
+}
+
+impl Writer {
+    /// An empty writer.
+    pub fn new(dialect: Dialect) -> Self {
+        Writer {
+            dialect,
+            sql: String::new(),
+            params: Vec::new(),
+            base: 0,
+        }
+    }
+    /// Appends raw SQL text.
+    pub fn push(&mut self, s: &str) {
+        self.sql.push_str(s);
+    }
+    /// Appends an always-quoted identifier (double quotes doubled inside).
+    pub fn ident(&mut self, name: &str) {
+        push_ident(&mut self.sql, name);
+    }
+    /// Appends `"table"."column"`.
+    pub fn col(&mut self, table: &str, col: &str) {
+        self.ident(table);
+        self.sql.push('.');
+        self.ident(col);
+    }
+    /// Appends a placeholder for `v` and records it.
+    pub fn bind(&mut self, v: Value) {
+        self.params.push(v);
+        let n = self.base + self.params.len();
+        self.placeholder(n);
+    }
+    /// Appends placeholder number `n` (1-based) without recording a value.
+    pub fn placeholder(&mut self, n: usize) {
+        use std::fmt::Write as _;
+        let _ = match self.dialect {
+            Dialect::Postgres => write!(self.sql, "${n}"),
+            Dialect::Sqlite => write!(self.sql, "?{n}"),
+        };
+    }
+    /// The statement written.
+    pub fn finish(self) -> Statement {
+        Statement {
+            sql: self.sql,
+            params: self.params,
+        }
+    }
+}
+
+/// Appends an always-quoted identifier to `out`.
+pub fn push_ident(out: &mut String, name: &str) {
+    out.push('"');
+    if name.contains('"') {
+        out.push_str(&name.replace('"', "\"\""));
+    } else {
+        out.push_str(name);
+    }
+    out.push('"');
+}
+
+/// Renders one node.
+pub fn render_node(n: &Node, w: &mut Writer) {
+    match n {
+        Node::Col(t, c) => w.col(t, c),
+        Node::Bind(v) => w.bind(v.clone()),
+        Node::Cmp(op, l, r) => {
+            render_node(l, w);
+            w.push(" ");
+            w.push(op);
+            w.push(" ");
+            render_node(r, w);
+        }
+        Node::And(l, r) | Node::Or(l, r) => {
+            let op = if matches!(n, Node::And(..)) {
+                " AND "
+            } else {
+                " OR "
+            };
+            w.push("(");
+            render_node(l, w);
+            w.push(op);
+            render_node(r, w);
+            w.push(")");
+        }
+        Node::Not(e) => {
+            w.push("NOT (");
+            render_node(e, w);
+            w.push(")");
+        }
+        Node::IsNull(e, negated) => {
+            render_node(e, w);
+            w.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+        }
+        Node::Like {
+            e,
+            pat,
+            ci,
+            negated,
+        } => {
+            let not = if *negated { " NOT" } else { "" };
+            match (ci, w.dialect) {
+                (true, Dialect::Postgres) => {
+                    render_node(e, w);
+                    w.push(not);
+                    w.push(" ILIKE ");
+                    render_node(pat, w);
+                }
+                (true, Dialect::Sqlite) => {
+                    // SQLite has no ILIKE: emulate (ASCII-only case folding, like
+                    // SQLite's own LIKE).
+                    w.push("LOWER(");
+                    render_node(e, w);
+                    w.push(")");
+                    w.push(not);
+                    w.push(" LIKE LOWER(");
+                    render_node(pat, w);
+                    w.push(")");
+                }
+                (false, _) => {
+                    render_node(e, w);
+                    w.push(not);
+                    w.push(" LIKE ");
+                    render_node(pat, w);
+                }
+            }
+        }
+        Node::InList(e, items) => {
+            if items.is_empty() {
+                // `x IN ()` is invalid SQL; an empty list matches nothing.
+                w.push("1 = 0");
+                return;
+            }
+            render_node(e, w);
+            w.push(" IN (");
+            render_list(w, items, ", ");
+            w.push(")");
+        }
+        Node::Between(e, lo, hi) => {
+            render_node(e, w);
+            w.push(" BETWEEN ");
+            render_node(lo, w);
+            w.push(" AND ");
+            render_node(hi, w);
+        }
+        Node::Func {
+            name,
+            distinct,
+            args,
+        } => {
+            w.push(name);
+            w.push("(");
+            if *distinct {
+                w.push("DISTINCT ");
+            }
+            render_list(w, args, ", ");
+            w.push(")");
+        }
+        Node::CountStar => w.push("COUNT(*)"),
+        Node::PgCast(e, to) => match w.dialect {
+            Dialect::Postgres => {
+                w.push("CAST(");
+                render_node(e, w);
+                w.push(match to {
+                    PgCast::BigInt => " AS BIGINT)",
+                    PgCast::Double => " AS DOUBLE PRECISION)",
+                });
+            }
+            Dialect::Sqlite => render_node(e, w),
+        },
+        Node::Exists { negated, sub } => {
+            w.push(if *negated { "NOT EXISTS (" } else { "EXISTS (" });
+            sub.render(w);
+            w.push(")");
+        }
+        Node::InQuery(e, sub) => {
+            render_node(e, w);
+            w.push(" IN (");
+            sub.render(w);
+            w.push(")");
+        }
+        Node::IsNotTrue(e) => {
+            w.push("(");
+            render_node(e, w);
+            w.push(") IS NOT TRUE");
+        }
+        Node::One => w.push("1"),
+        Node::Excluded(c) => {
+            w.push("EXCLUDED.");
+            w.ident(c);
+        }
+        Node::Tuple(items) => {
+            w.push("(");
+            render_list(w, items, ", ");
+            w.push(")");
+        }
+    }
+}
+
+/// Renders nodes separated by `sep`.
+pub fn render_list(w: &mut Writer, nodes: &[Node], sep: &str) {
+    for (i, n) in nodes.iter().enumerate() {
+        if i > 0 {
+            w.push(sep);
+        }
+        render_node(n, w);
+    }
+}

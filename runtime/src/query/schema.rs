@@ -1,0 +1,113 @@
+//! What the generator emits per table, column and relation side: the traits
+//! [`Table`], [`Column`], [`Relation`], [`RelationOf`] and their static data.
+
+use super::decode::Decode;
+use crate::Dialect;
+
+/// Fixed-shape SQL, one string per dialect (emitted by the generator).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sql2 {
+    /// The PostgreSQL text (`$n` placeholders).
+    pub postgres: &'static str,
+    /// The SQLite text (`?n` placeholders).
+    pub sqlite: &'static str,
+}
+impl Sql2 {
+    /// The text for dialect `d`.
+    pub fn get(&self, d: Dialect) -> &'static str {
+        match d {
+            Dialect::Postgres => self.postgres,
+            Dialect::Sqlite => self.sqlite,
+        }
+    }
+}
+
+/// Static description of a table, used by the dynamic layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableInfo {
+    /// The SQL table name.
+    pub name: &'static str,
+    /// All columns, in model field order (the order [`Decode`] reads them in).
+    pub columns: &'static [&'static str],
+    /// The primary-key columns, in key order.
+    pub primary_key: &'static [&'static str],
+}
+
+/// One zero-sized `table` struct per table implements this.
+pub trait Table: Copy + 'static {
+    /// Name, columns and key.
+    const INFO: TableInfo;
+    /// The model struct (a full row).
+    type Model: Decode;
+    /// SQL type of the primary key: `Int`, or a tuple `(Int, Int)` for composite keys.
+    type PrimaryKey;
+    /// `SELECT <all columns> FROM t WHERE <pk> = ..` (one placeholder per key column).
+    const GET: Sql2;
+    /// `DELETE FROM t WHERE <pk> = ..` (one placeholder per key column).
+    const DELETE: Sql2;
+    /// The `@updatedAt` column, set to the current time by every update, if any.
+    const UPDATED_AT: Option<&'static str> = None;
+}
+
+/// One zero-sized struct per column implements this.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column or SQL expression",
+    label = "expected a column handle such as `user::email`, or a condition or aggregate built from columns"
+)]
+pub trait Column: Copy + 'static {
+    /// The table the column belongs to.
+    type Table: Table;
+    /// Its SQL type (`Nullable<_>` for optional columns).
+    type SqlType: super::SqlType;
+    /// The SQL column name.
+    const NAME: &'static str;
+}
+
+/// Cardinality of a relation side: to-many.
+pub struct Many;
+/// Cardinality of a relation side: to-one through a required foreign key.
+pub struct One;
+/// Cardinality of a relation side: to-one through an optional foreign key (or the
+/// back side of a one-to-one).
+pub struct OptionalOne;
+
+/// How two tables are linked. Pairs are `(column on the near side, column on the far side)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// `to.far = from.near` for each pair.
+    Direct(&'static [(&'static str, &'static str)]),
+    /// Many-to-many: `from.near = through.a` pairs, then `through.b = to.far` pairs.
+    Through {
+        /// The join table.
+        table: &'static str,
+        /// `(from column, join-table column)` pairs.
+        from: &'static [(&'static str, &'static str)],
+        /// `(join-table column, to column)` pairs.
+        to: &'static [(&'static str, &'static str)],
+    },
+}
+
+/// One zero-sized struct per relation side (e.g. `user::posts`, `post::author`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation",
+    label = "joins, `with` and relation filters take a relation handle",
+    note = "relation handles live in the model's module, e.g. `post::author`, `user::posts`, `post::tags`"
+)]
+pub trait Relation: Copy + 'static {
+    /// The table the relation starts from.
+    type From: super::Table;
+    /// The related table.
+    type To: super::Table;
+    /// [`Many`], [`One`] or [`OptionalOne`].
+    type Cardinality;
+    /// How the tables are linked.
+    const PATH: Path;
+}
+
+/// Emitted once per relation side: `impl RelationOf<table> for posts {}`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation of `{T}`",
+    label = "`with` loads a relation declared on the query's root model",
+    note = "use a relation handle from the root model's module, e.g. `user::posts` on `User::query()`"
+)]
+pub trait RelationOf<T>: Relation {}

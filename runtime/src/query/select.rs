@@ -1,0 +1,323 @@
+//! The dynamic (type-erased) query: [`QueryState`] holds the FROM table, joins,
+//! select list, filters, grouping, ordering, paging and locking as [`Node`]s and
+//! renders SELECT, COUNT and EXISTS statements for a [`Dialect`].
+
+use super::expr::OrderNode;
+use super::node::{Node, Statement, Writer, render_list, render_node};
+use super::schema::{Path, Relation, Table, TableInfo};
+use crate::{Dialect, Value};
+
+/// One `[LEFT|INNER] JOIN table ON ..`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JoinClause {
+    /// `LEFT JOIN` rather than `INNER JOIN`.
+    pub left: bool,
+    /// The joined table.
+    pub table: &'static str,
+    /// The join condition.
+    pub on: Node,
+}
+
+/// Row-lock strength (PostgreSQL; a documented no-op on SQLite).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockMode {
+    /// `FOR UPDATE`
+    Update,
+    /// `FOR SHARE`
+    Share,
+}
+/// What a row lock does when a row is already locked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockWait {
+    /// Wait for the lock.
+    Wait,
+    /// `NOWAIT`: fail at once.
+    NoWait,
+    /// `SKIP LOCKED`: leave locked rows out.
+    SkipLocked,
+}
+
+/// Everything a query holds at run time: already-erased nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryState {
+    /// The FROM table.
+    pub from: &'static str,
+    /// Tables whose models make up a `Models` row, in scope order.
+    pub models: Vec<TableInfo>,
+    /// Joins, in order.
+    pub joins: Vec<JoinClause>,
+    /// `None`: all columns of `models`.
+    pub select: Option<Vec<Node>>,
+    /// `SELECT DISTINCT`.
+    pub distinct: bool,
+    /// WHERE conditions (ANDed).
+    pub filters: Vec<Node>,
+    /// GROUP BY terms.
+    pub group_by: Vec<Node>,
+    /// HAVING conditions (ANDed).
+    pub having: Vec<Node>,
+    /// ORDER BY terms.
+    pub order: Vec<OrderNode>,
+    /// LIMIT (bound).
+    pub limit: Option<u64>,
+    /// OFFSET (bound).
+    pub offset: Option<u64>,
+    /// Row locking.
+    pub lock: Option<(LockMode, LockWait)>,
+    /// Deferred builder error, returned by terminals (builders stay infallible).
+    pub error: Option<&'static str>,
+}
+
+impl QueryState {
+    /// `SELECT <all columns of t> FROM t`.
+    pub fn new(t: TableInfo) -> Self {
+        QueryState {
+            from: t.name,
+            models: vec![t],
+            joins: Vec::new(),
+            select: None,
+            distinct: false,
+            filters: Vec::new(),
+            group_by: Vec::new(),
+            having: Vec::new(),
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+            lock: None,
+            error: None,
+        }
+    }
+
+    /// FROM .. JOIN .. WHERE ..
+    fn render_from_where(&self, w: &mut Writer) {
+        w.push(" FROM ");
+        w.ident(self.from);
+        for j in &self.joins {
+            w.push(if j.left {
+                " LEFT JOIN "
+            } else {
+                " INNER JOIN "
+            });
+            w.ident(j.table);
+            w.push(" ON ");
+            render_node(&j.on, w);
+        }
+        if !self.filters.is_empty() {
+            w.push(" WHERE ");
+            render_list(w, &self.filters, " AND ");
+        }
+    }
+
+    /// Full SELECT statement.
+    pub fn render(&self, w: &mut Writer) {
+        w.push("SELECT ");
+        if self.distinct {
+            w.push("DISTINCT ");
+        }
+        match &self.select {
+            Some(list) => render_list(w, list, ", "),
+            None => {
+                let mut first = true;
+                for t in &self.models {
+                    for c in t.columns {
+                        if !first {
+                            w.push(", ");
+                        }
+                        first = false;
+                        w.col(t.name, c);
+                    }
+                }
+            }
+        }
+        self.render_from_where(w);
+        if !self.group_by.is_empty() {
+            w.push(" GROUP BY ");
+            render_list(w, &self.group_by, ", ");
+        }
+        if !self.having.is_empty() {
+            w.push(" HAVING ");
+            render_list(w, &self.having, " AND ");
+        }
+        if !self.order.is_empty() {
+            w.push(" ORDER BY ");
+            for (i, o) in self.order.iter().enumerate() {
+                if i > 0 {
+                    w.push(", ");
+                }
+                render_node(&o.expr, w);
+                w.push(if o.desc { " DESC" } else { " ASC" });
+                match o.nulls_first {
+                    Some(true) => w.push(" NULLS FIRST"),
+                    Some(false) => w.push(" NULLS LAST"),
+                    None => {}
+                }
+            }
+        }
+        match (self.limit, self.offset, w.dialect) {
+            (Some(l), _, _) => {
+                w.push(" LIMIT ");
+                w.bind(Value::I64(i64::try_from(l).unwrap_or(i64::MAX)));
+            }
+            // SQLite accepts OFFSET only after a LIMIT; -1 means "no limit".
+            (None, Some(_), Dialect::Sqlite) => w.push(" LIMIT -1"),
+            _ => {}
+        }
+        if let Some(o) = self.offset {
+            w.push(" OFFSET ");
+            w.bind(Value::I64(i64::try_from(o).unwrap_or(i64::MAX)));
+        }
+        // Row locks: PostgreSQL only. SQLite locks the whole database for a
+        // write transaction (the runtime opens those with BEGIN IMMEDIATE), so
+        // the clause is a documented no-op there.
+        if let (Some((mode, wait)), Dialect::Postgres) = (self.lock, w.dialect) {
+            w.push(match mode {
+                LockMode::Update => " FOR UPDATE",
+                LockMode::Share => " FOR SHARE",
+            });
+            w.push(match wait {
+                LockWait::Wait => "",
+                LockWait::NoWait => " NOWAIT",
+                LockWait::SkipLocked => " SKIP LOCKED",
+            });
+        }
+    }
+
+    /// Renders the SELECT statement.
+    pub fn to_statement(&self, d: Dialect) -> Statement {
+        let mut w = Writer::new(d);
+        self.render(&mut w);
+        w.finish()
+    }
+
+    /// `SELECT COUNT(*) ...` for the `count` terminal.
+    pub fn count_statement(&self, d: Dialect) -> Statement {
+        let mut w = Writer::new(d);
+        let simple = !self.distinct
+            && self.group_by.is_empty()
+            && self.limit.is_none()
+            && self.offset.is_none();
+        if simple {
+            w.push("SELECT COUNT(*)");
+            self.render_from_where(&mut w);
+        } else {
+            w.push("SELECT COUNT(*) FROM (");
+            let mut inner = self.clone();
+            inner.lock = None;
+            inner.render(&mut w);
+            w.push(") AS \"q\"");
+        }
+        w.finish()
+    }
+
+    /// `SELECT EXISTS (SELECT 1 ...)` for the `exists` terminal.
+    pub fn exists_statement(&self, d: Dialect) -> Statement {
+        let mut w = Writer::new(d);
+        let mut inner = self.clone();
+        inner.lock = None;
+        inner.order.clear();
+        if inner.group_by.is_empty() && !inner.distinct {
+            inner.select = Some(vec![Node::One]);
+        }
+        w.push("SELECT EXISTS (");
+        inner.render(&mut w);
+        w.push(")");
+        w.finish()
+    }
+
+    pub(crate) fn add_join(&mut self, path: Path, from: &'static str, to: TableInfo, left: bool) {
+        // Without table aliases a table can appear once per query (see DESIGN.md,
+        // open issues); the type level reports "type annotations needed" as soon
+        // as a column of the repeated table is used, this catches the rest.
+        let through = match path {
+            Path::Through { table, .. } => Some(table),
+            Path::Direct(_) => None,
+        };
+        let seen = |t: &str| t == self.from || self.joins.iter().any(|j| j.table == t);
+        if seen(to.name) || through.is_some_and(seen) {
+            self.error = Some(
+                "a table can appear only once per query (table aliases are not supported yet)",
+            );
+        }
+        match path {
+            Path::Direct(pairs) => {
+                self.joins.push(JoinClause {
+                    left,
+                    table: to.name,
+                    on: link(pairs, from, to.name),
+                });
+            }
+            Path::Through {
+                table,
+                from: fp,
+                to: tp,
+            } => {
+                self.joins.push(JoinClause {
+                    left,
+                    table,
+                    on: link(fp, from, table),
+                });
+                self.joins.push(JoinClause {
+                    left,
+                    table: to.name,
+                    on: link(tp, table, to.name),
+                });
+            }
+        }
+        self.models.push(to);
+    }
+}
+
+/// `"far_table"."far" = "near_table"."near" AND ...`
+pub(crate) fn link(
+    pairs: &[(&'static str, &'static str)],
+    near: &'static str,
+    far: &'static str,
+) -> Node {
+    let mut it = pairs.iter().map(|(n, f)| {
+        Node::Cmp(
+            "=",
+            Box::new(Node::Col(far, f)),
+            Box::new(Node::Col(near, n)),
+        )
+    });
+    match it.next() {
+        Some(first) => it.fold(first, |acc, n| Node::And(Box::new(acc), Box::new(n))),
+        // A relation always links at least one column pair; never match otherwise.
+        None => Node::Cmp(
+            "=",
+            Box::new(Node::Bind(Value::I32(1))),
+            Box::new(Node::Bind(Value::I32(0))),
+        ),
+    }
+}
+
+/// The EXISTS subquery behind `some` / `every` / `none` / `exists`.
+pub(crate) fn relation_exists<R: Relation>(pred: Option<Node>, negated: bool) -> Node {
+    let from = <R::From as Table>::INFO.name;
+    let to = <R::To as Table>::INFO;
+    let mut sub = QueryState::new(to);
+    sub.select = Some(vec![Node::One]);
+    match R::PATH {
+        Path::Direct(pairs) => sub.filters.push(link(pairs, from, to.name)),
+        Path::Through {
+            table,
+            from: fp,
+            to: tp,
+        } => {
+            sub.from = table;
+            sub.joins.push(JoinClause {
+                left: false,
+                table: to.name,
+                on: link(tp, table, to.name),
+            });
+            sub.filters.push(link(fp, from, table));
+        }
+    }
+    if let Some(p) = pred {
+        sub.filters.push(p);
+    }
+    Node::Exists {
+        negated,
+        sub: Box::new(sub),
+    }
+}

@@ -1,0 +1,333 @@
+//! Result rows: typed column access by index or name ([`Row`]), owned rows
+//! ([`OwnedRow`]), and the [`FromRow`] trait that maps a row into a Rust value.
+
+use std::any::type_name;
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use postgres::types::{FromSql, Type};
+use rusqlite::types::ValueRef;
+
+use crate::error::{Error, Result};
+use crate::value::{FromColumn, PgError};
+
+/// One row of a result, borrowed from the driver while the query runs.
+///
+/// Decoding reads straight from rusqlite's or `postgres`' row: nothing is copied into
+/// an intermediate value. Column indexes are 0-based and relative to the row's start
+/// (see [`Row::shifted`]).
+pub struct Row<'a> {
+    inner: Inner<'a>,
+    base: usize,
+}
+
+#[derive(Clone, Copy)]
+enum Inner<'a> {
+    Sqlite(&'a rusqlite::Row<'a>),
+    Pg(&'a postgres::Row),
+    SqliteOwned(&'a [Box<str>], &'a [rusqlite::types::Value]),
+}
+
+/// Addresses a column: by 0-based index (`usize`) or by name (`&str`).
+pub trait ColumnIndex {
+    /// The absolute index of this column in `row`.
+    fn index(&self, row: &Row<'_>) -> Result<usize>;
+}
+
+impl ColumnIndex for usize {
+    /// Bounds are checked by the driver when the column is read.
+    #[inline]
+    fn index(&self, row: &Row<'_>) -> Result<usize> {
+        Ok(row.base + *self)
+    }
+}
+
+impl ColumnIndex for &str {
+    fn index(&self, row: &Row<'_>) -> Result<usize> {
+        (row.base..row.total_len())
+            .find(|&i| {
+                row.raw_name(i)
+                    .is_some_and(|n| n.eq_ignore_ascii_case(self))
+            })
+            .ok_or_else(|| Error::NoSuchColumn((*self).to_owned()))
+    }
+}
+
+/// `postgres` decoding through [`FromColumn`].
+struct PgCol<T>(T);
+
+impl<'r, T: FromColumn> FromSql<'r> for PgCol<T> {
+    fn from_sql(ty: &Type, raw: &'r [u8]) -> Result<Self, PgError> {
+        Self::from_sql_nullable(ty, Some(raw))
+    }
+    fn from_sql_null(ty: &Type) -> Result<Self, PgError> {
+        Self::from_sql_nullable(ty, None)
+    }
+    fn from_sql_nullable(ty: &Type, raw: Option<&'r [u8]>) -> Result<Self, PgError> {
+        T::from_pg(ty, raw)
+            .map(PgCol)
+            .map_err(|found| found.into_owned().into())
+    }
+    fn accepts(ty: &Type) -> bool {
+        T::pg_accepts(ty)
+    }
+}
+
+impl<'a> Row<'a> {
+    #[inline]
+    pub(crate) fn sqlite(r: &'a rusqlite::Row<'a>) -> Self {
+        Row {
+            inner: Inner::Sqlite(r),
+            base: 0,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn pg(r: &'a postgres::Row) -> Self {
+        Row {
+            inner: Inner::Pg(r),
+            base: 0,
+        }
+    }
+
+    /// A view of this row whose column 0 is this row's column `offset` — for decoding
+    /// joined rows: `(A::from_row(row)?, B::from_row(&row.shifted(A_COLUMNS))?)`.
+    pub fn shifted(&self, offset: usize) -> Row<'a> {
+        Row {
+            inner: self.inner,
+            base: self.base + offset,
+        }
+    }
+
+    fn total_len(&self) -> usize {
+        match self.inner {
+            Inner::Sqlite(r) => r.as_ref().column_count(),
+            Inner::Pg(r) => r.len(),
+            Inner::SqliteOwned(_, v) => v.len(),
+        }
+    }
+
+    /// Number of columns (from this view's start).
+    pub fn len(&self) -> usize {
+        self.total_len().saturating_sub(self.base)
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn raw_name(&self, i: usize) -> Option<&str> {
+        match self.inner {
+            Inner::Sqlite(r) => r.as_ref().column_name(i).ok(),
+            Inner::Pg(r) => r.columns().get(i).map(|c| c.name()),
+            Inner::SqliteOwned(names, _) => names.get(i).map(|n| &**n),
+        }
+    }
+
+    /// The name of column `i`.
+    pub fn column_name(&self, i: usize) -> Option<&str> {
+        self.raw_name(self.base + i)
+    }
+
+    fn decode_error(&self, i: usize, expected: &'static str, found: Cow<'static, str>) -> Error {
+        let column = self
+            .raw_name(i)
+            .map_or_else(|| format!("#{i}"), str::to_owned);
+        Error::decode(column, expected, found)
+    }
+
+    /// Decodes a column into `T`. A NULL into a non-`Option` type, a value of another
+    /// type or out of range is an [`Error::Decode`], never a panic.
+    #[inline]
+    pub fn get<T: FromColumn>(&self, idx: impl ColumnIndex) -> Result<T> {
+        let i = idx.index(self)?;
+        match self.inner {
+            Inner::Sqlite(r) => {
+                let v = r.get_ref(i).map_err(|e| match e {
+                    rusqlite::Error::InvalidColumnIndex(_) => {
+                        Error::NoSuchColumn(format!("#{}", i - self.base))
+                    }
+                    e => crate::error::from_sqlite(e),
+                })?;
+                T::from_sqlite(v).map_err(|found| self.decode_error(i, type_name::<T>(), found))
+            }
+            Inner::SqliteOwned(_, values) => {
+                let v = values
+                    .get(i)
+                    .ok_or_else(|| Error::NoSuchColumn(format!("#{}", i - self.base)))?;
+                T::from_sqlite(ValueRef::from(v))
+                    .map_err(|found| self.decode_error(i, type_name::<T>(), found))
+            }
+            Inner::Pg(r) => {
+                let col = r
+                    .columns()
+                    .get(i)
+                    .ok_or_else(|| Error::NoSuchColumn(format!("#{}", i - self.base)))?;
+                let ty = col.type_();
+                if !T::pg_accepts(ty) {
+                    return Err(self.decode_error(
+                        i,
+                        type_name::<T>(),
+                        Cow::Owned(ty.name().to_owned()),
+                    ));
+                }
+                r.try_get::<usize, PgCol<T>>(i).map(|c| c.0).map_err(|e| {
+                    let found = std::error::Error::source(&e)
+                        .map_or_else(|| e.to_string(), ToString::to_string);
+                    self.decode_error(i, type_name::<T>(), Cow::Owned(found))
+                })
+            }
+        }
+    }
+
+    /// Copies the row into an [`OwnedRow`].
+    pub fn to_owned_row(&self) -> Result<OwnedRow> {
+        Ok(match self.inner {
+            Inner::Pg(r) if self.base == 0 => OwnedRow {
+                data: Data::Pg(r.clone()),
+            },
+            _ => {
+                let n = self.len();
+                let names: Arc<[Box<str>]> = (0..n)
+                    .map(|i| self.column_name(i).unwrap_or_default().into())
+                    .collect();
+                let mut values = Vec::with_capacity(n);
+                for i in 0..n {
+                    values.push(match self.inner {
+                        Inner::Sqlite(r) => owned_value(
+                            r.get_ref(self.base + i)
+                                .map_err(crate::error::from_sqlite)?,
+                        ),
+                        Inner::SqliteOwned(_, v) => v[self.base + i].clone(),
+                        Inner::Pg(_) => {
+                            return Err(Error::Params(
+                                "cannot copy a shifted PostgreSQL row".into(),
+                            ));
+                        }
+                    });
+                }
+                OwnedRow {
+                    data: Data::Sqlite(names, values),
+                }
+            }
+        })
+    }
+}
+
+/// A row that owns its data, as returned by [`Session::query`](crate::Session::query).
+#[derive(Debug, Clone)]
+pub struct OwnedRow {
+    data: Data,
+}
+
+#[derive(Debug, Clone)]
+enum Data {
+    Sqlite(Arc<[Box<str>]>, Vec<rusqlite::types::Value>),
+    Pg(postgres::Row),
+}
+
+impl OwnedRow {
+    /// A borrowed view, for [`FromRow`] and the accessors of [`Row`].
+    pub fn as_row(&self) -> Row<'_> {
+        let inner = match &self.data {
+            Data::Sqlite(names, values) => Inner::SqliteOwned(names, values),
+            Data::Pg(r) => Inner::Pg(r),
+        };
+        Row { inner, base: 0 }
+    }
+
+    /// Decodes a column; see [`Row::get`].
+    pub fn get<T: FromColumn>(&self, idx: impl ColumnIndex) -> Result<T> {
+        self.as_row().get(idx)
+    }
+
+    /// Number of columns.
+    pub fn len(&self) -> usize {
+        self.as_row().len()
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The name of column `i`.
+    pub fn column_name(&self, i: usize) -> Option<&str> {
+        match &self.data {
+            Data::Sqlite(names, _) => names.get(i).map(|n| &**n),
+            Data::Pg(r) => r.columns().get(i).map(|c| c.name()),
+        }
+    }
+
+    /// Maps the row with a [`FromRow`] type.
+    pub fn decode<T: FromRow>(&self) -> Result<T> {
+        T::from_row(&self.as_row())
+    }
+}
+
+/// A Rust value built from one result row. Generated models implement it by column
+/// position; users can implement it by hand:
+///
+/// ```
+/// struct Person { id: i64, name: String }
+/// impl ormgen::FromRow for Person {
+///     fn from_row(row: &ormgen::Row<'_>) -> ormgen::Result<Self> {
+///         Ok(Person { id: row.get(0)?, name: row.get("name")? })
+///     }
+/// }
+/// ```
+///
+/// Every [`FromColumn`] type is a one-column `FromRow` (so `query_one::<i64>(…)` works),
+/// and tuples of `FromColumn` types decode columns 0, 1, … in order.
+pub trait FromRow: Sized {
+    /// Builds the value from `row`.
+    fn from_row(row: &Row<'_>) -> Result<Self>;
+}
+
+impl<T: FromColumn> FromRow for T {
+    #[inline]
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        row.get(0)
+    }
+}
+
+impl FromRow for OwnedRow {
+    fn from_row(row: &Row<'_>) -> Result<Self> {
+        row.to_owned_row()
+    }
+}
+
+macro_rules! tuple_from_row {
+    ($($n:tt $t:ident),+) => {
+        impl<$($t: FromColumn),+> FromRow for ($($t,)+) {
+            #[inline]
+            fn from_row(row: &Row<'_>) -> Result<Self> {
+                Ok(($(row.get::<$t>($n)?,)+))
+            }
+        }
+    };
+}
+tuple_from_row!(0 A);
+tuple_from_row!(0 A, 1 B);
+tuple_from_row!(0 A, 1 B, 2 C);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+
+fn owned_value(v: ValueRef<'_>) -> rusqlite::types::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        ValueRef::Null => V::Null,
+        ValueRef::Integer(i) => V::Integer(i),
+        ValueRef::Real(f) => V::Real(f),
+        ValueRef::Text(t) => V::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => V::Blob(b.to_vec()),
+    }
+}

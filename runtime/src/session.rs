@@ -1,0 +1,547 @@
+//! Sessions: a pooled connection, its transaction, savepoints and the statement API.
+
+use std::cell::Cell;
+use std::marker::PhantomData;
+use std::time::Instant;
+
+use crate::Dialect;
+use crate::backend::{Conn, RawConn};
+use crate::engine::{Connection, Engine};
+use crate::error::{Error, Result};
+use crate::events::{Event, Events};
+use crate::params::{AsSql, Params, SqlRef};
+use crate::pool::Pooled;
+use crate::row::{FromRow, OwnedRow, Row};
+use crate::value::ToParam;
+
+/// Transaction isolation levels.
+///
+/// On SQLite every transaction is serializable; `Serializable` there means
+/// `BEGIN IMMEDIATE` (take the write lock at once, so read-modify-write transactions
+/// wait for each other under the busy timeout instead of failing at their first
+/// write), every other level a plain deferred `BEGIN`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IsolationLevel {
+    /// READ UNCOMMITTED (PostgreSQL treats it as READ COMMITTED).
+    ReadUncommitted,
+    /// READ COMMITTED, PostgreSQL's default.
+    ReadCommitted,
+    /// REPEATABLE READ (snapshot isolation on PostgreSQL).
+    RepeatableRead,
+    /// SERIALIZABLE.
+    Serializable,
+}
+
+/// Options for one transaction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TxOptions {
+    /// The isolation level; `None` uses the engine's default.
+    pub isolation: Option<IsolationLevel>,
+    /// Read-only: `READ ONLY` on PostgreSQL, `PRAGMA query_only` on SQLite (writes then
+    /// fail with an error).
+    pub read_only: bool,
+}
+
+impl TxOptions {
+    /// Options with this isolation level.
+    pub fn isolation(level: IsolationLevel) -> Self {
+        TxOptions {
+            isolation: Some(level),
+            read_only: false,
+        }
+    }
+    /// Read-only options.
+    pub fn read_only() -> Self {
+        TxOptions {
+            isolation: None,
+            read_only: true,
+        }
+    }
+}
+
+fn pg_begin(iso: Option<IsolationLevel>, ro: bool) -> &'static str {
+    use IsolationLevel::*;
+    match (iso, ro) {
+        (None, false) => "BEGIN",
+        (None, true) => "BEGIN READ ONLY",
+        (Some(ReadUncommitted), false) => "BEGIN ISOLATION LEVEL READ UNCOMMITTED",
+        (Some(ReadUncommitted), true) => "BEGIN ISOLATION LEVEL READ UNCOMMITTED READ ONLY",
+        (Some(ReadCommitted), false) => "BEGIN ISOLATION LEVEL READ COMMITTED",
+        (Some(ReadCommitted), true) => "BEGIN ISOLATION LEVEL READ COMMITTED READ ONLY",
+        (Some(RepeatableRead), false) => "BEGIN ISOLATION LEVEL REPEATABLE READ",
+        (Some(RepeatableRead), true) => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        (Some(Serializable), false) => "BEGIN ISOLATION LEVEL SERIALIZABLE",
+        (Some(Serializable), true) => "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY",
+    }
+}
+
+/// A unit of work on one pooled connection.
+///
+/// A transaction begins at the first statement (or at the first statement after
+/// [`commit`](Self::commit)/[`rollback`](Self::rollback)); dropping the session
+/// without committing rolls back, and the connection goes back to the pool.
+///
+/// A session is `Send` but not `Sync`: it can move to another thread, but not be
+/// shared between threads.
+///
+/// ```compile_fail
+/// fn needs_sync<T: Sync>() {}
+/// needs_sync::<ormgen::Session>();
+/// ```
+/// ```
+/// fn needs_send<T: Send>() {}
+/// needs_send::<ormgen::Session>();
+/// ```
+pub struct Session {
+    engine: Engine,
+    conn: Pooled,
+    active: bool,
+    next: Option<TxOptions>,
+    query_only: bool,
+    savepoints: u32,
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("engine", &self.engine)
+            .field("in_transaction", &self.active)
+            .finish_non_exhaustive()
+    }
+}
+
+#[inline(always)]
+fn observe<T>(
+    events: &Events,
+    sql: &str,
+    params: &[&dyn ToParam],
+    count: impl FnOnce(&T) -> u64,
+    run: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    if !events.observed() {
+        return run();
+    }
+    observe_slow(events, sql, params, count, run)
+}
+
+#[inline(never)]
+fn observe_slow<T>(
+    events: &Events,
+    sql: &str,
+    params: &[&dyn ToParam],
+    count: impl FnOnce(&T) -> u64,
+    run: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    events.emit(&Event::BeforeExecute { sql, params });
+    let start = Instant::now();
+    let r = run();
+    let duration = start.elapsed();
+    let (rows, error) = match &r {
+        Ok(v) => (Some(count(v)), None),
+        Err(e) => (None, Some(e)),
+    };
+    events.emit(&Event::AfterExecute {
+        sql,
+        params,
+        duration,
+        rows,
+        error,
+    });
+    r
+}
+
+impl Session {
+    pub(crate) fn new(engine: Engine) -> Result<Session> {
+        let (conn, _fresh) = engine.inner.pool.checkout()?;
+        let events = &engine.inner.events;
+        if events.observed() {
+            events.emit(&Event::Checkout);
+        }
+        let conn = Pooled::new(conn, engine.inner.pool.clone());
+        Ok(Session {
+            engine,
+            conn,
+            active: false,
+            next: None,
+            query_only: false,
+            savepoints: 0,
+            _not_sync: PhantomData,
+        })
+    }
+
+    /// The engine this session belongs to.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The dialect of the connection.
+    pub fn dialect(&self) -> Dialect {
+        self.engine.inner.dialect
+    }
+
+    /// Whether a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.active
+    }
+
+    /// The underlying connection, for driver-specific work. Statements run through it
+    /// bypass the session's transaction handling and events.
+    pub fn connection(&mut self) -> Result<Connection<'_>> {
+        Ok(Connection::new(&mut self.conn.get()?.raw))
+    }
+
+    fn emit(&self, e: Event<'_>) {
+        let events = &self.engine.inner.events;
+        if events.observed() {
+            events.emit(&e);
+        }
+    }
+
+    /// Sets the options of the next transaction (it still begins at the next
+    /// statement). Fails if a transaction is already open.
+    pub fn begin_with(&mut self, options: TxOptions) -> Result<()> {
+        if self.active {
+            return Err(Error::Config(
+                "a transaction is already open in this session".into(),
+            ));
+        }
+        self.next = Some(options);
+        Ok(())
+    }
+
+    #[inline]
+    fn ready(&mut self) -> Result<()> {
+        if !self.active {
+            self.begin_now()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Replaces a lost connection (only between transactions: nothing is lost).
+    fn replace_connection(&mut self) -> Result<()> {
+        // The old connection is discarded by the pool (it is marked broken).
+        self.query_only = false;
+        self.conn.replace()
+    }
+
+    #[cold]
+    fn begin_now(&mut self) -> Result<()> {
+        let options = self.next.take().unwrap_or_default();
+        let isolation = options.isolation.or(self.engine.inner.isolation);
+        if self.conn.get().map_or(true, |c| c.is_closed()) {
+            self.replace_connection()?;
+        }
+        let mut attempts = 0;
+        loop {
+            match self.try_begin(isolation, options.read_only) {
+                Err(Error::ConnectionLost { .. }) if attempts < 3 => {
+                    // The idle connection died (server restart, terminated backend): no
+                    // work is lost yet, so take another one and begin again. Returning
+                    // the dead one invalidates its idle siblings.
+                    attempts += 1;
+                    self.replace_connection()?;
+                }
+                r => return r,
+            }
+        }
+    }
+
+    fn try_begin(&mut self, isolation: Option<IsolationLevel>, read_only: bool) -> Result<()> {
+        let conn = self.conn.get()?;
+        let sql = match conn.dialect() {
+            Dialect::Postgres => pg_begin(isolation, read_only),
+            Dialect::Sqlite => {
+                if read_only {
+                    conn.batch("PRAGMA query_only = ON")?;
+                    self.query_only = true;
+                }
+                if isolation == Some(IsolationLevel::Serializable) && !read_only {
+                    "BEGIN IMMEDIATE"
+                } else {
+                    "BEGIN"
+                }
+            }
+        };
+        let r = self.conn.get()?.batch(sql);
+        if r.is_err() {
+            self.end_query_only();
+        }
+        r?;
+        self.active = true;
+        self.emit(Event::Begin { sql });
+        Ok(())
+    }
+
+    fn end_query_only(&mut self) {
+        if self.query_only {
+            self.query_only = false;
+            if let Ok(conn) = self.conn.get()
+                && conn.batch("PRAGMA query_only = OFF").is_err()
+            {
+                conn.broken = true;
+            }
+        }
+    }
+
+    /// Commits the open transaction (a no-op when none is open). If the commit fails
+    /// the transaction is rolled back and the error returned.
+    pub fn commit(&mut self) -> Result<()> {
+        self.next = None;
+        if !self.active {
+            return Ok(());
+        }
+        self.active = false;
+        self.savepoints = 0;
+        let conn = self.conn.get()?;
+        let r = conn.batch("COMMIT");
+        if r.is_err() && !conn.is_closed() {
+            // SQLite keeps the transaction open after a failed COMMIT (e.g. busy).
+            if conn.batch("ROLLBACK").is_err() {
+                conn.broken = true;
+            }
+        }
+        self.end_query_only();
+        r?;
+        self.emit(Event::Commit);
+        Ok(())
+    }
+
+    /// Rolls back the open transaction (a no-op when none is open).
+    pub fn rollback(&mut self) -> Result<()> {
+        self.next = None;
+        if !self.active {
+            return Ok(());
+        }
+        self.active = false;
+        self.savepoints = 0;
+        let conn = self.conn.get()?;
+        let r = conn.batch("ROLLBACK");
+        if r.is_err() {
+            // The connection is in an unknown state: never reuse it.
+            conn.broken = true;
+        }
+        self.end_query_only();
+        self.emit(Event::Rollback);
+        r
+    }
+
+    /// Runs `f` inside a savepoint of the current transaction (beginning one if
+    /// needed): released when `f` returns `Ok`, rolled back to when it returns `Err`,
+    /// keeping the outer transaction's work. Savepoints nest.
+    pub fn savepoint<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        self.ready()?;
+        self.savepoints += 1;
+        let name = format!("ormgen_sp_{}", self.savepoints);
+        self.conn.get()?.batch(&format!("SAVEPOINT {name}"))?;
+        self.emit(Event::Savepoint { name: &name });
+        let r = f(self);
+        if self.active {
+            match &r {
+                Ok(_) => {
+                    self.conn
+                        .get()?
+                        .batch(&format!("RELEASE SAVEPOINT {name}"))?;
+                    self.emit(Event::ReleaseSavepoint { name: &name });
+                }
+                Err(_) => {
+                    self.conn.get()?.batch(&format!(
+                        "ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"
+                    ))?;
+                    self.emit(Event::RollbackToSavepoint { name: &name });
+                }
+            }
+            self.savepoints -= 1;
+        }
+        r
+    }
+
+    /// Runs a statement; returns the number of rows affected.
+    ///
+    /// `sql` is portable (placeholders `?`, `?N`, `$N` or `:name`, translated and
+    /// cached per connection) or [`Native`](crate::Native). `params` is a tuple
+    /// (`(a, b)`), [`params!`](crate::params), [`named_params!`](crate::named_params),
+    /// `()`, or a slice of [`Value`](crate::Value)s.
+    #[inline]
+    pub fn execute(&mut self, sql: impl AsSql, params: impl Params) -> Result<u64> {
+        self.ready()?;
+        let events = &self.engine.inner.events;
+        let conn: &mut Conn = self.conn.get()?;
+        let r = match sql.as_sql() {
+            SqlRef::Native(s) => params.with_values(None, |v| {
+                observe(events, s, v, |n| *n, || exec(&mut conn.raw, s, v))
+            }),
+            SqlRef::Portable(s) => conn.translated(s).and_then(|(raw, t)| {
+                params.with_values(Some(&t.placeholders), |v| {
+                    observe(events, &t.sql, v, |n| *n, || exec(&mut *raw, &t.sql, v))
+                })
+            }),
+        };
+        conn.note(r)
+    }
+
+    /// Runs a query, calling `f` on each row; returns the number of rows. An error
+    /// from `f` stops the query. SQLite rows are read one by one as `f` asks for them;
+    /// the `postgres` driver receives the whole result first.
+    #[inline]
+    pub fn for_each<F>(&mut self, sql: impl AsSql, params: impl Params, mut f: F) -> Result<u64>
+    where
+        F: FnMut(&Row<'_>) -> Result<()>,
+    {
+        self.try_for_each(sql, params, |r| f(r).map(|()| true))
+    }
+
+    /// Runs a query, calling `f` on each row until it returns `Ok(false)`; returns the
+    /// number of rows read. The primitive under every query method (and a streaming
+    /// API for generated code).
+    #[inline]
+    pub fn try_for_each<F>(&mut self, sql: impl AsSql, params: impl Params, f: F) -> Result<u64>
+    where
+        F: FnMut(&Row<'_>) -> Result<bool>,
+    {
+        self.ready()?;
+        let events = &self.engine.inner.events;
+        let conn: &mut Conn = self.conn.get()?;
+        let r = match sql.as_sql() {
+            SqlRef::Native(s) => params.with_values(None, |v| {
+                observe(events, s, v, |n| *n, || conn.raw.query(s, v, f))
+            }),
+            SqlRef::Portable(s) => conn.translated(s).and_then(|(raw, t)| {
+                params.with_values(Some(&t.placeholders), |v| {
+                    observe(events, &t.sql, v, |n| *n, || raw.query(&t.sql, v, f))
+                })
+            }),
+        };
+        conn.note(r)
+    }
+
+    /// Runs a query and maps every row with `f`.
+    ///
+    /// ```
+    /// # fn main() -> ormgen::Result<()> {
+    /// # let engine = ormgen::Engine::connect("sqlite::memory:")?;
+    /// # let mut s = engine.session()?;
+    /// struct P { id: i64, name: String }
+    /// let people = s.query_map("select 1 as id, 'Ann' as name", (), |r| {
+    ///     Ok(P { id: r.get("id")?, name: r.get(1)? })
+    /// })?;
+    /// assert_eq!(people[0].name, "Ann");
+    /// # Ok(()) }
+    /// ```
+    #[inline]
+    pub fn query_map<T, F>(
+        &mut self,
+        sql: impl AsSql,
+        params: impl Params,
+        mut f: F,
+    ) -> Result<Vec<T>>
+    where
+        F: FnMut(&Row<'_>) -> Result<T>,
+    {
+        let mut out = Vec::new();
+        self.for_each(sql, params, |r| {
+            out.push(f(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// Runs a query and decodes every row as `T` ([`FromRow`]: generated models,
+    /// tuples of column types, a single column type, or [`OwnedRow`]).
+    #[inline]
+    pub fn query_as<T: FromRow>(&mut self, sql: impl AsSql, params: impl Params) -> Result<Vec<T>> {
+        self.query_map(sql, params, T::from_row)
+    }
+
+    /// Runs a query and returns its rows, owned, for dynamic access
+    /// (`row.get::<i64>("id")`).
+    pub fn query(&mut self, sql: impl AsSql, params: impl Params) -> Result<Vec<OwnedRow>> {
+        self.query_as(sql, params)
+    }
+
+    /// Runs a query that must return exactly one row: [`Error::NotFound`] for none,
+    /// [`Error::TooManyRows`] for more.
+    #[inline]
+    pub fn query_one<T: FromRow>(&mut self, sql: impl AsSql, params: impl Params) -> Result<T> {
+        self.query_opt(sql, params)?.ok_or(Error::NotFound)
+    }
+
+    /// Runs a query and decodes its first row, if any, without reading further — for
+    /// lookups by a unique key, where the database guarantees at most one row.
+    #[inline]
+    pub fn query_first<T: FromRow>(
+        &mut self,
+        sql: impl AsSql,
+        params: impl Params,
+    ) -> Result<Option<T>> {
+        let mut out = None;
+        self.try_for_each(sql, params, |r| {
+            out = Some(T::from_row(r)?);
+            Ok(false)
+        })?;
+        Ok(out)
+    }
+
+    /// Runs a query that returns at most one row: `None` for none,
+    /// [`Error::TooManyRows`] for more.
+    #[inline]
+    pub fn query_opt<T: FromRow>(
+        &mut self,
+        sql: impl AsSql,
+        params: impl Params,
+    ) -> Result<Option<T>> {
+        let mut out = None;
+        self.for_each(sql, params, |r| {
+            if out.is_some() {
+                return Err(Error::TooManyRows);
+            }
+            out = Some(T::from_row(r)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// For the query builder's streaming iterator ([`crate::query`]): begins the
+    /// transaction if needed and lends the connection and the engine's listeners.
+    pub(crate) fn conn_for_stream(&mut self) -> Result<(&mut Conn, &Events)> {
+        self.ready()?;
+        let events = &self.engine.inner.events;
+        let conn = self.conn.get()?;
+        Ok((conn, events))
+    }
+
+    /// Runs one or more statements without parameters (DDL, scripts), in the
+    /// session's transaction.
+    pub fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        self.ready()?;
+        let events = &self.engine.inner.events;
+        let conn = self.conn.get()?;
+        let r = observe(
+            events,
+            sql,
+            &[],
+            |_| 0,
+            || match &mut conn.raw {
+                RawConn::Sqlite(c) => c.batch(sql),
+                RawConn::Pg(c) => c.batch(sql),
+            },
+        );
+        conn.note(r)
+    }
+}
+
+#[inline(always)]
+fn exec(raw: &mut RawConn, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
+    raw.execute(sql, params)
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if self.active {
+            let _ = self.rollback();
+        }
+        self.end_query_only();
+        self.emit(Event::Checkin);
+    }
+}

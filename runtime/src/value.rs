@@ -1,0 +1,1065 @@
+//! Values: binding Rust values as parameters ([`ToParam`]), decoding columns into Rust
+//! values ([`FromColumn`]), the dynamic [`Value`], and database enums ([`DbEnum`]).
+//!
+//! Both traits talk to the drivers directly — a parameter is handed to rusqlite or
+//! `postgres` without an intermediate value, and a column is decoded straight from
+//! the driver's row — so the typed path allocates nothing beyond what the driver does.
+//!
+//! # Type mapping
+//!
+//! | Rust | PostgreSQL | SQLite (storage) |
+//! |------|------------|------------------|
+//! | `bool` | `BOOLEAN` | INTEGER 0/1 |
+//! | `i16`, `i32`, `i64` | `SMALLINT`, `INTEGER`, `BIGINT` (decoding widens) | INTEGER (range-checked) |
+//! | `f32`, `f64` | `REAL`, `DOUBLE PRECISION` | REAL (see NaN below) |
+//! | `String`, `&str` | `TEXT`, `VARCHAR`, `CHAR`, enum labels | TEXT |
+//! | `Vec<u8>`, `&[u8]` | `BYTEA` | BLOB |
+//! | [`BigDecimal`](bigdecimal::BigDecimal) | `NUMERIC` (binary, exact, any precision) | TEXT when bound; decoded from TEXT, INTEGER or REAL |
+//! | `DateTime<Utc>` | `TIMESTAMP` (taken as UTC) and `TIMESTAMPTZ` | TEXT `YYYY-MM-DD HH:MM:SS.sss` (UTC, rounded to ms); decoded from common text formats and integer milliseconds |
+//! | `serde_json::Value` | `JSONB`, `JSON` | TEXT; INTEGER/REAL decoded as JSON numbers |
+//! | `uuid::Uuid` | `UUID` | TEXT (hyphenated); decoded from TEXT or a 16-byte BLOB |
+//! | [`DbEnum`] types | the native enum type (or text) | TEXT label |
+//! | `Option<T>` | NULL | NULL |
+//!
+//! **Floats.** PostgreSQL stores and returns NaN, `inf` and `-inf` unchanged. SQLite
+//! stores ±inf unchanged but turns NaN into NULL: reading it back into `f64` is a
+//! [`Error::Decode`](crate::Error::Decode) ("found NULL"), into `Option<f64>` gives `None`.
+//!
+//! **Decimals on SQLite.** Prisma's `Decimal` maps to a `DECIMAL` column, which has
+//! NUMERIC affinity: SQLite converts the bound text into INTEGER or REAL, so only
+//! integers within `i64` and values with at most ~15 significant digits round-trip
+//! exactly (as with Prisma). Declare the column `TEXT` to keep every digit. PostgreSQL's
+//! `NUMERIC` round-trips every digit (tested with 65 digits, 30 of them fractional).
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::str::FromStr;
+
+use bigdecimal::BigDecimal;
+use bigdecimal::num_bigint::{BigInt, Sign};
+use bytes::{BufMut, BytesMut};
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
+use rusqlite::types::{ToSqlOutput, ValueRef};
+
+/// What the driver's `to_sql`/`from_sql` return on error.
+pub type PgError = Box<dyn StdError + Sync + Send>;
+
+/// A Rust value that can be bound as a statement parameter on both backends.
+///
+/// Implemented for the scalar types in the module docs, `Option<T>`, references, and
+/// [`Value`]. Generated enums get it from [`impl_db_enum!`](crate::impl_db_enum).
+pub trait ToParam: fmt::Debug + Sync {
+    /// The value for SQLite.
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>>;
+    /// Whether this value can be sent as a parameter of PostgreSQL type `ty`.
+    fn pg_accepts(&self, ty: &Type) -> bool;
+    /// Writes the value in PostgreSQL's binary format for type `ty`.
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError>;
+}
+
+/// A Rust type that can be decoded from a result column on both backends.
+pub trait FromColumn: Sized {
+    /// Decodes a SQLite value; on mismatch, returns what was found.
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>>;
+    /// Whether a PostgreSQL column of type `ty` can be decoded into `Self`.
+    fn pg_accepts(ty: &Type) -> bool;
+    /// Decodes PostgreSQL's binary value (`None` for NULL) of type `ty`.
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>>;
+}
+
+/// Describes a SQLite value's storage class for error messages.
+pub(crate) fn sqlite_kind(v: ValueRef<'_>) -> Cow<'static, str> {
+    Cow::Borrowed(match v {
+        ValueRef::Null => "NULL",
+        ValueRef::Integer(_) => "INTEGER",
+        ValueRef::Real(_) => "REAL",
+        ValueRef::Text(_) => "TEXT",
+        ValueRef::Blob(_) => "BLOB",
+    })
+}
+
+fn pg_null(ty: &Type) -> Cow<'static, str> {
+    Cow::Owned(format!("NULL ({})", ty.name()))
+}
+
+fn pg_err(ty: &Type, e: PgError) -> Cow<'static, str> {
+    Cow::Owned(format!("{} value that failed to decode: {e}", ty.name()))
+}
+
+#[inline]
+fn is_texty(ty: &Type) -> bool {
+    matches!(
+        *ty,
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN
+    ) || matches!(ty.kind(), Kind::Enum(_))
+        || ty.name() == "citext"
+}
+
+// ---------------------------------------------------------------------------------
+// References and Option
+
+impl<T: ToParam + ?Sized> ToParam for &T {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        (**self).to_sqlite()
+    }
+    #[inline]
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        (**self).pg_accepts(ty)
+    }
+    #[inline]
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        (**self).to_pg(ty, out)
+    }
+}
+
+impl<T: ToParam + ?Sized> ToParam for Box<T> {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        (**self).to_sqlite()
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        (**self).pg_accepts(ty)
+    }
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        (**self).to_pg(ty, out)
+    }
+}
+
+impl<T: ToParam> ToParam for Option<T> {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        match self {
+            Some(v) => v.to_sqlite(),
+            None => Ok(ToSqlOutput::Borrowed(ValueRef::Null)),
+        }
+    }
+    /// `None` is accepted for every type: NULL needs no encoding.
+    #[inline]
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        self.as_ref().is_none_or(|v| v.pg_accepts(ty))
+    }
+    #[inline]
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        match self {
+            Some(v) => v.to_pg(ty, out),
+            None => Ok(IsNull::Yes),
+        }
+    }
+}
+
+impl<T: FromColumn> FromColumn for Option<T> {
+    #[inline]
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Null => Ok(None),
+            v => T::from_sqlite(v).map(Some),
+        }
+    }
+    #[inline]
+    fn pg_accepts(ty: &Type) -> bool {
+        T::pg_accepts(ty)
+    }
+    #[inline]
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        match raw {
+            None => Ok(None),
+            raw => T::from_pg(ty, raw).map(Some),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Types both drivers handle natively
+
+macro_rules! delegate_to_param {
+    ($($t:ty),*) => {$(
+        impl ToParam for $t {
+            #[inline]
+            fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                rusqlite::ToSql::to_sql(self)
+            }
+            #[inline]
+            fn pg_accepts(&self, ty: &Type) -> bool {
+                <$t as ToSql>::accepts(ty)
+            }
+            #[inline]
+            fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+                ToSql::to_sql(self, ty, out)
+            }
+        }
+    )*};
+}
+delegate_to_param!(bool, f32, Vec<u8>);
+
+/// Writes an integer for any PostgreSQL integer type, range-checked, so `i64` values
+/// bind to `INTEGER` columns and `i32` values to `BIGINT` ones.
+#[inline]
+fn int_to_pg(v: i64, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+    match *ty {
+        Type::INT2 => {
+            out.put_i16(i16::try_from(v).map_err(|_| format!("{v} out of range for smallint"))?)
+        }
+        Type::INT4 => {
+            out.put_i32(i32::try_from(v).map_err(|_| format!("{v} out of range for integer"))?)
+        }
+        _ => out.put_i64(v),
+    }
+    Ok(IsNull::No)
+}
+
+macro_rules! int_to_param {
+    ($($t:ty),*) => {$(
+        impl ToParam for $t {
+            #[inline]
+            fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*self))))
+            }
+            #[inline]
+            fn pg_accepts(&self, ty: &Type) -> bool {
+                matches!(*ty, Type::INT2 | Type::INT4 | Type::INT8)
+            }
+            #[inline]
+            fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+                int_to_pg(i64::from(*self), ty, out)
+            }
+        }
+    )*};
+}
+int_to_param!(i16, i32, i64);
+
+impl ToParam for f64 {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Owned(rusqlite::types::Value::Real(*self)))
+    }
+    /// `DOUBLE PRECISION`, and `REAL` (rounded to `f32`).
+    #[inline]
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        matches!(*ty, Type::FLOAT4 | Type::FLOAT8)
+    }
+    #[inline]
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        if *ty == Type::FLOAT4 {
+            out.put_f32(*self as f32);
+        } else {
+            out.put_f64(*self);
+        }
+        Ok(IsNull::No)
+    }
+}
+
+impl ToParam for [u8] {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        *ty == Type::BYTEA
+    }
+    fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        out.put_slice(self);
+        Ok(IsNull::No)
+    }
+}
+
+impl<const N: usize> ToParam for [u8; N] {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        *ty == Type::BYTEA
+    }
+    fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        out.put_slice(self);
+        Ok(IsNull::No)
+    }
+}
+
+impl ToParam for str {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.as_bytes())))
+    }
+    /// Text types and enum types (the label is sent as text).
+    #[inline]
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        is_texty(ty)
+    }
+    #[inline]
+    fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        out.put_slice(self.as_bytes());
+        Ok(IsNull::No)
+    }
+}
+
+impl ToParam for String {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        self.as_str().to_sqlite()
+    }
+    #[inline]
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        is_texty(ty)
+    }
+    #[inline]
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        self.as_str().to_pg(ty, out)
+    }
+}
+
+impl ToParam for uuid::Uuid {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
+            self.hyphenated().to_string(),
+        )))
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        <uuid::Uuid as ToSql>::accepts(ty) || is_texty(ty)
+    }
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        if *ty == Type::UUID {
+            ToSql::to_sql(self, ty, out)
+        } else {
+            out.put_slice(self.hyphenated().to_string().as_bytes());
+            Ok(IsNull::No)
+        }
+    }
+}
+
+impl ToParam for serde_json::Value {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        serde_json::to_string(self)
+            .map(|s| ToSqlOutput::Owned(rusqlite::types::Value::Text(s)))
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        <serde_json::Value as ToSql>::accepts(ty)
+    }
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        ToSql::to_sql(self, ty, out)
+    }
+}
+
+/// Formats a timestamp the way SQLite's `CURRENT_TIMESTAMP` does, with milliseconds:
+/// `YYYY-MM-DD HH:MM:SS.sss`, rounded to the millisecond like PostgreSQL's `TIMESTAMP(3)`.
+pub fn sqlite_datetime_text(dt: &DateTime<Utc>) -> String {
+    use chrono::DurationRound;
+    let rounded = dt
+        .duration_round(chrono::TimeDelta::milliseconds(1))
+        .unwrap_or(*dt);
+    rounded.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+}
+
+impl ToParam for DateTime<Utc> {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
+            sqlite_datetime_text(self),
+        )))
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ)
+    }
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        if *ty == Type::TIMESTAMP {
+            ToSql::to_sql(&self.naive_utc(), ty, out)
+        } else {
+            ToSql::to_sql(self, ty, out)
+        }
+    }
+}
+
+impl ToParam for BigDecimal {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
+            self.to_plain_string(),
+        )))
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        *ty == Type::NUMERIC
+    }
+    fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        numeric::encode(self, out)?;
+        Ok(IsNull::No)
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Decoding
+
+fn int_from_sqlite<T: TryFrom<i64>>(
+    v: ValueRef<'_>,
+    name: &'static str,
+) -> Result<T, Cow<'static, str>> {
+    match v {
+        ValueRef::Integer(i) => {
+            T::try_from(i).map_err(|_| Cow::Owned(format!("INTEGER {i} (out of range for {name})")))
+        }
+        other => Err(sqlite_kind(other)),
+    }
+}
+
+#[inline]
+fn int_from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<i64, Cow<'static, str>> {
+    let raw = raw.ok_or_else(|| pg_null(ty))?;
+    match *ty {
+        Type::INT2 => i16::from_sql(ty, raw).map(i64::from),
+        Type::INT4 => i32::from_sql(ty, raw).map(i64::from),
+        _ => i64::from_sql(ty, raw),
+    }
+    .map_err(|e| pg_err(ty, e))
+}
+
+macro_rules! int_from_column {
+    ($t:ty, $name:literal, $($pg:ident)|+) => {
+        impl FromColumn for $t {
+            #[inline]
+            fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+                int_from_sqlite(value, $name)
+            }
+            #[inline]
+            fn pg_accepts(ty: &Type) -> bool {
+                matches!(*ty, $(Type::$pg)|+)
+            }
+            #[inline]
+            fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+                // Only types that fit are accepted, so the conversion cannot fail.
+                let v = int_from_pg(ty, raw)?;
+                <$t>::try_from(v).map_err(|_| Cow::Owned(format!("{v} out of range for {}", $name)))
+            }
+        }
+    };
+}
+int_from_column!(i16, "i16", INT2);
+int_from_column!(i32, "i32", INT2 | INT4);
+int_from_column!(i64, "i64", INT2 | INT4 | INT8);
+
+impl FromColumn for bool {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Integer(0) => Ok(false),
+            ValueRef::Integer(1) => Ok(true),
+            ValueRef::Integer(i) => Err(Cow::Owned(format!("INTEGER {i} (not 0 or 1)"))),
+            other => Err(sqlite_kind(other)),
+        }
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        *ty == Type::BOOL
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        bool::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
+    }
+}
+
+impl FromColumn for f64 {
+    #[inline]
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Real(f) => Ok(f),
+            ValueRef::Integer(i) => Ok(i as f64),
+            other => Err(sqlite_kind(other)),
+        }
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        matches!(*ty, Type::FLOAT4 | Type::FLOAT8)
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        let raw = raw.ok_or_else(|| pg_null(ty))?;
+        if *ty == Type::FLOAT4 {
+            f32::from_sql(ty, raw).map(f64::from)
+        } else {
+            f64::from_sql(ty, raw)
+        }
+        .map_err(|e| pg_err(ty, e))
+    }
+}
+
+impl FromColumn for f32 {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        f64::from_sqlite(value).map(|f| f as f32)
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        *ty == Type::FLOAT4
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        f32::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
+    }
+}
+
+#[inline]
+fn text_from_sqlite(value: ValueRef<'_>) -> Result<&str, Cow<'static, str>> {
+    match value {
+        ValueRef::Text(t) => {
+            std::str::from_utf8(t).map_err(|_| Cow::Borrowed("TEXT that is not UTF-8"))
+        }
+        other => Err(sqlite_kind(other)),
+    }
+}
+
+#[inline]
+fn text_from_pg<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<&'a str, Cow<'static, str>> {
+    let raw = raw.ok_or_else(|| pg_null(ty))?;
+    std::str::from_utf8(raw).map_err(|_| Cow::Owned(format!("{} that is not UTF-8", ty.name())))
+}
+
+impl FromColumn for String {
+    #[inline]
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        text_from_sqlite(value).map(str::to_owned)
+    }
+    #[inline]
+    fn pg_accepts(ty: &Type) -> bool {
+        is_texty(ty)
+    }
+    #[inline]
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        text_from_pg(ty, raw).map(str::to_owned)
+    }
+}
+
+impl FromColumn for Vec<u8> {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Blob(b) => Ok(b.to_vec()),
+            other => Err(sqlite_kind(other)),
+        }
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        *ty == Type::BYTEA
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        raw.map(<[u8]>::to_vec).ok_or_else(|| pg_null(ty))
+    }
+}
+
+impl FromColumn for uuid::Uuid {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Text(_) => {
+                let t = text_from_sqlite(value)?;
+                uuid::Uuid::parse_str(t).map_err(|_| Cow::Owned(format!("TEXT {t:?} (not a UUID)")))
+            }
+            ValueRef::Blob(b) => uuid::Uuid::from_slice(b)
+                .map_err(|_| Cow::Owned(format!("BLOB of {} bytes (not a UUID)", b.len()))),
+            other => Err(sqlite_kind(other)),
+        }
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        *ty == Type::UUID || is_texty(ty)
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        if *ty == Type::UUID {
+            uuid::Uuid::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
+        } else {
+            let t = text_from_pg(ty, raw)?;
+            uuid::Uuid::parse_str(t)
+                .map_err(|_| Cow::Owned(format!("{} {t:?} (not a UUID)", ty.name())))
+        }
+    }
+}
+
+impl FromColumn for serde_json::Value {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Text(_) => {
+                let t = text_from_sqlite(value)?;
+                serde_json::from_str(t)
+                    .map_err(|e| Cow::Owned(format!("TEXT that is not JSON ({e})")))
+            }
+            // A column declared JSONB has NUMERIC affinity: scalar numbers come back as numbers.
+            ValueRef::Integer(i) => Ok(serde_json::Value::from(i)),
+            ValueRef::Real(f) => serde_json::Number::from_f64(f)
+                .map(serde_json::Value::Number)
+                .ok_or(Cow::Borrowed("REAL that is not a JSON number")),
+            other => Err(sqlite_kind(other)),
+        }
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        matches!(*ty, Type::JSON | Type::JSONB)
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        serde_json::Value::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
+    }
+}
+
+/// Parses the text forms SQLite applications use for timestamps (taken as UTC when they
+/// carry no offset): `YYYY-MM-DD HH:MM:SS[.fff]`, the same with `T`, RFC 3339 with an
+/// offset, and a bare date.
+pub fn parse_datetime_text(t: &str) -> Option<DateTime<Utc>> {
+    let t = t.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Some(dt.with_timezone(&Utc));
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
+            return Some(n.and_utc());
+        }
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S%.f%#z",
+        "%Y-%m-%d %H:%M:%S%.fZ",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(t, fmt) {
+            return Some(dt.with_timezone(&Utc));
+        }
+        if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
+            return Some(n.and_utc());
+        }
+    }
+    chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|n| n.and_utc())
+}
+
+impl FromColumn for DateTime<Utc> {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Text(_) => {
+                let t = text_from_sqlite(value)?;
+                parse_datetime_text(t)
+                    .ok_or_else(|| Cow::Owned(format!("TEXT {t:?} (not a timestamp)")))
+            }
+            ValueRef::Integer(ms) => Utc
+                .timestamp_millis_opt(ms)
+                .single()
+                .ok_or_else(|| Cow::Owned(format!("INTEGER {ms} (out of range for milliseconds)"))),
+            other => Err(sqlite_kind(other)),
+        }
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ)
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        let raw = raw.ok_or_else(|| pg_null(ty))?;
+        if *ty == Type::TIMESTAMP {
+            NaiveDateTime::from_sql(ty, raw).map(|n| n.and_utc())
+        } else {
+            DateTime::<Utc>::from_sql(ty, raw)
+        }
+        .map_err(|e| pg_err(ty, e))
+    }
+}
+
+impl FromColumn for BigDecimal {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        match value {
+            ValueRef::Integer(i) => Ok(BigDecimal::from(i)),
+            ValueRef::Real(f) => BigDecimal::from_str(&f.to_string())
+                .map_err(|_| Cow::Owned(format!("REAL {f} (not a finite decimal)"))),
+            ValueRef::Text(_) => {
+                let t = text_from_sqlite(value)?;
+                BigDecimal::from_str(t.trim())
+                    .map_err(|_| Cow::Owned(format!("TEXT {t:?} (not a decimal)")))
+            }
+            other => Err(sqlite_kind(other)),
+        }
+    }
+    fn pg_accepts(ty: &Type) -> bool {
+        *ty == Type::NUMERIC
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        numeric::decode(raw.ok_or_else(|| pg_null(ty))?).map_err(Cow::Owned)
+    }
+}
+
+/// PostgreSQL's binary `NUMERIC` format: a header (digit count, weight, sign, display
+/// scale) followed by base-10000 digits, most significant first.
+pub mod numeric {
+    use super::*;
+
+    const POS: u16 = 0x0000;
+    const NEG: u16 = 0x4000;
+    const NAN: u16 = 0xC000;
+    const PINF: u16 = 0xD000;
+    const NINF: u16 = 0xF000;
+
+    /// Encodes `d` exactly.
+    pub fn encode(d: &BigDecimal, out: &mut BytesMut) -> Result<(), PgError> {
+        let (int, scale) = d.as_bigint_and_scale();
+        let mut digits = int.magnitude().to_str_radix(10);
+        let scale = if scale < 0 {
+            digits.extend(std::iter::repeat_n('0', usize::try_from(-scale)?));
+            0usize
+        } else {
+            usize::try_from(scale)?
+        };
+        let (int_part, frac_part) = if digits.len() > scale {
+            let (a, b) = digits.split_at(digits.len() - scale);
+            (a.to_owned(), b.to_owned())
+        } else {
+            (String::new(), "0".repeat(scale - digits.len()) + &digits)
+        };
+        let mut groups: Vec<i16> = Vec::with_capacity(int_part.len() / 4 + frac_part.len() / 4 + 2);
+        let lead = (4 - int_part.len() % 4) % 4;
+        let padded_int = "0".repeat(lead) + &int_part;
+        for chunk in padded_int.as_bytes().chunks(4) {
+            groups.push(group(chunk));
+        }
+        let mut weight = i64::try_from(groups.len())? - 1;
+        let trail = (4 - frac_part.len() % 4) % 4;
+        let padded_frac = frac_part + &"0".repeat(trail);
+        for chunk in padded_frac.as_bytes().chunks(4) {
+            groups.push(group(chunk));
+        }
+        let leading_zeros = groups.iter().take_while(|&&g| g == 0).count();
+        groups.drain(..leading_zeros);
+        weight -= i64::try_from(leading_zeros)?;
+        while groups.last() == Some(&0) {
+            groups.pop();
+        }
+        let sign = if groups.is_empty() {
+            weight = 0;
+            POS
+        } else if int.sign() == Sign::Minus {
+            NEG
+        } else {
+            POS
+        };
+        let dscale = u16::try_from(scale)
+            .ok()
+            .filter(|s| *s <= 0x3FFF)
+            .ok_or("NUMERIC scale too large")?;
+        out.put_i16(i16::try_from(groups.len()).map_err(|_| "NUMERIC value too large")?);
+        out.put_i16(i16::try_from(weight).map_err(|_| "NUMERIC value out of range")?);
+        out.put_u16(sign);
+        out.put_u16(dscale);
+        for g in groups {
+            out.put_i16(g);
+        }
+        Ok(())
+    }
+
+    fn group(chunk: &[u8]) -> i16 {
+        chunk
+            .iter()
+            .fold(0i16, |acc, d| acc * 10 + i16::from(d - b'0'))
+    }
+
+    /// Decodes a binary `NUMERIC`; NaN and infinities are errors (a `BigDecimal` cannot
+    /// hold them).
+    pub fn decode(raw: &[u8]) -> Result<BigDecimal, String> {
+        let rd = |i: usize| -> Result<u16, String> {
+            raw.get(i..i + 2)
+                .map(|b| u16::from_be_bytes([b[0], b[1]]))
+                .ok_or_else(|| "truncated NUMERIC".to_owned())
+        };
+        let ndigits = rd(0)? as i16;
+        let weight = i64::from(rd(2)? as i16);
+        let sign = rd(4)?;
+        let dscale = i64::from(rd(6)?);
+        match sign {
+            NAN => return Err("NUMERIC NaN (not representable as BigDecimal)".into()),
+            PINF => return Err("NUMERIC Infinity (not representable as BigDecimal)".into()),
+            NINF => return Err("NUMERIC -Infinity (not representable as BigDecimal)".into()),
+            POS | NEG => {}
+            other => return Err(format!("NUMERIC with unknown sign {other:#x}")),
+        }
+        let n =
+            usize::try_from(ndigits).map_err(|_| "NUMERIC with negative digit count".to_owned())?;
+        if n == 0 {
+            return Ok(BigDecimal::new(BigInt::from(0), dscale));
+        }
+        let mut text = String::with_capacity(n * 4);
+        for i in 0..n {
+            let g = rd(8 + 2 * i)?;
+            if g > 9999 {
+                return Err("NUMERIC digit out of range".into());
+            }
+            text.push_str(&format!("{g:04}"));
+        }
+        let mut int = BigInt::parse_bytes(text.as_bytes(), 10).ok_or("NUMERIC digits")?;
+        if sign == NEG {
+            int = -int;
+        }
+        let exp = 4 * (weight - (n as i64 - 1));
+        Ok(BigDecimal::new(int, -exp).with_scale(dscale))
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Dynamic values
+
+/// A dynamically typed value, for code that does not know its types at compile time.
+///
+/// It binds like its inner value (`Null` binds to any type) and decodes by the
+/// column's type (PostgreSQL) or storage class (SQLite).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A 32-bit integer.
+    I32(i32),
+    /// A 64-bit integer (every SQLite integer decodes to this).
+    I64(i64),
+    /// A double.
+    F64(f64),
+    /// Text.
+    Text(String),
+    /// Bytes.
+    Bytes(Vec<u8>),
+    /// An arbitrary-precision decimal.
+    Decimal(BigDecimal),
+    /// A UTC timestamp.
+    DateTime(DateTime<Utc>),
+    /// JSON.
+    Json(serde_json::Value),
+    /// A UUID.
+    Uuid(uuid::Uuid),
+}
+
+macro_rules! value_dispatch {
+    ($self:ident, $v:ident => $e:expr, null => $n:expr) => {
+        match $self {
+            Value::Null => $n,
+            Value::Bool($v) => $e,
+            Value::I32($v) => $e,
+            Value::I64($v) => $e,
+            Value::F64($v) => $e,
+            Value::Text($v) => $e,
+            Value::Bytes($v) => $e,
+            Value::Decimal($v) => $e,
+            Value::DateTime($v) => $e,
+            Value::Json($v) => $e,
+            Value::Uuid($v) => $e,
+        }
+    };
+}
+
+impl ToParam for Value {
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        value_dispatch!(self, v => v.to_sqlite(), null => Ok(ToSqlOutput::Borrowed(ValueRef::Null)))
+    }
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        value_dispatch!(self, v => v.pg_accepts(ty), null => true)
+    }
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        value_dispatch!(self, v => v.to_pg(ty, out), null => Ok(IsNull::Yes))
+    }
+}
+
+impl FromColumn for Value {
+    fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
+        Ok(match value {
+            ValueRef::Null => Value::Null,
+            ValueRef::Integer(i) => Value::I64(i),
+            ValueRef::Real(f) => Value::F64(f),
+            ValueRef::Text(_) => Value::Text(String::from_sqlite(value)?),
+            ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
+        })
+    }
+    fn pg_accepts(_ty: &Type) -> bool {
+        true
+    }
+    fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
+        if raw.is_none() {
+            return Ok(Value::Null);
+        }
+        Ok(match *ty {
+            Type::BOOL => Value::Bool(bool::from_pg(ty, raw)?),
+            Type::INT2 | Type::INT4 => Value::I32(i32::from_pg(ty, raw)?),
+            Type::INT8 => Value::I64(i64::from_pg(ty, raw)?),
+            Type::FLOAT4 | Type::FLOAT8 => Value::F64(f64::from_pg(ty, raw)?),
+            Type::BYTEA => Value::Bytes(Vec::from_pg(ty, raw)?),
+            Type::NUMERIC => Value::Decimal(BigDecimal::from_pg(ty, raw)?),
+            Type::TIMESTAMP | Type::TIMESTAMPTZ => Value::DateTime(DateTime::from_pg(ty, raw)?),
+            Type::JSON | Type::JSONB => Value::Json(serde_json::Value::from_pg(ty, raw)?),
+            Type::UUID => Value::Uuid(uuid::Uuid::from_pg(ty, raw)?),
+            _ if is_texty(ty) => Value::Text(String::from_pg(ty, raw)?),
+            _ => {
+                return Err(Cow::Owned(format!(
+                    "{} (no dynamic Value mapping)",
+                    ty.name()
+                )));
+            }
+        })
+    }
+}
+
+macro_rules! value_from {
+    ($($t:ty => $v:ident),*) => {$(
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self { Value::$v(v) }
+        }
+    )*};
+}
+value_from!(bool => Bool, i32 => I32, i64 => I64, f64 => F64, String => Text, Vec<u8> => Bytes,
+    BigDecimal => Decimal, DateTime<Utc> => DateTime, serde_json::Value => Json, uuid::Uuid => Uuid);
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::Text(v.to_owned())
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Enums
+
+/// A Rust enum stored as a database enum: a native `CREATE TYPE … AS ENUM` on
+/// PostgreSQL, a TEXT label on SQLite. Implement it and call
+/// [`impl_db_enum!`](crate::impl_db_enum) to get [`ToParam`] and [`FromColumn`].
+///
+/// ```
+/// #[derive(Debug, Clone, Copy, PartialEq)]
+/// enum Role { Member, Admin }
+/// impl ormgen::DbEnum for Role {
+///     const PG_TYPE: &'static str = "Role";
+///     fn as_db_str(&self) -> &'static str {
+///         match self { Role::Member => "MEMBER", Role::Admin => "admin" }
+///     }
+///     fn from_db_str(s: &str) -> Option<Self> {
+///         match s { "MEMBER" => Some(Role::Member), "admin" => Some(Role::Admin), _ => None }
+///     }
+/// }
+/// ormgen::impl_db_enum!(Role);
+/// ```
+pub trait DbEnum: Sized + fmt::Debug + Sync {
+    /// The PostgreSQL type's name (as created, without schema; compared exactly).
+    const PG_TYPE: &'static str;
+    /// The label stored in the database.
+    fn as_db_str(&self) -> &'static str;
+    /// The variant for a stored label.
+    fn from_db_str(s: &str) -> Option<Self>;
+}
+
+/// Helpers used by [`impl_db_enum!`](crate::impl_db_enum); not for direct use.
+#[doc(hidden)]
+pub mod enum_support {
+    use super::*;
+
+    pub fn pg_accepts<E: DbEnum>(ty: &Type) -> bool {
+        ty.name() == E::PG_TYPE || is_texty(ty)
+    }
+    pub fn to_pg<E: DbEnum>(e: &E, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        out.put_slice(e.as_db_str().as_bytes());
+        Ok(IsNull::No)
+    }
+    pub fn from_label<E: DbEnum>(t: &str) -> Result<E, Cow<'static, str>> {
+        E::from_db_str(t)
+            .ok_or_else(|| Cow::Owned(format!("{t:?} (not a label of {})", E::PG_TYPE)))
+    }
+    pub fn from_sqlite<E: DbEnum>(v: ValueRef<'_>) -> Result<E, Cow<'static, str>> {
+        from_label(text_from_sqlite(v)?)
+    }
+    pub fn from_pg<E: DbEnum>(ty: &Type, raw: Option<&[u8]>) -> Result<E, Cow<'static, str>> {
+        from_label(text_from_pg(ty, raw)?)
+    }
+}
+
+/// Implements [`ToParam`] and [`FromColumn`] for a type implementing [`DbEnum`].
+#[macro_export]
+macro_rules! impl_db_enum {
+    ($t:ty) => {
+        impl $crate::ToParam for $t {
+            fn to_sqlite(
+                &self,
+            ) -> $crate::rusqlite::Result<$crate::rusqlite::types::ToSqlOutput<'_>> {
+                ::std::result::Result::Ok($crate::rusqlite::types::ToSqlOutput::Borrowed(
+                    $crate::rusqlite::types::ValueRef::Text(
+                        $crate::DbEnum::as_db_str(self).as_bytes(),
+                    ),
+                ))
+            }
+            fn pg_accepts(&self, ty: &$crate::postgres::types::Type) -> bool {
+                $crate::value::enum_support::pg_accepts::<$t>(ty)
+            }
+            fn to_pg(
+                &self,
+                _ty: &$crate::postgres::types::Type,
+                out: &mut $crate::bytes::BytesMut,
+            ) -> ::std::result::Result<$crate::postgres::types::IsNull, $crate::value::PgError>
+            {
+                $crate::value::enum_support::to_pg(self, out)
+            }
+        }
+        impl $crate::FromColumn for $t {
+            fn from_sqlite(
+                value: $crate::rusqlite::types::ValueRef<'_>,
+            ) -> ::std::result::Result<Self, ::std::borrow::Cow<'static, str>> {
+                $crate::value::enum_support::from_sqlite(value)
+            }
+            fn pg_accepts(ty: &$crate::postgres::types::Type) -> bool {
+                $crate::value::enum_support::pg_accepts::<$t>(ty)
+            }
+            fn from_pg(
+                ty: &$crate::postgres::types::Type,
+                raw: ::std::option::Option<&[u8]>,
+            ) -> ::std::result::Result<Self, ::std::borrow::Cow<'static, str>> {
+                $crate::value::enum_support::from_pg(ty, raw)
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rt(s: &str) -> String {
+        let d = BigDecimal::from_str(s).unwrap();
+        let mut buf = BytesMut::new();
+        numeric::encode(&d, &mut buf).unwrap();
+        let back = numeric::decode(&buf).unwrap();
+        assert_eq!(back, d, "{s}");
+        back.to_string()
+    }
+
+    #[test]
+    fn numeric_round_trips() {
+        for s in [
+            "0",
+            "0.00",
+            "1",
+            "-1",
+            "10000",
+            "0.0001",
+            "-0.000000000000000000000000000001",
+            "12345678901234567890123456789012345.123456789012345678901234567890",
+            "-99999999999999999999999999999999999.999999999999999999999999999999",
+            "1e20",
+            "123.4500",
+        ] {
+            rt(s);
+        }
+        assert_eq!(rt("123.4500"), "123.4500");
+    }
+
+    #[test]
+    fn numeric_wire_format_matches_postgres() {
+        // 12345.678 → digits [1, 2345, 6780], weight 1, dscale 3
+        let mut buf = BytesMut::new();
+        numeric::encode(&BigDecimal::from_str("12345.678").unwrap(), &mut buf).unwrap();
+        assert_eq!(
+            &buf[..],
+            &[0, 3, 0, 1, 0, 0, 0, 3, 0, 1, 0x09, 0x29, 0x1A, 0x7C]
+        );
+    }
+
+    #[test]
+    fn datetime_text_forms() {
+        let want = Utc.with_ymd_and_hms(2024, 2, 29, 13, 14, 15).unwrap();
+        for t in [
+            "2024-02-29 13:14:15",
+            "2024-02-29T13:14:15Z",
+            "2024-02-29 13:14:15.000",
+            "2024-02-29T15:14:15+02:00",
+        ] {
+            assert_eq!(parse_datetime_text(t), Some(want), "{t}");
+        }
+        assert_eq!(sqlite_datetime_text(&want), "2024-02-29 13:14:15.000");
+    }
+}

@@ -1,0 +1,292 @@
+//! Sessions and transactions: commit, rollback, drop, panic, savepoints, isolation,
+//! read-only, the in-memory SQLite database shared by sessions.
+
+mod common;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use ormgen::{Error, IsolationLevel, TxOptions};
+
+fn setup(db: &common::Db) {
+    db.engine
+        .transaction(|s| {
+            s.execute(
+                "create table items (id integer primary key, name text not null)",
+                (),
+            )?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn count(db: &common::Db) -> i64 {
+    db.engine
+        .session()
+        .unwrap()
+        .query_one("select count(*) from items", ())
+        .unwrap()
+}
+
+#[test]
+fn transaction_commits_on_ok() {
+    for db in common::all() {
+        setup(&db);
+        let id: i64 = db
+            .engine
+            .transaction(|s| {
+                s.execute("insert into items (id, name) values (1, 'a')", ())?;
+                s.query_one(
+                    "select id from items where name = :n",
+                    ormgen::named_params! { "n" => "a" },
+                )
+            })
+            .unwrap();
+        assert_eq!(id, 1);
+        assert_eq!(count(&db), 1, "{}", db.name());
+    }
+}
+
+#[test]
+fn error_in_closure_commits_nothing() {
+    for db in common::all() {
+        setup(&db);
+        let r: ormgen::Result<()> = db.engine.transaction(|s| {
+            s.execute("insert into items (id, name) values (1, 'a')", ())?;
+            Err(Error::NotFound)
+        });
+        assert!(matches!(r, Err(Error::NotFound)));
+        assert_eq!(count(&db), 0, "{}", db.name());
+    }
+}
+
+#[test]
+fn panic_in_closure_commits_nothing() {
+    for db in common::all() {
+        setup(&db);
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            db.engine.transaction(|s| {
+                s.execute("insert into items (id, name) values (1, 'a')", ())?;
+                if s.in_transaction() {
+                    panic!("boom");
+                }
+                Ok(())
+            })
+        }));
+        assert!(r.is_err());
+        assert_eq!(count(&db), 0, "{}", db.name());
+        // The connection went back to the pool in a clean state.
+        assert_eq!(db.engine.pool_status().open, db.engine.pool_status().idle);
+        db.engine
+            .transaction(|s| s.execute("insert into items (id, name) values (2, 'b')", ()))
+            .unwrap();
+        assert_eq!(count(&db), 1);
+    }
+}
+
+#[test]
+fn drop_without_commit_rolls_back_and_explicit_commit_persists() {
+    for db in common::all() {
+        setup(&db);
+        {
+            let mut s = db.engine.session().unwrap();
+            s.execute("insert into items (id, name) values (1, 'a')", ())
+                .unwrap();
+            assert!(s.in_transaction());
+        }
+        assert_eq!(count(&db), 0, "{}", db.name());
+        let mut s = db.engine.session().unwrap();
+        s.execute("insert into items (id, name) values (1, 'a')", ())
+            .unwrap();
+        s.commit().unwrap();
+        assert!(!s.in_transaction());
+        // The session goes on with a new transaction.
+        s.execute("insert into items (id, name) values (2, 'b')", ())
+            .unwrap();
+        s.rollback().unwrap();
+        drop(s);
+        assert_eq!(count(&db), 1, "{}", db.name());
+    }
+}
+
+#[test]
+fn savepoint_rollback_keeps_outer_work() {
+    for db in common::all() {
+        setup(&db);
+        db.engine
+            .transaction(|s| {
+                s.execute("insert into items (id, name) values (1, 'outer')", ())?;
+                let inner: ormgen::Result<()> = s.savepoint(|s| {
+                    s.execute("insert into items (id, name) values (2, 'inner')", ())?;
+                    Err(Error::NotFound)
+                });
+                assert!(inner.is_err());
+                // A failing statement inside a savepoint does not poison the transaction.
+                let dup = s
+                    .savepoint(|s| s.execute("insert into items (id, name) values (1, 'dup')", ()));
+                assert!(matches!(dup, Err(Error::UniqueViolation { .. })), "{dup:?}");
+                s.savepoint(|s| {
+                    s.execute("insert into items (id, name) values (3, 'kept')", ())?;
+                    // Nested: the inner one is rolled back, the middle one kept.
+                    let _ = s.savepoint(|s| {
+                        s.execute("insert into items (id, name) values (4, 'nested')", ())?;
+                        Err::<(), _>(Error::NotFound)
+                    });
+                    Ok(())
+                })?;
+                Ok(())
+            })
+            .unwrap();
+        let names: Vec<String> = db
+            .engine
+            .session()
+            .unwrap()
+            .query_as("select name from items order by id", ())
+            .unwrap();
+        assert_eq!(names, vec!["outer", "kept"], "{}", db.name());
+    }
+}
+
+#[test]
+fn read_only_transactions_refuse_writes() {
+    for db in common::all() {
+        setup(&db);
+        let r = db.engine.transaction_with(TxOptions::read_only(), |s| {
+            let n: i64 = s.query_one("select count(*) from items", ())?;
+            assert_eq!(n, 0);
+            s.execute("insert into items (id, name) values (1, 'a')", ())
+        });
+        assert!(r.is_err(), "{}", db.name());
+        // The next transaction on the same pooled connection may write again.
+        db.engine
+            .transaction(|s| s.execute("insert into items (id, name) values (1, 'a')", ()))
+            .unwrap();
+        assert_eq!(count(&db), 1);
+    }
+}
+
+#[test]
+fn isolation_levels_are_applied() {
+    for db in common::all() {
+        setup(&db);
+        for level in [
+            IsolationLevel::ReadCommitted,
+            IsolationLevel::RepeatableRead,
+            IsolationLevel::Serializable,
+            IsolationLevel::ReadUncommitted,
+        ] {
+            let mut s = db.engine.session().unwrap();
+            s.begin_with(TxOptions::isolation(level)).unwrap();
+            if db.is_pg() {
+                let got: String = s.query_one("show transaction_isolation", ()).unwrap();
+                let want = match level {
+                    IsolationLevel::ReadCommitted => "read committed",
+                    IsolationLevel::RepeatableRead => "repeatable read",
+                    IsolationLevel::Serializable => "serializable",
+                    IsolationLevel::ReadUncommitted => "read uncommitted",
+                };
+                assert_eq!(got, want);
+            } else {
+                s.execute("insert into items (name) values ('x')", ())
+                    .unwrap();
+            }
+            s.commit().unwrap();
+        }
+        // begin_with inside an open transaction is refused.
+        let mut s = db.engine.session().unwrap();
+        s.execute("select 1", ()).unwrap();
+        assert!(s.begin_with(TxOptions::default()).is_err());
+    }
+}
+
+#[test]
+fn engine_default_isolation() {
+    if let Some(db) = common::postgres(|b| b.isolation_level(IsolationLevel::RepeatableRead)) {
+        let mut s = db.engine.session().unwrap();
+        let got: String = s.query_one("show transaction_isolation", ()).unwrap();
+        assert_eq!(got, "repeatable read");
+    }
+}
+
+#[test]
+fn memory_sqlite_is_one_database_for_all_sessions() {
+    let db = common::sqlite_memory(|b| b);
+    let mut a = db.engine.session().unwrap();
+    a.execute("create table m (v integer)", ()).unwrap();
+    a.execute("insert into m values (41)", ()).unwrap();
+    a.commit().unwrap();
+    // Another session, on another pooled connection, sees it.
+    let mut b = db.engine.session().unwrap();
+    let v: i64 = b.query_one("select v from m", ()).unwrap();
+    assert_eq!(v, 41);
+    b.execute("update m set v = 42", ()).unwrap();
+    b.commit().unwrap();
+    let v: i64 = a.query_one("select v from m", ()).unwrap();
+    assert_eq!(v, 42);
+    assert_eq!(db.engine.pool_status().open, 2);
+    drop((a, b));
+    // Even with every pooled connection closed the data survives (the engine keeps it).
+    db.engine.dispose();
+    assert_eq!(db.engine.pool_status().open, 0);
+    let v: i64 = db
+        .engine
+        .session()
+        .unwrap()
+        .query_one("select v from m", ())
+        .unwrap();
+    assert_eq!(v, 42);
+    // Two engines are two databases.
+    let other = common::sqlite_memory(|b| b);
+    assert!(
+        other
+            .engine
+            .session()
+            .unwrap()
+            .query_one::<i64>("select v from m", ())
+            .is_err()
+    );
+}
+
+#[test]
+fn sqlite_file_connections_use_wal_and_foreign_keys() {
+    let db = common::sqlite_file(|b| b);
+    let mut s = db.engine.session().unwrap();
+    let mode: String = s.query_one("pragma journal_mode", ()).unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = s.query_one("pragma foreign_keys", ()).unwrap();
+    assert_eq!(fk, 1);
+    let busy: i64 = s.query_one("pragma busy_timeout", ()).unwrap();
+    assert_eq!(busy, 5000);
+}
+
+#[test]
+fn urls() {
+    assert!(ormgen::Engine::connect("mysql://x").is_err());
+    assert!(matches!(
+        ormgen::Engine::connect("sqlite://"),
+        Err(Error::Config(_))
+    ));
+    let dir = std::env::temp_dir().join(format!("ormgen-url-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let abs = format!("sqlite://{}/abs.db", dir.display()); // sqlite:///tmp/... (absolute)
+    assert!(abs.starts_with("sqlite:///"));
+    let e = ormgen::Engine::connect(&abs).unwrap();
+    e.session()
+        .unwrap()
+        .execute("create table t (x)", ())
+        .unwrap();
+    assert!(dir.join("abs.db").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+    // Relative paths are relative to the working directory.
+    let rel = format!("sqlite://target-ormgen-rel-{}.db", std::process::id());
+    let e = ormgen::Engine::connect(&rel).unwrap();
+    e.session().unwrap().execute("select 1", ()).unwrap();
+    let file = rel.trim_start_matches("sqlite://").to_owned();
+    assert!(std::path::Path::new(&file).exists());
+    drop(e);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{file}{suffix}"));
+    }
+    let pg = ormgen::Engine::connect("postgresql://u:secret@localhost/db").unwrap();
+    assert_eq!(pg.dialect(), ormgen::Dialect::Postgres);
+    assert!(!pg.url().contains("secret"));
+}
