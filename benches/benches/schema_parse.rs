@@ -1,6 +1,10 @@
 //! Parse + validate throughput of generated schemas of 100, 1,000 and 10,000
 //! models (10 fields and 2 relations each). Run with
 //! `cargo bench --manifest-path benches/Cargo.toml --bench schema_parse`.
+//!
+//! Wall-clock times swing on a busy machine; for repeatable numbers count
+//! instructions with `grammar/examples/parse_big.rs`, which parses and
+//! validates the same generated schema once (`valgrind --tool=callgrind`).
 
 use std::fmt::Write;
 use std::hint::black_box;
@@ -11,7 +15,9 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 /// scalar columns, a foreign key to model `i - 1` and the back side of the
 /// relation from model `i + 1`: 10 fields, 2 relation fields.
 fn generate(n: usize) -> String {
-    let mut s = String::from("datasource db {\n  provider = \"postgresql\"\n}\n\nenum Status {\n  ACTIVE\n  INACTIVE\n}\n");
+    let mut s = String::from(
+        "datasource db {\n  provider = \"postgresql\"\n}\n\nenum Status {\n  ACTIVE\n  INACTIVE\n}\n",
+    );
     for i in 0..n {
         let prev = (i + n - 1) % n;
         let next = (i + 1) % n;

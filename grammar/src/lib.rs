@@ -5,6 +5,10 @@
 //!                                   └──format.rs──▶ canonical text (`ormgen fmt`)
 //! ```
 //!
+//! The pest grammar defines the language. Plain files (the common case) are
+//! parsed by a hand-written fast path (`fast.rs`) that builds the identical
+//! syntax tree; anything unusual, and every syntax error, goes through pest.
+//!
 //! The entry point is [`parse_and_validate`]: it returns the checked
 //! [`Schema`] with its warnings, or every diagnostic when there are errors.
 //! [`render`] (or [`Diagnostics::render`]) prints them as miette reports.
@@ -75,6 +79,7 @@
 //!   SQLite; both get the index `_X_B_index`.
 
 mod diagnostics;
+mod fast;
 pub mod format;
 pub mod ir;
 mod lower;

@@ -24,6 +24,18 @@ pub fn parse(source: &str) -> (SchemaAst, Vec<Diagnostic>) {
         diags.push(d);
         return (SchemaAst { items: Vec::new() }, diags);
     }
+    // Most files are plain: the hand-written fast path builds the same tree
+    // several times faster, and hands anything unusual to pest.
+    if let Some(ast) = crate::fast::parse(source) {
+        return (ast, diags);
+    }
+    parse_with_pest(source)
+}
+
+/// [`parse`] without the nesting pre-check and the fast path: the pest
+/// grammar, lowered.
+pub(crate) fn parse_with_pest(source: &str) -> (SchemaAst, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let pairs = match SchemaParser::parse(Rule::schema, source) {
         Ok(p) => p,
         Err(e) => {
@@ -119,29 +131,39 @@ pub fn parse(source: &str) -> (SchemaAst, Vec<Diagnostic>) {
 
 /// Rejects input nested deeper than [`MAX_NESTING`] brackets (outside
 /// strings and comments).
-fn check_nesting(source: &str) -> Option<Diagnostic> {
+pub(crate) fn check_nesting(source: &str) -> Option<Diagnostic> {
     let bytes = source.as_bytes();
     let mut depth = 0usize;
     let mut i = 0usize;
     let mut in_string = false;
-    while i < bytes.len() {
-        let b = bytes[i];
+    // Jumps from one byte that matters to the next.
+    while let Some(rest) = bytes.get(i..) {
         if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' | b'\n' => in_string = false,
-                _ => {}
+            let Some(k) = rest.iter().position(|&c| matches!(c, b'\\' | b'"' | b'\n')) else {
+                break;
+            };
+            i += k;
+            match bytes.get(i) {
+                Some(b'\\') => i += 1,
+                _ => in_string = false,
             }
         } else {
-            match b {
-                b'"' => in_string = true,
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
+            let Some(k) = rest
+                .iter()
+                .position(|&c| matches!(c, b'"' | b'/' | b'(' | b'[' | b')' | b']'))
+            else {
+                break;
+            };
+            i += k;
+            match bytes.get(i) {
+                Some(b'"') => in_string = true,
+                Some(b'/') if bytes.get(i + 1) == Some(&b'/') => {
+                    // A comment: carry on at the end of the line.
+                    let line = bytes.get(i..).unwrap_or(&[]);
+                    i += line.iter().position(|&c| c == b'\n').unwrap_or(line.len());
                     continue;
                 }
-                b'(' | b'[' => {
+                Some(b'(' | b'[') => {
                     depth += 1;
                     if depth > MAX_NESTING {
                         return Some(
@@ -154,8 +176,7 @@ fn check_nesting(source: &str) -> Option<Diagnostic> {
                         );
                     }
                 }
-                b')' | b']' => depth = depth.saturating_sub(1),
-                b'\n' => {}
+                Some(b')' | b']') => depth = depth.saturating_sub(1),
                 _ => {}
             }
         }
@@ -632,7 +653,7 @@ fn invalid_escape_message(raw: &str, offset: usize) -> String {
 }
 
 /// Decodes backslash escapes; on a bad escape returns its byte offset.
-fn unescape(raw: &str) -> Result<String, usize> {
+pub(crate) fn unescape(raw: &str) -> Result<String, usize> {
     if !raw.contains('\\') {
         return Ok(raw.to_owned());
     }

@@ -33,29 +33,56 @@ fn truncated(base: String, suffix: &str, dialect: Dialect) -> String {
     base
 }
 
+/// `{table}_{col}_{col}` with room for a suffix: the base of a default
+/// constraint name.
+fn joined(table: &str, columns: &[&str]) -> String {
+    let len = table.len() + columns.iter().map(|c| c.len() + 1).sum::<usize>() + 6;
+    let mut base = String::with_capacity(len);
+    base.push_str(table);
+    base.push('_');
+    for (k, c) in columns.iter().enumerate() {
+        if k > 0 {
+            base.push('_');
+        }
+        base.push_str(c);
+    }
+    base
+}
+
+/// `base + suffix` for both dialects (each truncated to its limit), from
+/// one base string.
+fn per_dialect(base: String, suffix: &str) -> PerDialect<String> {
+    let mut copy = String::with_capacity(base.len() + suffix.len());
+    copy.push_str(&base);
+    PerDialect {
+        postgres: truncated(copy, suffix, Dialect::Postgres),
+        sqlite: truncated(base, suffix, Dialect::Sqlite),
+    }
+}
+
 /// `{table}_pkey`.
 pub fn primary_key_name(table: &str) -> PerDialect<String> {
-    PerDialect::from_fn(|d| truncated(table.to_owned(), "_pkey", d))
+    per_dialect(table.to_owned(), "_pkey")
 }
 
 /// `{table}_{col}_{col}_key`.
 pub fn unique_name(table: &str, columns: &[&str]) -> PerDialect<String> {
-    PerDialect::from_fn(|d| truncated(format!("{table}_{}", columns.join("_")), "_key", d))
+    per_dialect(joined(table, columns), "_key")
 }
 
 /// `{table}_{col}_{col}_idx`.
 pub fn index_name(table: &str, columns: &[&str]) -> PerDialect<String> {
-    PerDialect::from_fn(|d| truncated(format!("{table}_{}", columns.join("_")), "_idx", d))
+    per_dialect(joined(table, columns), "_idx")
 }
 
 /// `{table}_{col}_{col}_fkey`.
 pub fn foreign_key_name(table: &str, columns: &[&str]) -> PerDialect<String> {
-    PerDialect::from_fn(|d| truncated(format!("{table}_{}", columns.join("_")), "_fkey", d))
+    per_dialect(joined(table, columns), "_fkey")
 }
 
 /// `{table}_{name}_check` (extension; truncated like the others).
 pub fn check_name(table: &str, name: &str) -> PerDialect<String> {
-    PerDialect::from_fn(|d| truncated(format!("{table}_{name}"), "_check", d))
+    per_dialect(joined(table, &[name]), "_check")
 }
 
 /// A name given with `map:` is used as written for every dialect.
@@ -65,13 +92,63 @@ pub fn explicit(name: &str) -> PerDialect<String> {
 
 /// Words that cannot be used as plain Rust identifiers (strict and reserved
 /// keywords of editions 2015–2024).
-const RUST_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-];
+/// (A `match` rather than a list: it is asked for every generated name.)
+fn is_rust_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "as" | "async"
+            | "await"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "gen"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "Self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "abstract"
+            | "become"
+            | "box"
+            | "do"
+            | "final"
+            | "macro"
+            | "override"
+            | "priv"
+            | "typeof"
+            | "unsized"
+            | "virtual"
+            | "yield"
+            | "try"
+    )
+}
 
 /// Escapes a Rust identifier: keywords become raw identifiers (`r#type`),
 /// except `self`, `Self`, `super` and `crate`, which cannot be raw and get an
@@ -81,7 +158,7 @@ pub fn escape_rust(name: String) -> String {
     if matches!(name.as_str(), "self" | "Self" | "super" | "crate" | "_") {
         return format!("{name}_");
     }
-    if RUST_KEYWORDS.contains(&name.as_str()) {
+    if is_rust_keyword(&name) {
         return format!("r#{name}");
     }
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -92,12 +169,71 @@ pub fn escape_rust(name: String) -> String {
 
 /// A field or module name: snake_case, escaped. `-` in PSL names becomes `_`.
 pub fn rust_snake(name: &str) -> String {
-    escape_rust(name.replace('-', "_").to_snake_case())
+    escape_rust(simple_snake(name).unwrap_or_else(|| name.replace('-', "_").to_snake_case()))
+}
+
+/// Whether `name` is a plain camelCase or UpperCamelCase ASCII name (`id`,
+/// `createdAt`, `prev2Id`, `Model0`: ASCII letters and digits, starting with
+/// a letter, where the letter before each uppercase letter after the first
+/// character, digits skipped, is lowercase). For these names heck's word
+/// split is exactly "before each uppercase letter", so the names can be
+/// converted without heck's general machinery. Returns the number of
+/// uppercase letters.
+fn simple_shape(name: &str) -> Option<usize> {
+    let bytes = name.as_bytes();
+    let first = *bytes.first()?;
+    if !first.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut prev_upper = first.is_ascii_uppercase();
+    let mut uppers = usize::from(prev_upper);
+    for &b in bytes.get(1..).unwrap_or(&[]) {
+        if b.is_ascii_uppercase() {
+            if prev_upper {
+                return None;
+            }
+            prev_upper = true;
+            uppers += 1;
+        } else if b.is_ascii_lowercase() {
+            prev_upper = false;
+        } else if !b.is_ascii_digit() {
+            return None;
+        }
+    }
+    Some(uppers)
+}
+
+/// heck's snake_case for a [`simple_shape`] name; `None` for other names.
+fn simple_snake(name: &str) -> Option<String> {
+    let uppers = simple_shape(name)?;
+    let mut out = String::with_capacity(name.len() + uppers);
+    for (i, b) in name.bytes().enumerate() {
+        if b.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            out.push(char::from(b));
+        }
+    }
+    Some(out)
+}
+
+/// heck's UpperCamelCase for a [`simple_shape`] name (the first letter
+/// uppercased); `None` for other names.
+fn simple_upper_camel(name: &str) -> Option<String> {
+    simple_shape(name)?;
+    let mut out = name.to_owned();
+    out.get_mut(..1)?.make_ascii_uppercase();
+    Some(out)
 }
 
 /// A type or variant name: UpperCamelCase, escaped.
 pub fn rust_camel(name: &str) -> String {
-    escape_rust(name.replace('-', "_").to_upper_camel_case())
+    escape_rust(
+        simple_upper_camel(name).unwrap_or_else(|| name.replace('-', "_").to_upper_camel_case()),
+    )
 }
 
 /// The edit distance between two strings (case-insensitive).
@@ -284,6 +420,48 @@ mod tests {
         assert_eq!(rust_snake("self"), "self_");
         assert_eq!(rust_camel("blog_post"), "BlogPost");
         assert_eq!(rust_camel("Self"), "Self_");
+    }
+
+    #[test]
+    fn simple_snake_matches_heck() {
+        // Every name of up to 5 characters over a small alphabet, plus a few
+        // longer ones: the fast path agrees with heck wherever it applies.
+        let alphabet = ['a', 'z', 'A', 'Z', '0', '9', '_', '-', 'é'];
+        let mut names: Vec<String> = vec![String::new()];
+        let mut frontier = names.clone();
+        for _ in 0..5 {
+            let mut next = Vec::new();
+            for n in &frontier {
+                for c in alphabet {
+                    next.push(format!("{n}{c}"));
+                }
+            }
+            names.extend(next.iter().cloned());
+            frontier = next;
+        }
+        names.extend(
+            [
+                "createdAt",
+                "prevId",
+                "prev2Id",
+                "aB1c",
+                "userIDs",
+                "isHTTPs",
+                "x9Y8z7",
+            ]
+            .map(str::to_owned),
+        );
+        let mut fast = 0;
+        for n in &names {
+            if let Some(s) = simple_snake(n) {
+                fast += 1;
+                assert_eq!(s, n.replace('-', "_").to_snake_case(), "{n}");
+            }
+            if let Some(s) = simple_upper_camel(n) {
+                assert_eq!(s, n.replace('-', "_").to_upper_camel_case(), "{n}");
+            }
+        }
+        assert!(fast > 1000);
     }
 
     #[test]

@@ -6,13 +6,70 @@
 //! columns, Rust names, constraint names). Lookups go through hash maps so
 //! the cost grows linearly with the schema.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::Span;
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
 use crate::names::{self, hint};
 use crate::syntax::*;
+
+/// The validator's lookup tables: std's `HashMap` with a fast,
+/// deterministic hasher (the keys are short names from a local file, so
+/// SipHash's flooding resistance buys nothing and costs a tenth of the run).
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The multiply-rotate hash used by rustc (`FxHasher`).
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
 
 /// Validates a parsed schema, returning the IR (best effort when there are
 /// errors) and appending diagnostics to `diags`.
@@ -336,8 +393,10 @@ impl<'a> Validator<'a> {
         let mut generator_blocks: Vec<&Block> = Vec::new();
         let mut model_blocks: Vec<&Block> = Vec::new();
         let mut enum_blocks: Vec<&Block> = Vec::new();
-        let mut top_names: HashMap<&str, (Span, &'static str)> = HashMap::new();
-        let mut block_docs: HashMap<usize, String> = HashMap::new();
+        let mut top_names: HashMap<&str, (Span, &'static str)> =
+            HashMap::with_capacity_and_hasher(ast.items.len(), Default::default());
+        let mut block_docs: HashMap<usize, String> =
+            HashMap::with_capacity_and_hasher(ast.items.len(), Default::default());
         let mut pending_docs: Vec<&str> = Vec::new();
         for item in &ast.items {
             let b = match item {
@@ -445,7 +504,8 @@ impl<'a> Validator<'a> {
             enums.push(e);
         }
         let mut model_names = BTreeMap::new();
-        let mut model_lookup: HashMap<&str, ModelId> = HashMap::new();
+        let mut model_lookup: HashMap<&str, ModelId> =
+            HashMap::with_capacity_and_hasher(model_blocks.len(), Default::default());
         for (i, b) in model_blocks.iter().enumerate() {
             if let Some(n) = &b.name {
                 model_names.insert(n.name.clone(), ModelId(i));
@@ -562,7 +622,7 @@ impl<'a> Validator<'a> {
             "extensions",
             "schemas",
         ];
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut seen: HashMap<String, Span> = HashMap::default();
         for line in &b.lines {
             match line {
                 BodyLine::KeyValue(kv) => {
@@ -812,8 +872,8 @@ impl<'a> Validator<'a> {
         let span = b.name.as_ref().map_or(b.span, |n| n.span);
         let mut values: Vec<EnumValue> = Vec::new();
         let mut db_name = name.clone();
-        let mut seen: HashMap<String, Span> = HashMap::new();
-        let mut seen_rust: HashMap<String, String> = HashMap::new();
+        let mut seen: HashMap<String, Span> = HashMap::default();
+        let mut seen_rust: HashMap<String, String> = HashMap::default();
         for (i, line) in b.lines.iter().enumerate() {
             match line {
                 BodyLine::EnumValue(v) => {
@@ -931,7 +991,7 @@ impl<'a> Validator<'a> {
         let mut map_span = None;
         let mut ignored = false;
         let mut renamed_from = None;
-        let mut block_attr_seen: HashMap<&str, Span> = HashMap::new();
+        let mut block_attr_seen: HashMap<&str, Span> = HashMap::default();
         for line in &b.lines {
             let BodyLine::BlockAttribute(a, _) = line else {
                 continue;
@@ -991,10 +1051,11 @@ impl<'a> Validator<'a> {
         }
 
         // Fields.
-        let mut fields: Vec<Field> = Vec::new();
-        let mut field_index: HashMap<&'b str, usize> = HashMap::new();
-        let mut field_spans: Vec<Span> = Vec::new();
-        let mut relation_args: HashMap<usize, RelationArgs> = HashMap::new();
+        let mut fields: Vec<Field> = Vec::with_capacity(b.lines.len());
+        let mut field_index: HashMap<&'b str, usize> =
+            HashMap::with_capacity_and_hasher(b.lines.len(), Default::default());
+        let mut field_spans: Vec<Span> = Vec::with_capacity(b.lines.len());
+        let mut relation_args: HashMap<usize, RelationArgs> = HashMap::default();
         let mut id_fields: Vec<(usize, Span, Option<String>)> = Vec::new();
         let mut single_uniques: Vec<(usize, Span, Option<String>, Option<SortOrder>)> = Vec::new();
         let mut field_checks: Vec<FieldCheck> = Vec::new();
@@ -2306,7 +2367,8 @@ impl<'a> Validator<'a> {
     fn relations(&mut self, schema: &mut Schema, extras: &[ModelExtra<'_>]) {
         // Group relation fields by (relation name, unordered model pair).
         type Key = (String, ModelId, ModelId);
-        let mut groups: HashMap<Key, Vec<FieldId>> = HashMap::new();
+        let mut groups: HashMap<Key, Vec<FieldId>> =
+            HashMap::with_capacity_and_hasher(schema.models.len() * 2, Default::default());
         let mut order: Vec<Key> = Vec::new();
         for m in &schema.models {
             for f in &m.fields {
@@ -2943,10 +3005,16 @@ impl<'a> Validator<'a> {
     }
 
     fn whole_schema_checks(&mut self, schema: &Schema, extras: &[ModelExtra<'_>]) {
-        let mut tables: HashMap<&str, &Model> = HashMap::new();
-        let mut structs: HashMap<&str, &Model> = HashMap::new();
-        let mut index_names: HashMap<String, (String, Span)> = HashMap::new();
-        let mut fks_by_model: HashMap<ModelId, Vec<&ForeignKey>> = HashMap::new();
+        let mut tables: HashMap<&str, &Model> =
+            HashMap::with_capacity_and_hasher(schema.models.len(), Default::default());
+        let mut structs: HashMap<&str, &Model> =
+            HashMap::with_capacity_and_hasher(schema.models.len(), Default::default());
+        // Name → (kind, model, span) of its first use; the description for a
+        // diagnostic is only formatted when there is one.
+        let mut index_names: HashMap<&str, (&str, &str, Span)> =
+            HashMap::with_capacity_and_hasher(schema.models.len() * 2, Default::default());
+        let mut fks_by_model: HashMap<ModelId, Vec<&ForeignKey>> =
+            HashMap::with_capacity_and_hasher(schema.models.len(), Default::default());
         for fk in schema.foreign_keys() {
             fks_by_model.entry(fk.model).or_default().push(fk);
         }
@@ -3011,8 +3079,10 @@ impl<'a> Validator<'a> {
                 structs.insert(&m.rust_name, m);
             }
             // Columns and Rust field names.
-            let mut columns: HashMap<&str, &Field> = HashMap::new();
-            let mut rust_names: HashMap<&str, &Field> = HashMap::new();
+            let mut columns: HashMap<&str, &Field> =
+                HashMap::with_capacity_and_hasher(m.fields.len(), Default::default());
+            let mut rust_names: HashMap<&str, &Field> =
+                HashMap::with_capacity_and_hasher(m.fields.len(), Default::default());
             for f in &m.fields {
                 if let Some(s) = f.scalar() {
                     if let Some(first) = columns.get(s.column_name.as_str()) {
@@ -3043,27 +3113,26 @@ impl<'a> Validator<'a> {
                 }
             }
             // PostgreSQL: primary keys, unique constraints and indexes share one namespace.
-            let mut named: Vec<(String, &str, Span)> = Vec::new();
+            let mut named: Vec<(&str, &str, Span)> = Vec::new();
             if let Some(pk) = &m.primary_key {
                 named.push((
-                    pk.constraint_name.get(self.dialect).clone(),
+                    pk.constraint_name.get(self.dialect).as_str(),
                     "primary key",
                     pk.span,
                 ));
             }
             for u in &m.uniques {
                 named.push((
-                    u.constraint_name.get(self.dialect).clone(),
+                    u.constraint_name.get(self.dialect).as_str(),
                     "unique constraint",
                     u.span,
                 ));
             }
             for i in &m.indexes {
-                named.push((i.name.get(self.dialect).clone(), "index", i.span));
+                named.push((i.name.get(self.dialect).as_str(), "index", i.span));
             }
             if self.dialect == Dialect::Postgres {
-                let mut all: Vec<(&str, Span)> =
-                    named.iter().map(|(n, _, s)| (n.as_str(), *s)).collect();
+                let mut all: Vec<(&str, Span)> = named.iter().map(|(n, _, s)| (*n, *s)).collect();
                 all.extend(
                     m.checks
                         .iter()
@@ -3087,7 +3156,8 @@ impl<'a> Validator<'a> {
                 if self.dialect == Dialect::Sqlite && kind == "primary key" {
                     continue;
                 }
-                if let Some((first_kind, first_span)) = index_names.get(&n) {
+                if let Some((first_kind, first_model, first_span)) = index_names.get(n) {
+                    let first_kind = format!("{first_kind} on `{first_model}`");
                     let which = match kind {
                         "index" => "index name",
                         "unique constraint" => "unique constraint name",
@@ -3100,7 +3170,7 @@ impl<'a> Validator<'a> {
                             .with_help("choose another name with `map:`"),
                     );
                 } else {
-                    index_names.insert(n, (format!("{kind} on `{}`", m.name), span));
+                    index_names.insert(n, (kind, m.name.as_str(), span));
                 }
             }
         }
