@@ -84,7 +84,20 @@ struct SqliteBare {
 
 impl SqliteBare {
     fn new() -> Self {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        Self::with(rusqlite::Connection::open_in_memory().unwrap())
+    }
+    /// On a named `memdb` database, as the engine's `sqlite::memory:` uses (for telling
+    /// the runtime's overhead from that of the shared in-memory database).
+    fn memdb() -> Self {
+        use rusqlite::OpenFlags as F;
+        let uri = format!("file:/bench-bare-{}?vfs=memdb", std::process::id());
+        let flags = F::SQLITE_OPEN_READ_WRITE
+            | F::SQLITE_OPEN_CREATE
+            | F::SQLITE_OPEN_URI
+            | F::SQLITE_OPEN_NO_MUTEX;
+        Self::with(rusqlite::Connection::open_with_flags(uri, flags).unwrap())
+    }
+    fn with(conn: rusqlite::Connection) -> Self {
         conn.execute_batch(sql::sqlite::CREATE).unwrap();
         for i in 0..ROWS {
             let hair = if i % 2 == 0 { Some("black") } else { None };
@@ -493,7 +506,92 @@ fn paired_summary() {
     pg_teardown(&schema);
 }
 
+// ---------------------------------------------------------------------------------
+// Instruction counting: `ORMGEN_CG="<workload> <contender> <n> [<grow>]"` runs only that loop
+// (workload `fetch_one` | `fetch_1000` | `insert_one`, contender `bare` | `bare_memdb` |
+// `ormgen` | `portable`; `grow` rows inserted into both databases first) on SQLite in
+// memory, for
+// `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*cg_loop*'`.
+
+#[inline(never)]
+fn cg_loop(n: usize, mut f: impl FnMut(usize)) {
+    for i in 0..n {
+        f(i);
+    }
+}
+
+fn callgrind_mode(spec: &str) {
+    let mut it = spec.split_whitespace();
+    let (work, who, n) = (
+        it.next().unwrap_or("fetch_one"),
+        it.next().unwrap_or("ormgen"),
+        it.next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000usize),
+    );
+    let bare = if who == "bare_memdb" {
+        SqliteBare::memdb()
+    } else {
+        SqliteBare::new()
+    };
+    let who = who.strip_suffix("_memdb").unwrap_or(who);
+    let (_engine, mut s) = sqlite_ormgen();
+    // Warm both statement caches and open the session's transaction.
+    black_box(bare.by_id(1));
+    black_box(
+        s.query_first::<User>(Native(sql::sqlite::BY_ID), (1,))
+            .unwrap(),
+    );
+    black_box(s.query_first::<User>(sql::BY_ID_PORTABLE, (1,)).unwrap());
+    // Optionally grow the database first (as criterion's insert loop does before the
+    // paired run), outside the collected loop.
+    let grow: i64 = it.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    for _ in 0..grow {
+        bare.insert();
+        s.execute(Native(sql::sqlite::INSERT), ("new user", Some("brown")))
+            .unwrap();
+    }
+    let id = |i: usize| (i as i64) % ROWS + 1;
+    match (work, who) {
+        ("fetch_one", "bare") => cg_loop(n, |i| {
+            black_box(bare.by_id(id(i)));
+        }),
+        ("fetch_one", "ormgen") => cg_loop(n, |i| {
+            black_box(
+                s.query_first::<User>(Native(sql::sqlite::BY_ID), (id(i),))
+                    .unwrap(),
+            );
+        }),
+        ("fetch_one", "portable") => cg_loop(n, |i| {
+            black_box(
+                s.query_first::<User>(sql::BY_ID_PORTABLE, (id(i),))
+                    .unwrap(),
+            );
+        }),
+        ("fetch_1000", "bare") => cg_loop(n, |_| {
+            black_box(bare.all());
+        }),
+        ("fetch_1000", "ormgen") => cg_loop(n, |_| {
+            black_box(s.query_as::<User>(Native(sql::sqlite::ALL), ()).unwrap());
+        }),
+        ("insert_one", "bare") => cg_loop(n, |_| {
+            black_box(bare.insert());
+        }),
+        ("insert_one", "ormgen") => cg_loop(n, |_| {
+            black_box(
+                s.execute(Native(sql::sqlite::INSERT), ("new user", Some("brown")))
+                    .unwrap(),
+            );
+        }),
+        other => panic!("unknown ORMGEN_CG workload/contender {other:?}"),
+    }
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("ORMGEN_CG") {
+        callgrind_mode(&spec);
+        return;
+    }
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))

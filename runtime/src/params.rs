@@ -243,15 +243,34 @@ pub trait Params {
     ) -> Result<R>;
 }
 
+/// Checks positional values against a translation's placeholders (`None` for
+/// [`Native`](crate::Native) SQL, which the driver checks).
+#[inline(always)]
 fn check_positional(placeholders: Option<&Placeholders>, given: usize) -> Result<()> {
     match placeholders {
-        Some(Placeholders::Named(_)) => Err(Error::Params(
+        None => Ok(()),
+        Some(p) => check_translated(p, given),
+    }
+}
+
+#[inline]
+fn check_translated(placeholders: &Placeholders, given: usize) -> Result<()> {
+    match placeholders {
+        Placeholders::Positional(n) if *n == given => Ok(()),
+        p => Err(positional_mismatch(p, given)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn positional_mismatch(placeholders: &Placeholders, given: usize) -> Error {
+    match placeholders {
+        Placeholders::Named(_) => Error::Params(
             "the statement uses named placeholders (:name) but positional values were given".into(),
-        )),
-        Some(Placeholders::Positional(n)) if *n != given => Err(Error::Params(format!(
+        ),
+        Placeholders::Positional(n) => Error::Params(format!(
             "the statement has {n} placeholder(s) but {given} value(s) were given"
-        ))),
-        _ => Ok(()),
+        )),
     }
 }
 

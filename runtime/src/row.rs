@@ -130,6 +130,8 @@ impl<'a> Row<'a> {
         self.raw_name(self.base + i)
     }
 
+    #[cold]
+    #[inline(never)]
     fn decode_error(&self, i: usize, expected: &'static str, found: Cow<'static, str>) -> Error {
         let column = self
             .raw_name(i)
@@ -137,21 +139,45 @@ impl<'a> Row<'a> {
         Error::decode(column, expected, found)
     }
 
+    #[cold]
+    #[inline(never)]
+    fn sqlite_get_error(&self, i: usize, e: rusqlite::Error) -> Error {
+        match e {
+            rusqlite::Error::InvalidColumnIndex(_) => {
+                Error::NoSuchColumn(format!("#{}", i - self.base))
+            }
+            e => crate::error::from_sqlite(e),
+        }
+    }
+
     /// Decodes a column into `T`. A NULL into a non-`Option` type, a value of another
     /// type or out of range is an [`Error::Decode`], never a panic.
     #[inline]
     pub fn get<T: FromColumn>(&self, idx: impl ColumnIndex) -> Result<T> {
         let i = idx.index(self)?;
+        // The live SQLite row is the hot path (generated code decoding query results):
+        // inline it; the other representations are out of line.
         match self.inner {
-            Inner::Sqlite(r) => {
-                let v = r.get_ref(i).map_err(|e| match e {
-                    rusqlite::Error::InvalidColumnIndex(_) => {
-                        Error::NoSuchColumn(format!("#{}", i - self.base))
-                    }
-                    e => crate::error::from_sqlite(e),
-                })?;
-                T::from_sqlite(v).map_err(|found| self.decode_error(i, type_name::<T>(), found))
-            }
+            Inner::Sqlite(r) => self.get_sqlite(r, i),
+            _ => self.get_other(i),
+        }
+    }
+
+    #[inline(always)]
+    fn get_sqlite<T: FromColumn>(&self, r: &rusqlite::Row<'_>, i: usize) -> Result<T> {
+        match r.get_ref(i) {
+            Ok(v) => match T::from_sqlite(v) {
+                Ok(t) => Ok(t),
+                Err(found) => Err(self.decode_error(i, type_name::<T>(), found)),
+            },
+            Err(e) => Err(self.sqlite_get_error(i, e)),
+        }
+    }
+
+    #[inline(never)]
+    fn get_other<T: FromColumn>(&self, i: usize) -> Result<T> {
+        match self.inner {
+            Inner::Sqlite(r) => self.get_sqlite(r, i),
             Inner::SqliteOwned(_, values) => {
                 let v = values
                     .get(i)

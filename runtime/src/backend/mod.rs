@@ -5,6 +5,7 @@ pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::time::Instant;
 
 use crate::Dialect;
@@ -24,18 +25,67 @@ pub(crate) enum RawConn {
 /// A pooled connection with its caches.
 pub(crate) struct Conn {
     pub(crate) raw: RawConn,
-    /// Portable SQL text → the dialect's text, per connection (no locking).
-    translations: HashMap<Box<str>, Translated>,
+    /// Portable SQL text → index in `translated`, per connection (no locking). A
+    /// fast non-cryptographic hash: the keys are the program's own SQL texts.
+    translations: HashMap<Box<str>, usize, BuildHasherDefault<SqlHasher>>,
+    /// The translations, in the order they were first needed.
+    translated: Vec<Translated>,
     pub(crate) created: Instant,
     /// Set when the connection was lost; it is then discarded on checkin.
     pub(crate) broken: bool,
+}
+
+/// FxHash-style hasher (rotate, xor, multiply; 8 bytes a step) for the translation
+/// cache's SQL-text keys: a few instructions per word instead of SipHash's rounds.
+#[derive(Default)]
+pub(crate) struct SqlHasher(u64);
+
+const SQL_HASH_K: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl SqlHasher {
+    #[inline(always)]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(SQL_HASH_K);
+    }
+}
+
+impl Hasher for SqlHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.mix(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.mix(u64::from(b));
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.mix(n as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Fold the high bits (best mixed) into the low ones too.
+        self.0 ^ (self.0 >> 32)
+    }
 }
 
 impl Conn {
     pub(crate) fn new(raw: RawConn) -> Self {
         Conn {
             raw,
-            translations: HashMap::new(),
+            translations: HashMap::default(),
+            translated: Vec::new(),
             created: Instant::now(),
             broken: false,
         }
@@ -49,21 +99,31 @@ impl Conn {
     }
 
     /// The translation of portable `sql` (cached per connection).
+    #[inline]
     pub(crate) fn translated(&mut self, sql: &str) -> Result<(&mut RawConn, &Translated)> {
-        let dialect = self.dialect();
-        if !self.translations.contains_key(sql) {
-            let t = translate(sql, dialect)?;
-            self.translations.insert(sql.into(), t);
-        }
+        // One hash lookup on a hit (the index ends the map's borrow).
+        let i = match self.translations.get(sql) {
+            Some(&i) => i,
+            None => self.translate_new(sql)?,
+        };
         let t = self
-            .translations
-            .get(sql)
+            .translated
+            .get(i)
             .ok_or_else(|| Error::Params("translation cache".into()))?;
         Ok((&mut self.raw, t))
     }
 
+    #[cold]
+    fn translate_new(&mut self, sql: &str) -> Result<usize> {
+        let t = translate(sql, self.dialect())?;
+        let i = self.translated.len();
+        self.translated.push(t);
+        self.translations.insert(sql.into(), i);
+        Ok(i)
+    }
+
     /// Records a lost connection so the pool discards it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn note<T>(&mut self, r: Result<T>) -> Result<T> {
         if let Err(Error::ConnectionLost { .. }) = &r {
             self.broken = true;
@@ -102,24 +162,90 @@ impl Conn {
 }
 
 impl RawConn {
-    #[inline]
+    #[inline(always)]
     pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         match self {
             RawConn::Sqlite(c) => c.execute(sql, params),
-            RawConn::Pg(c) => c.execute(sql, params),
+            RawConn::Pg(c) => pg_execute(c, sql, params),
         }
     }
 
     /// Runs a query, calling `f` for each row until it returns `false`; returns the
     /// number of rows read.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn query<F>(&mut self, sql: &str, params: &[&dyn ToParam], f: F) -> Result<u64>
     where
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
         match self {
             RawConn::Sqlite(c) => c.query(sql, params, f),
-            RawConn::Pg(c) => c.query(sql, params, f),
+            RawConn::Pg(c) => pg_query(c, sql, params, f),
         }
+    }
+}
+
+// The SQLite driver runs in-process, so its statement path is inlined into the
+// session's methods; PostgreSQL's is kept out of line (a call is nothing next to a
+// round trip), which keeps the SQLite path's code small.
+
+#[inline(never)]
+fn pg_execute(c: &mut postgres::PgConn, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
+    c.execute(sql, params)
+}
+
+#[inline(never)]
+fn pg_query<F>(c: &mut postgres::PgConn, sql: &str, params: &[&dyn ToParam], f: F) -> Result<u64>
+where
+    F: FnMut(&Row<'_>) -> Result<bool>,
+{
+    c.query(sql, params, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+
+    use super::SqlHasher;
+    use crate::Engine;
+
+    #[test]
+    fn sql_hasher_separates_texts() {
+        let b = BuildHasherDefault::<SqlHasher>::default();
+        let texts = [
+            "",
+            "select ?",
+            "select ? ",
+            "select ?1",
+            "select :a",
+            "select 1 from t where a = ? and b = ?",
+            "select 1 from t where a = ? and b = ?;",
+        ];
+        let hashes: Vec<u64> = texts.iter().map(|t| b.hash_one(t)).collect();
+        for i in 0..hashes.len() {
+            for j in i + 1..hashes.len() {
+                assert_ne!(hashes[i], hashes[j], "{:?} / {:?}", texts[i], texts[j]);
+            }
+        }
+        assert_eq!(b.hash_one("select ?"), b.hash_one(String::from("select ?")));
+    }
+
+    #[test]
+    fn translation_cache_keeps_texts_apart() {
+        let engine = Engine::connect("sqlite::memory:").unwrap();
+        let mut s = engine.session().unwrap();
+        for round in 0..3i64 {
+            let a: i64 = s.query_one("select ? + 1", (round,)).unwrap();
+            let b: i64 = s.query_one("select ? + 2", (round,)).unwrap();
+            let c: i64 = s
+                .query_one("select :x * 10", crate::named_params! { "x" => round })
+                .unwrap();
+            let d: String = s.query_one("select 'a?b'", ()).unwrap();
+            assert_eq!(
+                (a, b, c, d.as_str()),
+                (round + 1, round + 2, round * 10, "a?b")
+            );
+        }
+        let err = s.query_one::<i64>("select ? + 1", (1, 2)).unwrap_err();
+        assert!(matches!(err, crate::Error::Params(_)), "{err:?}");
     }
 }

@@ -67,12 +67,20 @@ pub(crate) fn open(target: &SqliteTarget, busy_timeout: Duration) -> Result<rusq
     Ok(conn)
 }
 
+#[cold]
+#[inline(never)]
+fn count_mismatch(expected: usize, given: usize) -> Error {
+    Error::Params(format!(
+        "the statement has {expected} placeholder(s) but {given} value(s) were given"
+    ))
+}
+
 impl SqliteConn {
     pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
         self.conn.execute_batch(sql).map_err(from_sqlite)
     }
 
-    #[inline]
+    #[inline(always)]
     fn prepare_bound(
         &self,
         sql: &str,
@@ -81,10 +89,7 @@ impl SqliteConn {
         let mut stmt = self.conn.prepare_cached(sql).map_err(from_sqlite)?;
         let expected = stmt.parameter_count();
         if expected != params.len() {
-            return Err(Error::Params(format!(
-                "the statement has {expected} placeholder(s) but {} value(s) were given",
-                params.len()
-            )));
+            return Err(count_mismatch(expected, params.len()));
         }
         for (i, p) in params.iter().enumerate() {
             stmt.raw_bind_parameter(i + 1, Bind(*p))
@@ -93,7 +98,7 @@ impl SqliteConn {
         Ok(stmt)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         let mut stmt = self.prepare_bound(sql, params)?;
         if stmt.column_count() == 0 {
@@ -109,7 +114,7 @@ impl SqliteConn {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn query<F>(&mut self, sql: &str, params: &[&dyn ToParam], mut f: F) -> Result<u64>
     where
         F: FnMut(&Row<'_>) -> Result<bool>,
