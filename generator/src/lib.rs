@@ -1,1 +1,36 @@
-//! ormgen's generator and build.rs API.
+//! ormgen's generator, build.rs API and command line.
+//!
+//! For now this crate holds the library side of the `ormgen` command's
+//! `check` and `fmt` subcommands; `compile()` (for build.rs) and `generate`
+//! come with the code generator.
+//!
+//! Code generation: [`codegen`] (pure: schema IR → files), [`build_api`]
+//! ([`compile`] and [`Config`] for build scripts), [`generate`]
+//! (`ormgen generate`, [`generate::run_generate`]).
+
+pub mod build_api;
+pub mod check;
+pub mod codegen;
+pub mod ddl;
+pub mod error;
+pub mod fmt;
+pub mod generate;
+
+pub use build_api::{Config, compile};
+pub use error::{Error, Result};
+
+/// Process exit codes of the `ormgen` command.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The schema has errors, or `fmt --check` found files to reformat.
+    pub const DIAGNOSTICS: u8 = 1;
+    /// Usage or I/O error.
+    pub const USAGE: u8 = 2;
+}
+
+/// Whether reports written to stderr should use colour.
+pub fn stderr_color() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
+}

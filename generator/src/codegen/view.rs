@@ -1,0 +1,923 @@
+//! View models: everything the templates print, computed in Rust from the
+//! schema IR (names, Rust and SQL types, SQL constants per dialect). The
+//! templates only loop over these and interpolate.
+
+use ormgen_schema::{
+    Arity, DefaultValue, Dialect, Field, JoinTable, Model, RelationKind, RelationStorage,
+    RustScalar, ScalarField, Schema,
+};
+
+use super::Options;
+use super::sql::{self, InsertMode, StatementColumn};
+
+/// Doc comment lines (without the `///`), ready for `#[doc = …]`.
+fn doc_lines(docs: Option<&str>) -> Vec<String> {
+    docs.map(|d| {
+        d.lines()
+            .map(|l| format!("{:?}", format!(" {}", l.trim_end())))
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// A Rust string literal for `s` (raw when it helps readability).
+pub fn rust_str(s: &str) -> String {
+    if s.contains('"') && !s.contains("\"#") {
+        format!("r#\"{s}\"#")
+    } else {
+        format!("{s:?}")
+    }
+}
+
+/// One generated schema module.
+#[derive(Debug)]
+pub struct SchemaView {
+    /// The schema file name (for the header).
+    pub source_name: String,
+    /// `#[derive(...)]` list for models (`Debug, Clone, PartialEq`, serde).
+    pub model_derives: String,
+    /// `#[derive(...)]` list for enums.
+    pub enum_derives: String,
+    /// `#[derive(...)]` list for insert and changeset types.
+    pub new_derives: String,
+    /// Enums.
+    pub enums: Vec<EnumView>,
+    /// Models with code (not `@@ignore`d), then implicit join tables.
+    pub models: Vec<ModelView>,
+    /// `create_all` statements, PostgreSQL.
+    pub create_postgres: Vec<String>,
+    /// `create_all` statements, SQLite.
+    pub create_sqlite: Vec<String>,
+    /// `drop_all` statements, PostgreSQL.
+    pub drop_postgres: Vec<String>,
+    /// `drop_all` statements, SQLite.
+    pub drop_sqlite: Vec<String>,
+    /// The schema's default dialect (`"Postgres"` / `"Sqlite"`).
+    pub default_dialect: String,
+    /// Whether PostgreSQL SQL is generated.
+    pub has_postgres: bool,
+    /// Whether SQLite SQL is generated.
+    pub has_sqlite: bool,
+}
+
+/// A schema enum.
+#[derive(Debug)]
+pub struct EnumView {
+    /// Rust name.
+    pub rust_name: String,
+    /// The PostgreSQL type name, as a Rust literal.
+    pub db_name: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Values.
+    pub values: Vec<EnumValueView>,
+}
+
+/// An enum value.
+#[derive(Debug)]
+pub struct EnumValueView {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The database label, as a Rust literal.
+    pub db_value: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+}
+
+/// A model (or an implicit join table).
+#[derive(Debug)]
+pub struct ModelView {
+    /// The struct name.
+    pub rust_name: String,
+    /// The column module name.
+    pub module_name: String,
+    /// The SQL table name, as a Rust literal.
+    pub table_name: String,
+    /// The table name for docs.
+    pub table_doc: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Columns with code, in field order.
+    pub columns: Vec<ColumnView>,
+    /// Column names as Rust literals, comma separated (`TableInfo::columns`).
+    pub column_list: String,
+    /// The key (primary key, else the first unique constraint).
+    pub key: KeyView,
+    /// `GET` per dialect (Rust literals).
+    pub get_sql: (String, String),
+    /// `DELETE` per dialect.
+    pub delete_sql: (String, String),
+    /// `UPDATE … WHERE key … RETURNING` per dialect (none when every column is
+    /// part of the key).
+    pub update_sql: Option<(String, String)>,
+    /// Parameters of the update statement, in order: `self.field` expressions.
+    pub update_params: Vec<String>,
+    /// The `@updatedAt` column (Rust literal).
+    pub updated_at: Option<String>,
+    /// The insert type, unless a column without code must be given.
+    pub insert: Option<InsertView>,
+    /// The changeset type name (`UserChanges`).
+    pub changes_name: String,
+    /// Columns the changeset can set (not the key).
+    pub changes: Vec<ColumnView>,
+    /// Relation sides starting at this model.
+    pub relations: Vec<RelationView>,
+    /// Whether this is an implicit many-to-many join table.
+    pub join_table: bool,
+    /// The number of columns.
+    pub width: usize,
+}
+
+/// The key `get`, `update` and `delete` use.
+#[derive(Debug)]
+pub struct KeyView {
+    /// The key's SQL type as seen from the column module.
+    pub module_sql_type: String,
+    /// SQL type of the key: `Int` or `(Int, Text)` (query-module paths).
+    pub sql_type: String,
+    /// Rust type of the key: `i32` or `(i32, String)`.
+    pub rust_type: String,
+    /// Key columns as Rust literals, comma separated.
+    pub column_list: String,
+    /// The key's fields' Rust names.
+    pub fields: Vec<String>,
+    /// `(self.a.clone(), self.b.clone())` / `self.id` (a key value from a row).
+    pub value_of_self: String,
+    /// Whether the key is composite.
+    pub composite: bool,
+}
+
+/// A column with code.
+#[derive(Debug, Clone)]
+pub struct ColumnView {
+    /// Rust field name.
+    pub rust_name: String,
+    /// Column handle name (the field name; `table` is reserved for the
+    /// table marker and becomes `table_`).
+    pub handle: String,
+    /// SQL column name, as a Rust literal.
+    pub column_name: String,
+    /// The column name for docs.
+    pub column_doc: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// Rust type of the field (`Option<_>` for nullable).
+    pub rust_type: String,
+    /// Rust type without `Option`.
+    pub base_rust_type: String,
+    /// Query-module SQL type marker without `Nullable` (`::ormgen::query::Text`).
+    pub sql_type: String,
+    /// The SQL type marker as seen from the column module (enums as `super::E`).
+    pub module_sql_type: String,
+    /// Whether the column is nullable.
+    pub nullable: bool,
+    /// Position in the row.
+    pub index: usize,
+}
+
+/// The insert type.
+#[derive(Debug)]
+pub struct InsertView {
+    /// `NewUser`.
+    pub name: String,
+    /// Its fields, in statement parameter order.
+    pub fields: Vec<NewFieldView>,
+    /// The required fields (constructor arguments).
+    pub required: Vec<NewFieldView>,
+    /// The optional fields (set to `None` by the constructor).
+    pub optional: Vec<NewFieldView>,
+    /// `INSERT` per dialect.
+    pub sql: (String, String),
+    /// `Insertable::COLUMNS` (Rust literals).
+    pub columns_list: String,
+    /// Whether `fill_defaults` needs the current time.
+    pub uses_now: bool,
+}
+
+/// A field of the insert type.
+#[derive(Debug, Clone)]
+pub struct NewFieldView {
+    /// Rust name.
+    pub rust_name: String,
+    /// Field type (`T` or `Option<T>`).
+    pub rust_type: String,
+    /// The value type (`T`).
+    pub base_rust_type: String,
+    /// Doc line.
+    pub doc: String,
+    /// Whether the field must be given (a plain `T`).
+    pub required: bool,
+    /// For defaulted fields: the value `fill_defaults` stores when `None`.
+    pub fill: Option<String>,
+    /// The setter's stored expression of `value`.
+    pub setter: String,
+}
+
+/// A relation side.
+#[derive(Debug)]
+pub struct RelationView {
+    /// Handle name (the relation field's Rust name).
+    pub rust_name: String,
+    /// Doc lines.
+    pub docs: Vec<String>,
+    /// The target model's module.
+    pub target_module: String,
+    /// `Many`, `One` or `OptionalOne`.
+    pub cardinality: &'static str,
+    /// The `Path` expression (query-module paths).
+    pub path: String,
+}
+
+/// The query-module path prefix used in generated code.
+pub const Q: &str = "::ormgen::query";
+
+/// Rust type of a column value.
+fn rust_type(schema: &Schema, t: RustScalar) -> Option<String> {
+    Some(match t {
+        RustScalar::String => "String".into(),
+        RustScalar::Bool => "bool".into(),
+        RustScalar::I32 => "i32".into(),
+        RustScalar::I64 => "i64".into(),
+        RustScalar::F64 => "f64".into(),
+        RustScalar::Decimal => "::ormgen::BigDecimal".into(),
+        RustScalar::DateTime => "::ormgen::chrono::DateTime<::ormgen::chrono::Utc>".into(),
+        RustScalar::Json => "::ormgen::serde_json::Value".into(),
+        RustScalar::Bytes => "::std::vec::Vec<u8>".into(),
+        RustScalar::Uuid => "::ormgen::uuid::Uuid".into(),
+        RustScalar::Enum(e) => schema.enum_(e).rust_name.clone(),
+        RustScalar::Unsupported => return None,
+    })
+}
+
+/// Query-module SQL type marker of a column value.
+fn sql_type_marker(schema: &Schema, t: RustScalar) -> Option<String> {
+    Some(match t {
+        RustScalar::String => format!("{Q}::Text"),
+        RustScalar::Bool => format!("{Q}::Bool"),
+        RustScalar::I32 => format!("{Q}::Int"),
+        RustScalar::I64 => format!("{Q}::BigInt"),
+        RustScalar::F64 => format!("{Q}::Double"),
+        RustScalar::Decimal => format!("{Q}::Decimal"),
+        RustScalar::DateTime => format!("{Q}::Timestamp"),
+        RustScalar::Json => format!("{Q}::Json"),
+        RustScalar::Bytes => format!("{Q}::Bytes"),
+        RustScalar::Uuid => format!("{Q}::Uuid"),
+        RustScalar::Enum(e) => schema.enum_(e).rust_name.clone(),
+        RustScalar::Unsupported => return None,
+    })
+}
+
+/// Whether a field gets code: a scalar column, not `@ignore`d, of a type the
+/// generated code can hold (not `Unsupported`, not a scalar list, which the
+/// runtime cannot bind yet).
+pub fn has_code(field: &Field) -> bool {
+    match field.scalar() {
+        Some(s) => {
+            !field.ignored && s.rust_type != RustScalar::Unsupported && field.arity != Arity::List
+        }
+        None => false,
+    }
+}
+
+/// Builds the view of a schema.
+pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: Ddl) -> SchemaView {
+    let serde = if options.serde {
+        ", ::serde::Serialize, ::serde::Deserialize"
+    } else {
+        ""
+    };
+    let enums = schema
+        .enums
+        .iter()
+        .map(|e| EnumView {
+            rust_name: e.rust_name.clone(),
+            db_name: rust_str(&e.db_name),
+            docs: doc_lines(e.docs.as_deref()),
+            values: e
+                .values
+                .iter()
+                .map(|v| EnumValueView {
+                    rust_name: v.rust_name.clone(),
+                    db_value: rust_str(&v.db_value),
+                    docs: {
+                        let mut d = doc_lines(v.docs.as_deref());
+                        if d.is_empty() {
+                            d.push(format!(
+                                "{:?}",
+                                format!(" Database label `{}`.", v.db_value)
+                            ));
+                        }
+                        d
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let mut models: Vec<ModelView> = schema
+        .models
+        .iter()
+        .filter(|m| !m.ignored)
+        .map(|m| model_view(schema, m))
+        .collect();
+    for jt in schema.join_tables() {
+        models.push(join_table_view(schema, jt));
+    }
+    SchemaView {
+        source_name: source_name.to_owned(),
+        model_derives: format!("Debug, Clone, PartialEq{serde}"),
+        enum_derives: format!("Debug, Clone, Copy, PartialEq, Eq, Hash{serde}"),
+        new_derives: format!("Debug, Clone, PartialEq{serde}"),
+        enums,
+        models,
+        create_postgres: ddl.create.0.iter().map(|s| rust_str(s)).collect(),
+        create_sqlite: ddl.create.1.iter().map(|s| rust_str(s)).collect(),
+        drop_postgres: ddl.drop.0.iter().map(|s| rust_str(s)).collect(),
+        drop_sqlite: ddl.drop.1.iter().map(|s| rust_str(s)).collect(),
+        has_postgres: options.dialects.contains(&Dialect::Postgres),
+        has_sqlite: options.dialects.contains(&Dialect::Sqlite),
+        default_dialect: match schema.dialect {
+            Dialect::Postgres => "Postgres".into(),
+            Dialect::Sqlite => "Sqlite".into(),
+        },
+    }
+}
+
+/// The DDL statements embedded in `create_all` / `drop_all`, per dialect
+/// (PostgreSQL, SQLite).
+#[derive(Debug, Default)]
+pub struct Ddl {
+    /// Create statements.
+    pub create: (Vec<String>, Vec<String>),
+    /// Drop statements.
+    pub drop: (Vec<String>, Vec<String>),
+}
+
+fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usize) -> ColumnView {
+    let nullable = field.arity == Arity::Optional;
+    let base = rust_type(schema, scalar.rust_type).unwrap_or_default();
+    ColumnView {
+        handle: if field.rust_name == "table" {
+            "table_".to_owned()
+        } else {
+            field.rust_name.clone()
+        },
+        rust_name: field.rust_name.clone(),
+        column_name: rust_str(&scalar.column_name),
+        column_doc: scalar.column_name.clone(),
+        docs: {
+            let mut d = doc_lines(field.docs.as_deref());
+            if d.is_empty() {
+                d.push(format!(
+                    "{:?}",
+                    format!(" Column `{}`.", scalar.column_name)
+                ));
+            }
+            d
+        },
+        rust_type: if nullable {
+            format!("::std::option::Option<{base}>")
+        } else {
+            base.clone()
+        },
+        base_rust_type: base,
+        sql_type: sql_type_marker(schema, scalar.rust_type).unwrap_or_default(),
+        module_sql_type: in_module(sql_type_marker(schema, scalar.rust_type).unwrap_or_default()),
+        nullable,
+        index,
+    }
+}
+
+fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColumn<'a> {
+    StatementColumn {
+        name: &s.column_name,
+        insert: sql::insert_mode(s, f.arity == Arity::Optional, |d| {
+            let (expr, fallible) = default_fill(schema, s, d)?;
+            let nullable = f.arity == Arity::Optional;
+            Some(match (fallible, nullable) {
+                (false, false) => format!("::std::option::Option::Some({expr})"),
+                (false, true) => {
+                    format!("::std::option::Option::Some(::std::option::Option::Some({expr}))")
+                }
+                (true, false) => format!("({expr}).ok()"),
+                (true, true) => format!("({expr}).ok().map(::std::option::Option::Some)"),
+            })
+        }),
+        updated_at: s.updated_at,
+    }
+}
+
+/// The Rust expression of a default value for `fill_defaults` and whether
+/// it is a `Result`; `None` when the database must compute it.
+fn default_fill(
+    schema: &Schema,
+    column: &ScalarField,
+    value: &DefaultValue,
+) -> Option<(String, bool)> {
+    let fallible = |e: String| Some((e, true));
+    let plain = match (value, column.rust_type) {
+        (DefaultValue::String(s), RustScalar::String) => {
+            format!("::std::string::String::from({})", rust_str(s))
+        }
+        (DefaultValue::String(s), RustScalar::Json) => {
+            return fallible(format!("::ormgen::serde_json::from_str({})", rust_str(s)));
+        }
+        (DefaultValue::String(s), RustScalar::DateTime) => {
+            return fallible(format!(
+                "::ormgen::chrono::DateTime::parse_from_rfc3339({}).map(|d| d.with_timezone(&::ormgen::chrono::Utc))",
+                rust_str(s)
+            ));
+        }
+        (DefaultValue::String(s) | DefaultValue::Decimal(s), RustScalar::Decimal) => {
+            return fallible(format!(
+                "<::ormgen::BigDecimal as ::std::str::FromStr>::from_str({})",
+                rust_str(s)
+            ));
+        }
+        (DefaultValue::String(s), RustScalar::Bytes) => {
+            let bytes = sql::decode_base64(s)?;
+            format!(
+                "::std::vec![{}]",
+                bytes
+                    .iter()
+                    .map(|b| format!("{b}u8"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        (DefaultValue::Int(i), RustScalar::I32) => format!("{i}i32"),
+        (DefaultValue::Int(i), RustScalar::I64) => format!("{i}i64"),
+        (DefaultValue::Int(i), RustScalar::F64) => format!("{i}f64"),
+        (DefaultValue::Int(i), RustScalar::Decimal) => {
+            format!("::ormgen::BigDecimal::from({i}i64)")
+        }
+        (DefaultValue::Float(f), RustScalar::F64) => {
+            let v: f64 = f.parse().ok()?;
+            format!("{v:?}f64")
+        }
+        (DefaultValue::Float(f), RustScalar::Decimal) => {
+            return fallible(format!(
+                "<::ormgen::BigDecimal as ::std::str::FromStr>::from_str({})",
+                rust_str(f)
+            ));
+        }
+        (DefaultValue::Bool(b), RustScalar::Bool) => b.to_string(),
+        (DefaultValue::Enum { name, .. }, RustScalar::Enum(e)) => {
+            let en = schema.enum_(e);
+            let v = en.values.iter().find(|v| &v.name == name)?;
+            format!("{}::{}", en.rust_name, v.rust_name)
+        }
+        (DefaultValue::Now, RustScalar::DateTime) => "now".into(),
+        (DefaultValue::Uuid(_), RustScalar::Uuid) => "::ormgen::query::uuid()".into(),
+        (DefaultValue::Uuid(_), RustScalar::String) => "::ormgen::query::uuid_string()".into(),
+        (
+            DefaultValue::Cuid(_) | DefaultValue::Nanoid(_) | DefaultValue::Ulid,
+            RustScalar::String,
+        ) => "::ormgen::query::cuid()".into(),
+        _ => return None,
+    };
+    Some((plain, false))
+}
+
+/// A type path as seen from a model's column module: schema enums are in
+/// the parent module.
+fn in_module(path: String) -> String {
+    if path.starts_with("::") {
+        path
+    } else {
+        format!("super::{path}")
+    }
+}
+
+fn tuple(items: &[String]) -> String {
+    if items.len() == 1 {
+        items[0].clone()
+    } else {
+        format!("({})", items.join(", "))
+    }
+}
+
+fn literal_list(items: &[&str]) -> String {
+    items
+        .iter()
+        .map(|c| rust_str(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn per_dialect(f: impl Fn(Dialect) -> String) -> (String, String) {
+    (
+        rust_str(&f(Dialect::Postgres)),
+        rust_str(&f(Dialect::Sqlite)),
+    )
+}
+
+fn model_view(schema: &Schema, model: &Model) -> ModelView {
+    let coded: Vec<(&Field, &ScalarField)> =
+        model.scalar_fields().filter(|(f, _)| has_code(f)).collect();
+    let columns: Vec<ColumnView> = coded
+        .iter()
+        .enumerate()
+        .map(|(i, (f, s))| column_view(schema, f, s, i))
+        .collect();
+    let column_names: Vec<&str> = coded.iter().map(|(_, s)| s.column_name.as_str()).collect();
+
+    // The key: the primary key, else the first unique constraint.
+    let key_fields: Vec<&Field> = match (&model.primary_key, model.uniques.first()) {
+        (Some(pk), _) => pk.fields.iter().map(|id| schema.field(*id)).collect(),
+        (None, Some(u)) => u.columns.iter().map(|c| schema.field(c.field)).collect(),
+        (None, None) => Vec::new(),
+    };
+    let key_columns: Vec<&str> = key_fields
+        .iter()
+        .filter_map(|f| f.scalar().map(|s| s.column_name.as_str()))
+        .collect();
+    let key_cols: Vec<&ColumnView> = key_fields
+        .iter()
+        .filter_map(|f| columns.iter().find(|c| c.rust_name == f.rust_name))
+        .collect();
+    let key = KeyView {
+        module_sql_type: tuple(
+            &key_cols
+                .iter()
+                .map(|c| c.module_sql_type.clone())
+                .collect::<Vec<_>>(),
+        ),
+        sql_type: tuple(
+            &key_cols
+                .iter()
+                .map(|c| c.sql_type.clone())
+                .collect::<Vec<_>>(),
+        ),
+        rust_type: tuple(
+            &key_cols
+                .iter()
+                .map(|c| c.base_rust_type.clone())
+                .collect::<Vec<_>>(),
+        ),
+        column_list: literal_list(&key_columns),
+        fields: key_cols.iter().map(|c| c.rust_name.clone()).collect(),
+        value_of_self: tuple(
+            &key_cols
+                .iter()
+                .map(|c| format!("::std::clone::Clone::clone(&self.{})", c.rust_name))
+                .collect::<Vec<_>>(),
+        ),
+        composite: key_cols.len() > 1,
+    };
+
+    let get_sql =
+        per_dialect(|d| sql::get_by_key(d, &model.table_name, &column_names, &key_columns));
+    let delete_sql = per_dialect(|d| sql::delete_by_key(d, &model.table_name, &key_columns));
+
+    let non_key: Vec<(&Field, &ScalarField)> = coded
+        .iter()
+        .copied()
+        .filter(|(f, _)| !key_fields.iter().any(|k| k.id == f.id))
+        .collect();
+    let set_names: Vec<&str> = non_key
+        .iter()
+        .map(|(_, s)| s.column_name.as_str())
+        .collect();
+    let update_sql = sql::update_by_key(
+        Dialect::Postgres,
+        &model.table_name,
+        &set_names,
+        &key_columns,
+        &column_names,
+    )
+    .zip(sql::update_by_key(
+        Dialect::Sqlite,
+        &model.table_name,
+        &set_names,
+        &key_columns,
+        &column_names,
+    ))
+    .map(|(p, s)| (rust_str(&p), rust_str(&s)));
+    let mut update_params: Vec<String> = non_key
+        .iter()
+        .map(|(f, s)| {
+            if s.updated_at {
+                "__now".to_owned()
+            } else {
+                format!("self.{}", f.rust_name)
+            }
+        })
+        .collect();
+    update_params.extend(key_cols.iter().map(|c| format!("self.{}", c.rust_name)));
+    let changes: Vec<ColumnView> = columns
+        .iter()
+        .filter(|c| !key.fields.contains(&c.rust_name))
+        .cloned()
+        .collect();
+
+    // Inserts are impossible when a column without code must be given.
+    let blocked = model.scalar_fields().any(|(f, s)| {
+        !has_code(f) && f.arity == Arity::Required && s.default.is_none() && !s.updated_at
+    });
+    let insert = (!blocked).then(|| {
+        let all: Vec<StatementColumn<'_>> =
+            coded.iter().map(|(f, s)| stmt_col(schema, f, s)).collect();
+        let fields: Vec<NewFieldView> = coded
+            .iter()
+            .zip(&all)
+            .zip(&columns)
+            .filter(|((_, sc), _)| sc.insert.is_field())
+            .map(|(((f, s), sc), c)| {
+                let doc = match (&sc.insert, &s.default) {
+                    (InsertMode::Required, _) => format!(" Column `{}` (required).", s.column_name),
+                    (InsertMode::Nullable, _) => {
+                        format!(" Column `{}`; `None` stores NULL.", s.column_name)
+                    }
+                    (_, Some(d)) => format!(
+                        " Column `{}`; `None` stores the default (`{}`){}.",
+                        s.column_name,
+                        default_doc(d),
+                        if f.arity == Arity::Optional { ", `Some(None)` NULL" } else { "" }
+                    ),
+                    _ => format!(
+                        " Column `{}`; `None` stores the current time (`@updatedAt`).",
+                        s.column_name
+                    ),
+                };
+                let (rust_type, fill, setter) = match &sc.insert {
+                    InsertMode::Required => (c.base_rust_type.clone(), None, String::new()),
+                    InsertMode::Defaulted { fill, nullable: true } => (
+                        format!("::std::option::Option<::std::option::Option<{}>>", c.base_rust_type),
+                        Some(fill.clone()),
+                        "::std::option::Option::Some(::std::option::Option::Some(::std::convert::Into::into(value)))".to_owned(),
+                    ),
+                    InsertMode::Defaulted { fill, nullable: false } => (
+                        format!("::std::option::Option<{}>", c.base_rust_type),
+                        Some(fill.clone()),
+                        "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
+                    ),
+                    _ => (
+                        format!("::std::option::Option<{}>", c.base_rust_type),
+                        None,
+                        "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
+                    ),
+                };
+                NewFieldView {
+                    rust_name: f.rust_name.clone(),
+                    required: sc.insert == InsertMode::Required,
+                    rust_type,
+                    base_rust_type: c.base_rust_type.clone(),
+                    doc: format!("{doc:?}"),
+                    fill,
+                    setter,
+                }
+            })
+            .collect();
+        let required = fields.iter().filter(|f| f.required).cloned().collect();
+        let optional = fields.iter().filter(|f| !f.required).cloned().collect();
+        let uses_now = fields.iter().any(|f| f.fill.as_deref().is_some_and(|e| e.contains("(now)")));
+        let columns_list = literal_list(
+            &all.iter().filter(|c| c.insert.is_field()).map(|c| c.name).collect::<Vec<_>>(),
+        );
+        InsertView {
+            uses_now,
+            columns_list,
+            name: format!("New{}", model.rust_name),
+            sql: per_dialect(|d| sql::insert(d, &model.table_name, &all, &column_names)),
+            fields,
+            required,
+            optional,
+        }
+    });
+
+    let relations = model
+        .relation_fields()
+        .filter(|(f, _)| !f.ignored)
+        .filter(|(_, r)| !schema.model(r.target).ignored)
+        .map(|(f, r)| {
+            let relation = schema.relation(r.relation);
+            let target = schema.model(r.target);
+            let (cardinality, path) = match &relation.storage {
+                RelationStorage::ForeignKey(fk) => {
+                    let pairs: Vec<(String, String)> = if r.holds_foreign_key {
+                        fk.columns
+                            .iter()
+                            .cloned()
+                            .zip(fk.referenced_columns.iter().cloned())
+                            .collect()
+                    } else {
+                        fk.referenced_columns
+                            .iter()
+                            .cloned()
+                            .zip(fk.columns.iter().cloned())
+                            .collect()
+                    };
+                    let card = match (relation.kind, f.arity) {
+                        (_, Arity::List) => "Many",
+                        (_, Arity::Required) => "One",
+                        (RelationKind::OneToOne | RelationKind::OneToMany, _) => "OptionalOne",
+                        (RelationKind::ManyToMany, _) => "Many",
+                    };
+                    (
+                        card,
+                        format!("{Q}::Path::Direct(&[{}])", pairs_list(&pairs)),
+                    )
+                }
+                RelationStorage::JoinTable(jt) => {
+                    // Own id in the column whose `field` is this field.
+                    let (own, other) = if jt.a.field == f.id {
+                        (&jt.a, &jt.b)
+                    } else {
+                        (&jt.b, &jt.a)
+                    };
+                    let from = vec![(own.referenced_column.clone(), own.name.clone())];
+                    let to = vec![(other.name.clone(), other.referenced_column.clone())];
+                    (
+                        "Many",
+                        format!(
+                            "{Q}::Path::Through {{ table: {}, from: &[{}], to: &[{}] }}",
+                            rust_str(&jt.table_name),
+                            pairs_list(&from),
+                            pairs_list(&to)
+                        ),
+                    )
+                }
+            };
+            let mut docs = doc_lines(f.docs.as_deref());
+            if docs.is_empty() {
+                docs.push(format!(
+                    "{:?}",
+                    format!(
+                        " `{}.{}`: relation to `{}`.",
+                        model.name, f.name, target.name
+                    )
+                ));
+            }
+            RelationView {
+                rust_name: f.rust_name.clone(),
+                docs,
+                target_module: target.module_name.clone(),
+                cardinality,
+                path,
+            }
+        })
+        .collect();
+
+    let updated_at = coded
+        .iter()
+        .find(|(_, s)| s.updated_at)
+        .map(|(_, s)| rust_str(&s.column_name));
+    let mut docs = doc_lines(model.docs.as_deref());
+    if docs.is_empty() {
+        docs.push(format!(
+            "{:?}",
+            format!(" A row of table `{}`.", model.table_name)
+        ));
+    }
+    ModelView {
+        rust_name: model.rust_name.clone(),
+        module_name: model.module_name.clone(),
+        table_name: rust_str(&model.table_name),
+        table_doc: model.table_name.clone(),
+        docs,
+        column_list: literal_list(&column_names),
+        width: columns.len(),
+        columns,
+        key,
+        get_sql,
+        delete_sql,
+        update_sql,
+        update_params,
+        updated_at,
+        insert,
+        changes_name: format!("{}Changes", model.rust_name),
+        changes,
+        relations,
+        join_table: false,
+    }
+}
+
+fn default_doc(d: &DefaultValue) -> String {
+    match d {
+        DefaultValue::String(s) => format!("{s:?}"),
+        DefaultValue::Int(i) => i.to_string(),
+        DefaultValue::Float(f) | DefaultValue::Decimal(f) => f.clone(),
+        DefaultValue::Bool(b) => b.to_string(),
+        DefaultValue::Enum { name, .. } => name.clone(),
+        DefaultValue::List(_) => "a list".into(),
+        DefaultValue::Autoincrement => "autoincrement()".into(),
+        DefaultValue::Now => "now()".into(),
+        DefaultValue::Uuid(_) => "uuid()".into(),
+        DefaultValue::Cuid(_) => "cuid()".into(),
+        DefaultValue::Nanoid(_) => "nanoid()".into(),
+        DefaultValue::Ulid => "ulid()".into(),
+        DefaultValue::DbGenerated(_) => "dbgenerated()".into(),
+    }
+    .replace('`', "'")
+}
+
+fn pairs_list(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(a, b)| format!("({}, {})", rust_str(a), rust_str(b)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The implicit join table `_AToB` as a model with columns `a`, `b`.
+fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
+    let name = jt.table_name.trim_start_matches('_');
+    let rust_name = heck::AsUpperCamelCase(name).to_string();
+    let module_name = heck::AsSnakeCase(name).to_string();
+    let col = |c: &ormgen_schema::JoinColumn, index: usize| {
+        let id = schema.field(c.references);
+        let s = id.scalar();
+        let t = s.map(|s| s.rust_type).unwrap_or(RustScalar::I32);
+        let base = rust_type(schema, t).unwrap_or_default();
+        ColumnView {
+            handle: c.name.to_lowercase(),
+            rust_name: c.name.to_lowercase(),
+            column_name: rust_str(&c.name),
+            column_doc: c.name.clone(),
+            docs: vec![format!(
+                "{:?}",
+                format!(
+                    " References `{}`.`{}`.",
+                    c.referenced_table, c.referenced_column
+                )
+            )],
+            rust_type: base.clone(),
+            base_rust_type: base,
+            sql_type: sql_type_marker(schema, t).unwrap_or_default(),
+            module_sql_type: in_module(sql_type_marker(schema, t).unwrap_or_default()),
+            nullable: false,
+            index,
+        }
+    };
+    let columns = vec![col(&jt.a, 0), col(&jt.b, 1)];
+    let names = [jt.a.name.as_str(), jt.b.name.as_str()];
+    let table = jt.table_name.as_str();
+    let key = KeyView {
+        module_sql_type: format!(
+            "({}, {})",
+            columns[0].module_sql_type, columns[1].module_sql_type
+        ),
+        sql_type: format!("({}, {})", columns[0].sql_type, columns[1].sql_type),
+        rust_type: format!(
+            "({}, {})",
+            columns[0].base_rust_type, columns[1].base_rust_type
+        ),
+        column_list: literal_list(&names),
+        fields: vec!["a".into(), "b".into()],
+        value_of_self: "(::std::clone::Clone::clone(&self.a), ::std::clone::Clone::clone(&self.b))"
+            .into(),
+        composite: true,
+    };
+    let all: Vec<StatementColumn<'_>> = names
+        .iter()
+        .map(|n| StatementColumn {
+            name: n,
+            insert: InsertMode::Required,
+            updated_at: false,
+        })
+        .collect();
+    let fields: Vec<NewFieldView> = columns
+        .iter()
+        .map(|c| NewFieldView {
+            rust_name: c.rust_name.clone(),
+            rust_type: c.base_rust_type.clone(),
+            base_rust_type: c.base_rust_type.clone(),
+            doc: format!("{:?}", format!(" Column `{}` (required).", c.column_doc)),
+            required: true,
+            fill: None,
+            setter: String::new(),
+        })
+        .collect();
+    ModelView {
+        rust_name: rust_name.clone(),
+        module_name,
+        table_name: rust_str(table),
+        table_doc: table.to_owned(),
+        docs: vec![format!(
+            "{:?}",
+            format!(" A row of the implicit many-to-many join table `{table}`.")
+        )],
+        column_list: literal_list(&names),
+        width: 2,
+        key,
+        get_sql: per_dialect(|d| sql::get_by_key(d, table, &names, &names)),
+        delete_sql: per_dialect(|d| sql::delete_by_key(d, table, &names)),
+        update_sql: None,
+        update_params: Vec::new(),
+        updated_at: None,
+        insert: Some(InsertView {
+            name: format!("New{rust_name}"),
+            sql: per_dialect(|d| sql::insert(d, table, &all, &names)),
+            columns_list: literal_list(&names),
+            uses_now: false,
+            required: fields.clone(),
+            optional: Vec::new(),
+            fields,
+        }),
+        changes_name: format!("{rust_name}Changes"),
+        changes: Vec::new(),
+        columns,
+        relations: Vec::new(),
+        join_table: true,
+    }
+}

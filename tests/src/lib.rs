@@ -1,0 +1,25 @@
+//! The generated code of every schema in `schemas/`, compiled with
+//! `#![deny(warnings)]`: building this crate proves each generates Rust that
+//! compiles without warnings. The integration, snapshot and compile-fail
+//! tests in `tests/` use these modules.
+#![deny(warnings)]
+
+/// `schemas/blog.prisma` (SQLite provider; also run on PostgreSQL).
+pub mod blog {
+    ormgen::include_schema!("blog");
+}
+
+/// `schemas/shop.prisma` (PostgreSQL).
+pub mod shop {
+    ormgen::include_schema!("shop");
+}
+
+/// `schemas/all_types.prisma` (PostgreSQL: every type and attribute).
+pub mod all_types {
+    ormgen::include_schema!("all_types");
+}
+
+/// `schemas/all_types_sqlite.prisma`.
+pub mod all_types_sqlite {
+    ormgen::include_schema!("all_types_sqlite");
+}

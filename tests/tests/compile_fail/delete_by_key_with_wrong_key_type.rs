@@ -1,0 +1,10 @@
+#![allow(unused_mut, unused_variables, unused_imports, dead_code)]
+use ormgen::query::{self as qb, ColumnExt, ExprExt, Null, RelationExt};
+use ormgen::{avg, count, sum, Session};
+use ormgen_tests::blog::*;
+
+fn main() {}
+
+fn body(mut s: Session) {
+    let _ = Post::delete_by_key(&mut s, "1");
+}

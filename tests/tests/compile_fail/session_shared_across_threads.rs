@@ -1,0 +1,13 @@
+#![allow(unused_mut, unused_variables, unused_imports, dead_code)]
+use ormgen::query::{self as qb, ColumnExt, ExprExt, Null, RelationExt};
+use ormgen::{avg, count, sum, Session};
+use ormgen_tests::blog::*;
+
+fn main() {}
+
+fn body(s: Session) {
+    std::thread::scope(|scope| {
+        scope.spawn(|| s.dialect());
+        scope.spawn(|| s.dialect());
+    });
+}
