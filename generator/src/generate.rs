@@ -127,6 +127,40 @@ fn stage_and_move(
     Ok(report)
 }
 
+/// The `ormgen generate` command: runs [`run_generate`], prints what it did to
+/// `out` and any problem to `err`, and returns the process exit code
+/// ([`crate::exit`]): 0 on success, 1 when the schema has errors or `--check`
+/// finds the output out of date, 2 for I/O and other errors.
+pub fn generate_command(
+    schema: &Path,
+    out_dir: &Path,
+    check: bool,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> u8 {
+    match run_generate(schema, out_dir, check) {
+        Ok(report) => {
+            for (path, status) in &report.files {
+                let what = match status {
+                    FileStatus::Written => "written",
+                    FileStatus::Unchanged if check => "up to date",
+                    FileStatus::Unchanged => "unchanged",
+                };
+                let _ = writeln!(out, "{}: {what}", path.display());
+            }
+            crate::exit::OK
+        }
+        Err(e @ (Error::Schema { .. } | Error::OutOfDate(_))) => {
+            let _ = writeln!(err, "{e}");
+            crate::exit::DIAGNOSTICS
+        }
+        Err(e) => {
+            let _ = writeln!(err, "error: {e}");
+            crate::exit::USAGE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,39 +219,5 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().contains("ormgen-tmp"))
             .collect();
         assert!(leftovers.is_empty());
-    }
-}
-
-/// The `ormgen generate` command: runs [`run_generate`], prints what it did to
-/// `out` and any problem to `err`, and returns the process exit code
-/// ([`crate::exit`]): 0 on success, 1 when the schema has errors or `--check`
-/// finds the output out of date, 2 for I/O and other errors.
-pub fn generate_command(
-    schema: &Path,
-    out_dir: &Path,
-    check: bool,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-) -> u8 {
-    match run_generate(schema, out_dir, check) {
-        Ok(report) => {
-            for (path, status) in &report.files {
-                let what = match status {
-                    FileStatus::Written => "written",
-                    FileStatus::Unchanged if check => "up to date",
-                    FileStatus::Unchanged => "unchanged",
-                };
-                let _ = writeln!(out, "{}: {what}", path.display());
-            }
-            crate::exit::OK
-        }
-        Err(e @ (Error::Schema { .. } | Error::OutOfDate(_))) => {
-            let _ = writeln!(err, "{e}");
-            crate::exit::DIAGNOSTICS
-        }
-        Err(e) => {
-            let _ = writeln!(err, "error: {e}");
-            crate::exit::USAGE
-        }
     }
 }
