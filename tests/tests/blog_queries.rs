@@ -2,6 +2,7 @@
 //! a SQLite file and PostgreSQL (own schema per test; fails when `CI` is set
 //! and the server is unreachable). Every test asserts the rows that come back.
 #![allow(clippy::type_complexity)]
+#[path = "../../runtime/tests/common/mod.rs"]
 mod common;
 
 use ormgen::query::{ColumnExt, ExprExt, Null, RelationExt};
