@@ -6,34 +6,18 @@
 //! instructions with `grammar/examples/parse_big.rs`, which parses and
 //! validates the same generated schema once (`valgrind --tool=callgrind`).
 
-use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
-/// A PostgreSQL schema of `n` models in a ring: model `i` has an id, six
-/// scalar columns, a foreign key to model `i - 1` and the back side of the
-/// relation from model `i + 1`: 10 fields, 2 relation fields.
-fn generate(n: usize) -> String {
-    let mut s = String::from(
-        "datasource db {\n  provider = \"postgresql\"\n}\n\nenum Status {\n  ACTIVE\n  INACTIVE\n}\n",
-    );
-    for i in 0..n {
-        let prev = (i + n - 1) % n;
-        let next = (i + 1) % n;
-        let _ = write!(
-            s,
-            "\n/// Model number {i}.\nmodel Model{i} {{\n  id        Int      @id @default(autoincrement())\n  email     String   @unique @db.VarChar(255)\n  name      String?\n  age       Int      @default(0)\n  status    Status   @default(ACTIVE)\n  createdAt DateTime @default(now()) @map(\"created_at\")\n  prevId    Int?     @map(\"prev_id\")\n  prev      Model{prev}? @relation(\"Chain{i}\", fields: [prevId], references: [id], onDelete: SetNull)\n  next      Model{next}[] @relation(\"Chain{next}\")\n  score     Float?\n\n  @@index([name, createdAt])\n  @@map(\"model_{i}\")\n}}\n"
-        );
-    }
-    s
-}
+#[path = "../../grammar/examples/support/bench_schema.rs"]
+mod bench_schema;
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_and_validate");
     group.sample_size(10);
     for n in [100usize, 1_000, 10_000] {
-        let src = generate(n);
+        let src = bench_schema::generate(n);
         // The generated schema must be valid, or the benchmark measures error paths.
         if let Err(d) = ormgen_schema::parse_and_validate("bench.prisma", &src) {
             panic!("generated schema is invalid:\n{}", d.render(false));

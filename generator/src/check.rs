@@ -20,13 +20,9 @@ pub fn check_files(
     for path in paths {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let source = match std::fs::read_to_string(path) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot read {name}: {e}");
-                code = exit::USAGE;
-                continue;
-            }
+        let Some(source) = crate::read_schema_source(path, err) else {
+            code = exit::USAGE;
+            continue;
         };
         match ormgen_schema::parse_and_validate(&name, &source) {
             Ok((schema, warnings)) => {

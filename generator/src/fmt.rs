@@ -23,13 +23,9 @@ pub fn fmt_files(
     for path in paths {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let source = match std::fs::read_to_string(path) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = writeln!(err, "error: cannot read {name}: {e}");
-                worst(exit::USAGE, &mut code);
-                continue;
-            }
+        let Some(source) = crate::read_schema_source(path, err) else {
+            worst(exit::USAGE, &mut code);
+            continue;
         };
         let formatted = match ormgen_schema::format::format_schema(&source) {
             Ok(f) => f,

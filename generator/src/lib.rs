@@ -29,6 +29,21 @@ pub mod exit {
     pub const USAGE: u8 = 2;
 }
 
+/// Reads a schema file for a command, or reports why it cannot be read on
+/// `err` (the caller then exits with [`exit::USAGE`]).
+pub(crate) fn read_schema_source(
+    path: &std::path::Path,
+    err: &mut dyn std::io::Write,
+) -> Option<String> {
+    match std::fs::read_to_string(path) {
+        Ok(source) => Some(source),
+        Err(e) => {
+            let _ = writeln!(err, "error: cannot read {}: {e}", path.display());
+            None
+        }
+    }
+}
+
 /// Whether reports written to stderr should use colour.
 pub fn stderr_color() -> bool {
     use std::io::IsTerminal;

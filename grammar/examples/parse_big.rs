@@ -7,23 +7,8 @@
 //! target/release/examples/parse_big 1000 50   # fastest and median of 50 runs
 //! ```
 
-use std::fmt::Write;
-
-/// The same schema as `benches/benches/schema_parse.rs` generates.
-fn generate(n: usize) -> String {
-    let mut s = String::from(
-        "datasource db {\n  provider = \"postgresql\"\n}\n\nenum Status {\n  ACTIVE\n  INACTIVE\n}\n",
-    );
-    for i in 0..n {
-        let prev = (i + n - 1) % n;
-        let next = (i + 1) % n;
-        let _ = write!(
-            s,
-            "\n/// Model number {i}.\nmodel Model{i} {{\n  id        Int      @id @default(autoincrement())\n  email     String   @unique @db.VarChar(255)\n  name      String?\n  age       Int      @default(0)\n  status    Status   @default(ACTIVE)\n  createdAt DateTime @default(now()) @map(\"created_at\")\n  prevId    Int?     @map(\"prev_id\")\n  prev      Model{prev}? @relation(\"Chain{i}\", fields: [prevId], references: [id], onDelete: SetNull)\n  next      Model{next}[] @relation(\"Chain{next}\")\n  score     Float?\n\n  @@index([name, createdAt])\n  @@map(\"model_{i}\")\n}}\n"
-        );
-    }
-    s
-}
+#[path = "support/bench_schema.rs"]
+mod bench_schema;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -31,7 +16,7 @@ fn main() {
     // An optional repeat count prints the fastest and the median run (a
     // quick wall-clock check between criterion runs).
     let runs: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
-    let src = generate(n);
+    let src = bench_schema::generate(n);
     let mut times = Vec::with_capacity(runs);
     for _ in 0..runs {
         let start = std::time::Instant::now();
