@@ -1,8 +1,6 @@
-//! ormgen's generator, build.rs API and command line.
-//!
-//! For now this crate holds the library side of the `ormgen` command's
-//! `check` and `fmt` subcommands; `compile()` (for build.rs) and `generate`
-//! come with the code generator.
+//! ormgen's generator and build.rs API, and the library side of the `ormgen`
+//! command's `check`, `fmt` and `generate` subcommands (the binary is the
+//! `ormgen-cli` crate).
 //!
 //! Code generation: [`codegen`] (pure: schema IR → files), [`build_api`]
 //! ([`compile`] and [`Config`] for build scripts), [`generate`]

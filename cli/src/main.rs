@@ -1,4 +1,4 @@
-//! The `ormgen` command line.
+//! The `ormgen` command line (`check`, `fmt`, `generate`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
