@@ -441,3 +441,52 @@ fn wrong_types_are_decode_errors() {
         }
     }
 }
+
+#[test]
+fn arrays_on_postgres_and_a_typed_error_on_sqlite() {
+    for db in common::all() {
+        let mut s = db.engine.session().unwrap();
+        if !db.is_pg() {
+            // SQLite has no arrays: binding one is an error, never a panic.
+            let err = s
+                .query_one::<i64>("select ?", (vec![1i32, 2],))
+                .expect_err("no arrays on SQLite");
+            assert!(err.to_string().contains("PostgreSQL arrays"), "{err}");
+            continue;
+        }
+        check(
+            &db,
+            "",
+            "TEXT[]",
+            vec!["a".to_owned(), String::new(), "\"q\"".to_owned()],
+        );
+        check(&db, "", "INTEGER[]", vec![1i32, -1, i32::MIN]);
+        check(&db, "", "BIGINT[]", Vec::<i64>::new());
+        check(&db, "", "BOOLEAN[]", vec![true, false]);
+        check(&db, "", "DOUBLE PRECISION[]", vec![0.5f64, -2.0]);
+        check(&db, "", "BYTEA[]", vec![vec![0u8, 1], vec![]]);
+        check(&db, "", "UUID[]", vec![uuid::Uuid::from_u128(42)]);
+        // NULL elements: an error for a list of plain values, `Value::Null` for
+        // dynamic values; a NULL column reads as an empty list.
+        let with_null = s
+            .query_one::<Vec<i32>>("select ARRAY[1, NULL]::int[]", ())
+            .expect_err("NULL element");
+        assert!(matches!(with_null, Error::Decode { .. }), "{with_null:?}");
+        let dynamic: Value = s.query_one("select ARRAY[1, NULL]::int[]", ()).unwrap();
+        assert_eq!(dynamic, Value::Array(vec![Value::I32(1), Value::Null]));
+        let none: Vec<String> = s.query_one("select NULL::text[]", ()).unwrap();
+        assert!(none.is_empty());
+        let nested = s
+            .query_one::<Vec<i32>>("select ARRAY[[1, 2], [3, 4]]::int[]", ())
+            .expect_err("two dimensions");
+        assert!(nested.to_string().contains("2-dimensional"), "{nested}");
+        // Dynamic arrays bind too (the query builder's `Value::Array`).
+        let n: i64 = s
+            .query_one(
+                "select cardinality($1::text[])::bigint",
+                (Value::Array(vec![Value::from("x"), Value::from("y")]),),
+            )
+            .unwrap();
+        assert_eq!(n, 2);
+    }
+}

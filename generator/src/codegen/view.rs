@@ -226,6 +226,27 @@ pub struct RelationView {
     pub cardinality: &'static str,
     /// The `Path` expression (query-module paths).
     pub path: String,
+    /// The alias table the relation leads to, where one query can reach the
+    /// target twice (a self-relation, or one of several relations between the
+    /// same two models); `None`: the relation leads to the target's own table.
+    pub alias: Option<AliasView>,
+}
+
+/// An alias table: the target of a relation under its own SQL alias, with
+/// column handles of its own, so `User::query().join(user::mentor)` can filter
+/// on `user::as_mentor::name` next to `user::name`.
+#[derive(Debug)]
+pub struct AliasView {
+    /// Module name inside the source model's module (`as_mentor`).
+    pub module: String,
+    /// The SQL alias (Rust literal): `"{table}_{field}"`.
+    pub sql_alias: String,
+    /// The SQL alias for docs.
+    pub alias_doc: String,
+    /// The target model's module (`user`).
+    pub target_module: String,
+    /// The target's columns, SQL types as seen from the alias module.
+    pub columns: Vec<ColumnView>,
 }
 
 /// The query-module path prefix used in generated code.
@@ -268,13 +289,11 @@ fn sql_type_marker(schema: &Schema, t: RustScalar) -> Option<String> {
 }
 
 /// Whether a field gets code: a scalar column, not `@ignore`d, of a type the
-/// generated code can hold (not `Unsupported`, not a scalar list, which the
-/// runtime cannot bind yet).
+/// generated code can hold (not `Unsupported`). Scalar lists are `Vec<T>` of
+/// SQL type `Array<T>`.
 pub fn has_code(field: &Field) -> bool {
     match field.scalar() {
-        Some(s) => {
-            !field.ignored && s.rust_type != RustScalar::Unsupported && field.arity != Arity::List
-        }
+        Some(s) => !field.ignored && s.rust_type != RustScalar::Unsupported,
         None => false,
     }
 }
@@ -322,6 +341,7 @@ pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: D
     for jt in schema.join_tables() {
         models.push(join_table_view(schema, jt));
     }
+    fill_alias_columns(&mut models);
     SchemaView {
         source_name: source_name.to_owned(),
         model_derives: format!("Debug, Clone, PartialEq{serde}"),
@@ -354,7 +374,15 @@ pub struct Ddl {
 
 fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usize) -> ColumnView {
     let nullable = field.arity == Arity::Optional;
-    let base = rust_type(schema, scalar.rust_type).unwrap_or_default();
+    let list = field.arity == Arity::List;
+    let mut base = rust_type(schema, scalar.rust_type).unwrap_or_default();
+    let mut marker = sql_type_marker(schema, scalar.rust_type).unwrap_or_default();
+    let mut module_marker = in_module(marker.clone());
+    if list {
+        base = format!("::std::vec::Vec<{base}>");
+        marker = format!("{Q}::Array<{marker}>");
+        module_marker = format!("{Q}::Array<{module_marker}>");
+    }
     ColumnView {
         handle: if field.rust_name == "table" {
             "table_".to_owned()
@@ -380,14 +408,25 @@ fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usiz
             base.clone()
         },
         base_rust_type: base,
-        sql_type: sql_type_marker(schema, scalar.rust_type).unwrap_or_default(),
-        module_sql_type: in_module(sql_type_marker(schema, scalar.rust_type).unwrap_or_default()),
+        sql_type: marker,
+        module_sql_type: module_marker,
         nullable,
         index,
     }
 }
 
 fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColumn<'a> {
+    // A list without a default stores an empty list when none is given.
+    if f.arity == Arity::List && s.default.is_none() {
+        return StatementColumn {
+            name: &s.column_name,
+            insert: sql::InsertMode::Defaulted {
+                fill: "::std::option::Option::Some(::std::vec::Vec::new())".into(),
+                nullable: false,
+            },
+            updated_at: s.updated_at,
+        };
+    }
     StatementColumn {
         name: &s.column_name,
         insert: sql::insert_mode(s, f.arity == Arity::Optional, |d| {
@@ -414,6 +453,31 @@ fn default_fill(
     value: &DefaultValue,
 ) -> Option<(String, bool)> {
     let fallible = |e: String| Some((e, true));
+    if let DefaultValue::List(items) = value {
+        let items = items
+            .iter()
+            .map(|v| default_fill(schema, column, v))
+            .collect::<Option<Vec<(String, bool)>>>()?;
+        if !items.iter().any(|(_, fallible)| *fallible) {
+            let exprs: Vec<&str> = items.iter().map(|(e, _)| e.as_str()).collect();
+            return Some((format!("::std::vec![{}]", exprs.join(", ")), false));
+        }
+        // Some items are parsed: the list is there only if every item parses.
+        let exprs: Vec<String> = items
+            .iter()
+            .map(|(e, fallible)| {
+                if *fallible {
+                    format!("({e}).ok()")
+                } else {
+                    format!("::std::option::Option::Some({e})")
+                }
+            })
+            .collect();
+        return fallible(format!(
+            "[{}].into_iter().collect::<::std::option::Option<::std::vec::Vec<_>>>().ok_or(())",
+            exprs.join(", ")
+        ));
+    }
     let plain = match (value, column.rust_type) {
         (DefaultValue::String(s), RustScalar::String) => {
             format!("::std::string::String::from({})", rust_str(s))
@@ -476,6 +540,31 @@ fn default_fill(
         _ => return None,
     };
     Some((plain, false))
+}
+
+/// Gives every alias table the columns of its target, with SQL types as seen
+/// from the alias module (one level deeper than the model's module).
+fn fill_alias_columns(models: &mut [ModelView]) {
+    let columns: std::collections::HashMap<String, Vec<ColumnView>> = models
+        .iter()
+        .map(|m| (m.module_name.clone(), m.columns.clone()))
+        .collect();
+    for alias in models
+        .iter_mut()
+        .flat_map(|m| m.relations.iter_mut())
+        .filter_map(|r| r.alias.as_mut())
+    {
+        alias.columns = columns
+            .get(&alias.target_module)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut c| {
+                c.module_sql_type = c.module_sql_type.replace("super::", "super::super::");
+                c
+            })
+            .collect();
+    }
 }
 
 /// A type path as seen from a model's column module: schema enums are in
@@ -748,12 +837,40 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                     )
                 ));
             }
+            // A query can reach the target twice along this relation and
+            // another one: give this side an alias table of its own.
+            let ambiguous = r.target == model.id
+                || model
+                    .relation_fields()
+                    .filter(|(g, s)| g.id != f.id && !g.ignored && s.target == r.target)
+                    .count()
+                    > 0;
+            let alias = ambiguous.then(|| {
+                let bare = f.rust_name.trim_start_matches("r#");
+                let mut module = format!("as_{bare}");
+                while model.fields.iter().any(|g| g.rust_name == module) {
+                    module.push('_');
+                }
+                let mut sql_alias = format!("{}_{}", model.table_name, f.name);
+                while schema.models.iter().any(|m| m.table_name == sql_alias) {
+                    sql_alias.push_str("_alias");
+                }
+                AliasView {
+                    module,
+                    sql_alias: rust_str(&sql_alias),
+                    alias_doc: sql_alias,
+                    target_module: target.module_name.clone(),
+                    // Filled from the target's view by `schema_view`.
+                    columns: Vec::new(),
+                }
+            });
             RelationView {
                 rust_name: f.rust_name.clone(),
                 docs,
                 target_module: target.module_name.clone(),
                 cardinality,
                 path,
+                alias,
             }
         })
         .collect();

@@ -270,7 +270,7 @@ impl<S, R, G> Query<S, R, G> {
     {
         self.st.add_join(
             Rel::PATH,
-            <Rel::From as Table>::INFO.name,
+            <Rel::From as Table>::INFO.qualifier(),
             <Rel::To as Table>::INFO,
             false,
         );
@@ -290,7 +290,7 @@ impl<S, R, G> Query<S, R, G> {
     {
         self.st.add_join(
             Rel::PATH,
-            <Rel::From as Table>::INFO.name,
+            <Rel::From as Table>::INFO.qualifier(),
             <Rel::To as Table>::INFO,
             true,
         );

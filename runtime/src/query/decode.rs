@@ -55,6 +55,16 @@ decode_scalar!(
     crate::Value,
 );
 
+/// Scalar lists (PostgreSQL arrays).
+impl<T: crate::ArrayElement> Decode for Vec<T> {
+    const WIDTH: usize = 1;
+    #[inline]
+    fn decode(row: &Row<'_>) -> Result<Self> {
+        row.get(0)
+    }
+}
+impl<T: crate::ArrayElement> Scalar for Vec<T> {}
+
 /// Whether a column is NULL, without decoding it.
 struct IsNull(bool);
 impl FromColumn for IsNull {

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use super::builder::Query;
 use super::decode::Decode;
 use super::node::Node;
-use super::schema::{Many, One, OptionalOne, Path, Relation, RelationOf, Table};
+use super::schema::{Many, One, OptionalOne, Path, Relation, RelationOf, Table, TableRef};
 use super::scope::Root;
 use super::select::{JoinClause, QueryState, link};
 use super::write::session_max_params;
@@ -106,30 +106,35 @@ where
     pub fn all(self, s: &mut Session) -> Result<Vec<(T::Model, Loaded<Rel>)>> {
         let d = s.dialect();
         let to = <Rel::To as Table>::INFO;
+        let far = to.qualifier();
         // (parent columns holding the key, child-side key expressions, FROM, JOIN)
-        let (near, key_nodes, child_from, join): (Vec<&str>, Vec<Node>, &str, Option<JoinClause>) =
-            match Rel::PATH {
-                Path::Direct(pairs) => (
-                    pairs.iter().map(|(n, _)| *n).collect(),
-                    pairs.iter().map(|(_, f)| Node::Col(to.name, f)).collect(),
-                    to.name,
-                    None,
-                ),
-                Path::Through {
-                    table,
-                    from,
-                    to: tp,
-                } => (
-                    from.iter().map(|(n, _)| *n).collect(),
-                    from.iter().map(|(_, a)| Node::Col(table, a)).collect(),
-                    table,
-                    Some(JoinClause {
-                        left: false,
-                        table: to.name,
-                        on: link(tp, table, to.name),
-                    }),
-                ),
-            };
+        let (near, key_nodes, child_from, join): (
+            Vec<&str>,
+            Vec<Node>,
+            TableRef,
+            Option<JoinClause>,
+        ) = match Rel::PATH {
+            Path::Direct(pairs) => (
+                pairs.iter().map(|(n, _)| *n).collect(),
+                pairs.iter().map(|(_, f)| Node::Col(far, f)).collect(),
+                to.table_ref(),
+                None,
+            ),
+            Path::Through {
+                table,
+                from,
+                to: tp,
+            } => (
+                from.iter().map(|(n, _)| *n).collect(),
+                from.iter().map(|(_, a)| Node::Col(table, a)).collect(),
+                TableRef::plain(table),
+                Some(JoinClause {
+                    left: false,
+                    table: to.table_ref(),
+                    on: link(tp, table, far),
+                }),
+            ),
+        };
         let width = near.len();
         if width == 0 {
             return Err(Error::Unsupported("a relation without key columns".into()));
@@ -167,7 +172,7 @@ where
         let mut by_key: HashMap<Vec<Key>, Vec<Child<Rel>>> = HashMap::new();
         if !keys.is_empty() {
             let mut list = key_nodes.clone();
-            list.extend(to.columns.iter().map(|c| Node::Col(to.name, c)));
+            list.extend(to.columns.iter().map(|c| Node::Col(far, c)));
             let lhs = if width == 1 {
                 key_nodes[0].clone()
             } else {

@@ -33,7 +33,7 @@ impl<C: Column> Expression for C {
     type Src = Cons<C::Table, Nil>;
     type Kind = Plain;
     fn into_node(self) -> Node {
-        Node::Col(<C::Table as Table>::INFO.name, C::NAME)
+        Node::Col(<C::Table as Table>::INFO.qualifier(), C::NAME)
     }
 }
 
@@ -240,6 +240,85 @@ pub trait ExprExt: Expression + Sized {
     }
 }
 impl<E: Expression> ExprExt for E {}
+
+/// The element SQL type of a list expression.
+type ElemOf<E> = <BaseOf<E> as ArrayType>::Elem;
+
+/// Operators on scalar-list (PostgreSQL array) expressions, after Prisma's
+/// `has`, `hasEvery`, `hasSome` and `isEmpty` (blanket impl; import it).
+/// A list column compares as a whole with `eq` / `ne` and a `Vec` value.
+#[allow(clippy::wrong_self_convention)]
+pub trait ArrayExprExt: Expression + Sized {
+    /// `$v = ANY(list)`: the list contains `v`.
+    fn has<V>(self, v: V) -> Same<Self>
+    where
+        BaseOf<Self>: ArrayType,
+        V: ValueOf<ElemOf<Self>>,
+    {
+        Expr::from_node(Node::Cmp(
+            "=",
+            Box::new(Node::Bind(v.to_value())),
+            Box::new(Node::Func {
+                name: "ANY",
+                distinct: false,
+                args: vec![self.into_node()],
+            }),
+        ))
+    }
+    /// `list @> $values`: the list contains every one of `values`.
+    fn has_every<I, V>(self, values: I) -> Same<Self>
+    where
+        BaseOf<Self>: ArrayType,
+        I: IntoIterator<Item = V>,
+        V: ValueOf<ElemOf<Self>>,
+    {
+        array_op("@>", self.into_node(), values)
+    }
+    /// `list && $values`: the list contains at least one of `values`.
+    fn has_some<I, V>(self, values: I) -> Same<Self>
+    where
+        BaseOf<Self>: ArrayType,
+        I: IntoIterator<Item = V>,
+        V: ValueOf<ElemOf<Self>>,
+    {
+        array_op("&&", self.into_node(), values)
+    }
+    /// `COALESCE(cardinality(list), 0) = 0`: the list is empty (a NULL list
+    /// counts as empty, as it reads as an empty `Vec`).
+    fn is_empty(self) -> Same<Self>
+    where
+        BaseOf<Self>: ArrayType,
+    {
+        let len = Node::Func {
+            name: "cardinality",
+            distinct: false,
+            args: vec![self.into_node()],
+        };
+        Expr::from_node(Node::Cmp(
+            "=",
+            Box::new(Node::Func {
+                name: "COALESCE",
+                distinct: false,
+                args: vec![len, Node::Bind(crate::Value::I32(0))],
+            }),
+            Box::new(Node::Bind(crate::Value::I32(0))),
+        ))
+    }
+}
+impl<E: Expression> ArrayExprExt for E {}
+
+fn array_op<Src, K, I, V>(op: &'static str, list: Node, values: I) -> Expr<Bool, Src, K>
+where
+    I: IntoIterator<Item = V>,
+    V: super::ToValue,
+{
+    let items = values.into_iter().map(super::ToValue::to_value).collect();
+    Expr::from_node(Node::Cmp(
+        op,
+        Box::new(list),
+        Box::new(Node::Bind(crate::Value::Array(items))),
+    ))
+}
 
 /// Methods only columns have.
 pub trait ColumnExt: Column {

@@ -59,7 +59,7 @@ pub use expr::*;
 pub use node::{Node, PgCast, Statement, Writer, push_ident, render_list, render_node};
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
 pub use schema::{
-    Column, Many, One, OptionalOne, Path, Relation, RelationOf, Sql2, Table, TableInfo,
+    Column, Many, One, OptionalOne, Path, Relation, RelationOf, Sql2, Table, TableInfo, TableRef,
 };
 pub use scope::*;
 pub use select::{JoinClause, LockMode, LockWait, QueryState};

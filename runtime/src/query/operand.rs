@@ -390,6 +390,28 @@ crate::impl_value_type!(Vec<u8> => Bytes);
 crate::impl_value_type!(&[u8] => Bytes);
 crate::impl_value_type!(uuid::Uuid => Uuid);
 
+// Scalar lists: a `Vec` of values of the element type is a value of the list
+// type (compared with `eq`/`ne`, stored by inserts and updates).
+impl<T: ToValue> ToValue for Vec<T> {
+    fn to_value(self) -> Value {
+        Value::Array(self.into_iter().map(ToValue::to_value).collect())
+    }
+}
+impl<T: ValueOf<B>, B: SqlType> AsExprOf<Array<B>> for Vec<T> {
+    type Src = super::Nil;
+    type Kind = Const;
+    fn into_node(self) -> Node {
+        Node::Bind(self.to_value())
+    }
+}
+impl<T: ValueOf<B>, B: SqlType> AssignableTo<Array<B>> for Vec<T> {
+    type Src = super::Nil;
+    fn into_node(self) -> Node {
+        Node::Bind(self.to_value())
+    }
+}
+impl<T: ValueOf<B>, B: SqlType> ValueOf<Array<B>> for Vec<T> {}
+
 // i32 literals also widen to BigInt (so `count(x).gt(5)` needs no suffix).
 impl AsExprOf<BigInt> for i32 {
     type Src = super::Nil;

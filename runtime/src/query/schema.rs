@@ -31,6 +31,57 @@ pub struct TableInfo {
     pub columns: &'static [&'static str],
     /// The primary-key columns, in key order.
     pub primary_key: &'static [&'static str],
+    /// The SQL alias under which this table appears in a query (`"users" AS
+    /// "users_mentor"`), for the alias tables the generator emits where one
+    /// query can reach a table twice (self-relations, several relations between
+    /// the same two models). `None` for the table itself.
+    pub alias: Option<&'static str>,
+}
+
+impl TableInfo {
+    /// The name columns are qualified with: the alias if any, else the table name.
+    #[inline]
+    pub const fn qualifier(&self) -> &'static str {
+        match self.alias {
+            Some(a) => a,
+            None => self.name,
+        }
+    }
+
+    /// The table as it appears in FROM / JOIN.
+    #[inline]
+    pub const fn table_ref(&self) -> TableRef {
+        TableRef {
+            name: self.name,
+            alias: self.alias,
+        }
+    }
+}
+
+/// A table in FROM or JOIN: its name and, for alias tables, the alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableRef {
+    /// The SQL table name.
+    pub name: &'static str,
+    /// `AS "alias"`, if any.
+    pub alias: Option<&'static str>,
+}
+
+impl TableRef {
+    /// A table without alias (e.g. an implicit many-to-many join table).
+    #[inline]
+    pub const fn plain(name: &'static str) -> TableRef {
+        TableRef { name, alias: None }
+    }
+
+    /// The name columns of this table are qualified with.
+    #[inline]
+    pub const fn qualifier(&self) -> &'static str {
+        match self.alias {
+            Some(a) => a,
+            None => self.name,
+        }
+    }
 }
 
 /// One zero-sized `table` struct per table implements this.

@@ -4,7 +4,7 @@
 
 use super::expr::OrderNode;
 use super::node::{Node, Statement, Writer, render_list, render_node};
-use super::schema::{Path, Relation, Table, TableInfo};
+use super::schema::{Path, Relation, Table, TableInfo, TableRef};
 use crate::{Dialect, Value};
 
 /// One `[LEFT|INNER] JOIN table ON ..`.
@@ -12,8 +12,8 @@ use crate::{Dialect, Value};
 pub struct JoinClause {
     /// `LEFT JOIN` rather than `INNER JOIN`.
     pub left: bool,
-    /// The joined table.
-    pub table: &'static str,
+    /// The joined table (with its alias, if any).
+    pub table: TableRef,
     /// The join condition.
     pub on: Node,
 }
@@ -40,8 +40,8 @@ pub enum LockWait {
 /// Everything a query holds at run time: already-erased nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryState {
-    /// The FROM table.
-    pub from: &'static str,
+    /// The FROM table (with its alias, if any).
+    pub from: TableRef,
     /// Tables whose models make up a `Models` row, in scope order.
     pub models: Vec<TableInfo>,
     /// Joins, in order.
@@ -72,7 +72,7 @@ impl QueryState {
     /// `SELECT <all columns of t> FROM t`.
     pub fn new(t: TableInfo) -> Self {
         QueryState {
-            from: t.name,
+            from: t.table_ref(),
             models: vec![t],
             joins: Vec::new(),
             select: None,
@@ -91,14 +91,14 @@ impl QueryState {
     /// FROM .. JOIN .. WHERE ..
     fn render_from_where(&self, w: &mut Writer) {
         w.push(" FROM ");
-        w.ident(self.from);
+        table_ref(w, self.from);
         for j in &self.joins {
             w.push(if j.left {
                 " LEFT JOIN "
             } else {
                 " INNER JOIN "
             });
-            w.ident(j.table);
+            table_ref(w, j.table);
             w.push(" ON ");
             render_node(&j.on, w);
         }
@@ -124,7 +124,7 @@ impl QueryState {
                             w.push(", ");
                         }
                         first = false;
-                        w.col(t.name, c);
+                        w.col(t.qualifier(), c);
                     }
                 }
             }
@@ -225,25 +225,31 @@ impl QueryState {
     }
 
     pub(crate) fn add_join(&mut self, path: Path, from: &'static str, to: TableInfo, left: bool) {
-        // Without table aliases a table can appear once per query (see DESIGN.md,
-        // open issues); the type level reports "type annotations needed" as soon
-        // as a column of the repeated table is used, this catches the rest.
+        // A table appears once per query under each name: the generator gives
+        // the relations that can reach a table twice (self-relations, several
+        // relations between two models) alias tables of their own. Reaching a
+        // table twice by two different paths (see DESIGN.md, open issues) makes
+        // the type level report "type annotations needed" as soon as a column of
+        // the repeated table is used; this catches the rest.
         let through = match path {
             Path::Through { table, .. } => Some(table),
             Path::Direct(_) => None,
         };
-        let seen = |t: &str| t == self.from || self.joins.iter().any(|j| j.table == t);
-        if seen(to.name) || through.is_some_and(seen) {
+        let seen = |t: &str| {
+            t == self.from.qualifier() || self.joins.iter().any(|j| j.table.qualifier() == t)
+        };
+        if seen(to.qualifier()) || through.is_some_and(seen) {
             self.error = Some(
-                "a table can appear only once per query (table aliases are not supported yet)",
+                "a table can appear only once per query under the same name: this query reaches it along two different relation paths",
             );
         }
+        let far = to.qualifier();
         match path {
             Path::Direct(pairs) => {
                 self.joins.push(JoinClause {
                     left,
-                    table: to.name,
-                    on: link(pairs, from, to.name),
+                    table: to.table_ref(),
+                    on: link(pairs, from, far),
                 });
             }
             Path::Through {
@@ -253,17 +259,26 @@ impl QueryState {
             } => {
                 self.joins.push(JoinClause {
                     left,
-                    table,
+                    table: TableRef::plain(table),
                     on: link(fp, from, table),
                 });
                 self.joins.push(JoinClause {
                     left,
-                    table: to.name,
-                    on: link(tp, table, to.name),
+                    table: to.table_ref(),
+                    on: link(tp, table, far),
                 });
             }
         }
         self.models.push(to);
+    }
+}
+
+/// `"table" [AS "alias"]`.
+fn table_ref(w: &mut Writer, t: TableRef) {
+    w.ident(t.name);
+    if let Some(a) = t.alias {
+        w.push(" AS ");
+        w.ident(a);
     }
 }
 
@@ -293,22 +308,23 @@ pub(crate) fn link(
 
 /// The EXISTS subquery behind `some` / `every` / `none` / `exists`.
 pub(crate) fn relation_exists<R: Relation>(pred: Option<Node>, negated: bool) -> Node {
-    let from = <R::From as Table>::INFO.name;
+    let from = <R::From as Table>::INFO.qualifier();
     let to = <R::To as Table>::INFO;
+    let far = to.qualifier();
     let mut sub = QueryState::new(to);
     sub.select = Some(vec![Node::One]);
     match R::PATH {
-        Path::Direct(pairs) => sub.filters.push(link(pairs, from, to.name)),
+        Path::Direct(pairs) => sub.filters.push(link(pairs, from, far)),
         Path::Through {
             table,
             from: fp,
             to: tp,
         } => {
-            sub.from = table;
+            sub.from = TableRef::plain(table);
             sub.joins.push(JoinClause {
                 left: false,
-                table: to.name,
-                on: link(tp, table, to.name),
+                table: to.table_ref(),
+                on: link(tp, table, far),
             });
             sub.filters.push(link(fp, from, table));
         }

@@ -55,6 +55,29 @@ impl<B: SqlType> SqlType for Nullable<B> {
     type Rust = Option<B::Rust>;
 }
 
+/// A PostgreSQL array of `B` (a Prisma scalar list such as `String[]` →
+/// `Array<Text>`, decoded as `Vec<String>`).
+#[derive(Debug, Clone, Copy)]
+pub struct Array<B>(PhantomData<B>);
+impl<B: SqlType> SqlType for Array<B> {
+    type Base = Array<B>;
+    type Rust = Vec<B::Rust>;
+}
+
+/// Array SQL types: `has`, `has_every`, `has_some` and `is_empty` apply.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list (array) SQL type",
+    label = "`has`, `has_every`, `has_some` and `is_empty` apply to scalar-list columns such as `String[]`",
+    note = "compare single values with `eq`, or test membership with `in_list`"
+)]
+pub trait ArrayType: SqlType {
+    /// The element's SQL type.
+    type Elem: SqlType;
+}
+impl<B: SqlType> ArrayType for Array<B> {
+    type Elem = B;
+}
+
 /// Numeric SQL types: `sum` and `avg` apply.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a numeric SQL type, so it cannot be summed or averaged",

@@ -171,6 +171,7 @@ pub mod user {
             name: "users",
             columns: &["id", "email", "name", "age", "role"],
             primary_key: &["id"],
+            alias: None,
         };
         type Model = super::User;
         type PrimaryKey = q::Int;
@@ -325,6 +326,7 @@ pub mod post {
                 "status",
             ],
             primary_key: &["id"],
+            alias: None,
         };
         type Model = super::Post;
         type PrimaryKey = q::Int;
@@ -452,6 +454,7 @@ pub mod tag {
             name: "tags",
             columns: &["id", "name"],
             primary_key: &["id"],
+            alias: None,
         };
         type Model = super::Tag;
         type PrimaryKey = q::Int;
@@ -577,6 +580,7 @@ pub mod comment {
             name: "comments",
             columns: &["id", "post_id", "body", "created_at", "updated_at"],
             primary_key: &["id"],
+            alias: None,
         };
         type Model = super::Comment;
         type PrimaryKey = q::Text;
@@ -680,6 +684,7 @@ pub mod post_to_tag {
             name: "_PostToTag",
             columns: &["A", "B"],
             primary_key: &["A", "B"],
+            alias: None,
         };
         type Model = super::PostToTag;
         type PrimaryKey = (q::Int, q::Int);
