@@ -226,6 +226,19 @@ pub struct RelationView {
     pub cardinality: &'static str,
     /// The `Path` expression (query-module paths).
     pub path: String,
+    /// The lazy-loading method (`posts`, or `posts_related` where the name is
+    /// taken by a generated method).
+    pub method: String,
+    /// The loading method (`load_posts`).
+    pub load_method: String,
+    /// `self.field` expressions of the near-side key columns, as `Value`s.
+    pub near_values: Vec<String>,
+    /// The target model's Rust name.
+    pub target_rust: String,
+    /// What `load_*` returns and the terminal it calls.
+    pub load_type: String,
+    /// `all`, `one` or `first`.
+    pub load_terminal: &'static str,
     /// The alias table the relation leads to, where one query can reach the
     /// target twice (a self-relation, or one of several relations between the
     /// same two models); `None`: the relation leads to the target's own table.
@@ -247,6 +260,8 @@ pub struct AliasView {
     pub target_module: String,
     /// The target's columns, SQL types as seen from the alias module.
     pub columns: Vec<ColumnView>,
+    /// The target's relation handles, loadable (`with`) from the alias table.
+    pub relations: Vec<String>,
 }
 
 /// The query-module path prefix used in generated code.
@@ -545,19 +560,24 @@ fn default_fill(
 /// Gives every alias table the columns of its target, with SQL types as seen
 /// from the alias module (one level deeper than the model's module).
 fn fill_alias_columns(models: &mut [ModelView]) {
-    let columns: std::collections::HashMap<String, Vec<ColumnView>> = models
+    let columns: std::collections::HashMap<String, (Vec<ColumnView>, Vec<String>)> = models
         .iter()
-        .map(|m| (m.module_name.clone(), m.columns.clone()))
+        .map(|m| {
+            let rels = m.relations.iter().map(|r| r.rust_name.clone()).collect();
+            (m.module_name.clone(), (m.columns.clone(), rels))
+        })
         .collect();
     for alias in models
         .iter_mut()
         .flat_map(|m| m.relations.iter_mut())
         .filter_map(|r| r.alias.as_mut())
     {
-        alias.columns = columns
+        let (target_columns, target_relations) = columns
             .get(&alias.target_module)
             .cloned()
-            .unwrap_or_default()
+            .unwrap_or_default();
+        alias.relations = target_relations;
+        alias.columns = target_columns
             .into_iter()
             .map(|mut c| {
                 c.module_sql_type = c.module_sql_type.replace("super::", "super::super::");
@@ -862,14 +882,66 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                     target_module: target.module_name.clone(),
                     // Filled from the target's view by `schema_view`.
                     columns: Vec::new(),
+                    relations: Vec::new(),
                 }
             });
+            let near: Vec<String> = match &relation.storage {
+                RelationStorage::ForeignKey(fk) if r.holds_foreign_key => fk.columns.clone(),
+                RelationStorage::ForeignKey(fk) => fk.referenced_columns.clone(),
+                RelationStorage::JoinTable(jt) => {
+                    let own = if jt.a.field == f.id { &jt.a } else { &jt.b };
+                    vec![own.referenced_column.clone()]
+                }
+            };
+            let near_values = near
+                .iter()
+                .filter_map(|col| columns.iter().find(|c| c.column_doc == *col))
+                .map(|c| {
+                    format!(
+                        "::ormgen::query::ToValue::to_value(::std::clone::Clone::clone(&self.{}))",
+                        c.rust_name
+                    )
+                })
+                .collect();
+            const TAKEN: &[&str] = &[
+                "query",
+                "get",
+                "insert",
+                "insert_many",
+                "upsert",
+                "update",
+                "delete",
+                "delete_by_key",
+                "update_by_key",
+                "save",
+                "key",
+            ];
+            let bare = f.rust_name.trim_start_matches("r#");
+            let method = if TAKEN.contains(&bare) {
+                format!("{bare}_related")
+            } else {
+                f.rust_name.clone()
+            };
+            let (load_type, load_terminal) = match cardinality {
+                "Many" => (format!("::std::vec::Vec<{}>", target.rust_name), "all"),
+                "One" => (target.rust_name.clone(), "one"),
+                _ => (
+                    format!("::std::option::Option<{}>", target.rust_name),
+                    "first",
+                ),
+            };
             RelationView {
                 rust_name: f.rust_name.clone(),
                 docs,
                 target_module: target.module_name.clone(),
                 cardinality,
                 path,
+                method,
+                load_method: format!("load_{bare}"),
+                near_values,
+                target_rust: target.rust_name.clone(),
+                load_type,
+                load_terminal,
                 alias,
             }
         })

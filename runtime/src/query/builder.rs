@@ -297,6 +297,30 @@ impl<S, R, G> Query<S, R, G> {
         self.retype()
     }
 
+    /// Eager loading of a to-one relation in the same statement (the joined
+    /// strategy): an inner join along a required foreign key (`(Post, User)`
+    /// rows), a left join along an optional one or the back side of a
+    /// one-to-one (`(User, Option<Profile>)` rows). To-many relations load with
+    /// [`with`](Query::with) instead, which does not repeat the parent per child.
+    #[allow(clippy::type_complexity)]
+    pub fn with_joined<Rel, I>(
+        mut self,
+        _rel: Rel,
+    ) -> Query<Cat<S, Cons<Entry<Rel::To, <Rel::Cardinality as ToOne>::Null>, Nil>>, R, G>
+    where
+        Rel: Relation + JoinFrom<S, I>,
+        Rel::Cardinality: ToOne,
+        S: Append<Cons<Entry<Rel::To, <Rel::Cardinality as ToOne>::Null>, Nil>>,
+    {
+        self.st.add_join(
+            Rel::PATH,
+            <Rel::From as Table>::INFO.qualifier(),
+            <Rel::To as Table>::INFO,
+            <Rel::Cardinality as ToOne>::LEFT,
+        );
+        self.retype()
+    }
+
     /// Projection into a typed row: a column, aggregate or tuple of them.
     #[allow(clippy::type_complexity)]
     pub fn select<Sel, I>(
@@ -329,4 +353,25 @@ impl<S, R, G> Query<S, R, G> {
     pub fn into_state(self) -> QueryState {
         self.st
     }
+}
+
+/// To-one cardinalities, for [`Query::with_joined`].
+#[diagnostic::on_unimplemented(
+    message = "`with_joined` loads to-one relations only",
+    label = "this relation is to-many",
+    note = "load to-many relations with `.with(rel)` (one extra statement for all parents)"
+)]
+pub trait ToOne {
+    /// `NotNull` for a required foreign key, `MaybeNull` otherwise.
+    type Null: Nullness;
+    /// Whether the join is a LEFT JOIN.
+    const LEFT: bool;
+}
+impl ToOne for super::schema::One {
+    type Null = NotNull;
+    const LEFT: bool = false;
+}
+impl ToOne for super::schema::OptionalOne {
+    type Null = MaybeNull;
+    const LEFT: bool = true;
 }

@@ -53,7 +53,9 @@ mod write;
 pub use builder::*;
 pub use decode::{Decode, ReadAs, Scalar};
 pub use defaults::{cuid, now, uuid, uuid_string};
-pub use eager::{Cardinality, Eager, Loaded};
+pub use eager::{
+    Cardinality, Eager, EagerLoad, Grouped, Key, Load, Loaded, NestExt, Nested, RelKey, related,
+};
 pub use exec::{RowStream, fetch_all, fetch_first, fetch_one, get};
 pub use expr::*;
 pub use node::{Node, PgCast, Statement, Writer, push_ident, render_list, render_node};

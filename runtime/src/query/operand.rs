@@ -390,6 +390,12 @@ crate::impl_value_type!(Vec<u8> => Bytes);
 crate::impl_value_type!(&[u8] => Bytes);
 crate::impl_value_type!(uuid::Uuid => Uuid);
 
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(self) -> Value {
+        self.map_or(Value::Null, ToValue::to_value)
+    }
+}
+
 // Scalar lists: a `Vec` of values of the element type is a value of the list
 // type (compared with `eq`/`ne`, stored by inserts and updates).
 impl<T: ToValue> ToValue for Vec<T> {
