@@ -123,6 +123,21 @@ pub enum Error {
     /// needs table aliases), reported by the query's terminal.
     #[error("unsupported query: {0}")]
     Unsupported(String),
+    /// An update or delete of a loaded row (by its key) matched no row: the row
+    /// was deleted meanwhile, or its key changed.
+    #[error(
+        "{action} of a row of `{table}` matched no row (deleted meanwhile, or its key changed)"
+    )]
+    NoSuchRow {
+        /// The table's SQL name.
+        table: String,
+        /// `"update"` or `"delete"`.
+        action: &'static str,
+    },
+    /// The unit of work cannot run as asked: a cycle of required foreign keys
+    /// among pending rows, a handle from another session or an earlier flush.
+    #[error("unit of work: {0}")]
+    UnitOfWork(String),
     /// Any other database error, with the database's code (SQLSTATE on PostgreSQL,
     /// the extended result code on SQLite) and message.
     #[error("database error {code}: {message}")]
@@ -181,6 +196,14 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
                     constraint: None,
                     message,
                 },
+                // `ON DELETE/UPDATE RESTRICT` runs as a trigger program in SQLite and
+                // fails with the trigger code, but the foreign-key message.
+                ffi::SQLITE_CONSTRAINT_TRIGGER if message.starts_with("FOREIGN KEY constraint") => {
+                    Error::ForeignKeyViolation {
+                        constraint: None,
+                        message,
+                    }
+                }
                 ffi::SQLITE_CONSTRAINT_NOTNULL => Error::NotNullViolation {
                     column: message.rsplit(": ").next().map(str::to_owned),
                     message,

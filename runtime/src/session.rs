@@ -99,6 +99,7 @@ pub struct Session {
     next: Option<TxOptions>,
     query_only: bool,
     savepoints: u32,
+    pub(crate) uow: crate::query::UnitOfWork,
     _not_sync: PhantomData<Cell<()>>,
 }
 
@@ -166,6 +167,7 @@ impl Session {
             next: None,
             query_only: false,
             savepoints: 0,
+            uow: crate::query::UnitOfWork::default(),
             _not_sync: PhantomData,
         })
     }
@@ -285,9 +287,17 @@ impl Session {
         }
     }
 
-    /// Commits the open transaction (a no-op when none is open). If the commit fails
-    /// the transaction is rolled back and the error returned.
+    /// Flushes the unit of work ([`flush`](Self::flush)), then commits the open
+    /// transaction (a no-op when none is open). If the flush or the commit fails
+    /// the transaction is rolled back and the error returned; the work a failed
+    /// flush left queued stays queued.
     pub fn commit(&mut self) -> Result<()> {
+        if !self.uow.is_empty()
+            && let Err(e) = self.flush()
+        {
+            let _ = self.rollback_keeping_pending();
+            return Err(e);
+        }
         self.next = None;
         if !self.active {
             return Ok(());
@@ -308,8 +318,14 @@ impl Session {
         Ok(())
     }
 
-    /// Rolls back the open transaction (a no-op when none is open).
+    /// Rolls back the open transaction (a no-op when none is open) and drops
+    /// the unit of work's queued writes.
     pub fn rollback(&mut self) -> Result<()> {
+        self.uow = crate::query::UnitOfWork::default();
+        self.rollback_keeping_pending()
+    }
+
+    fn rollback_keeping_pending(&mut self) -> Result<()> {
         self.next = None;
         if !self.active {
             return Ok(());

@@ -6,31 +6,10 @@
 #[path = "../../runtime/tests/common/mod.rs"]
 mod common;
 
-use std::sync::{Arc, Mutex};
-
+use common::{recorder, statements as count};
+use ormgen::Session;
 use ormgen::query::{ExprExt, NestExt};
-use ormgen::{Engine, Event, Session};
 use ormgen_tests::blog::*;
-
-/// Every statement the engine sends, from now on.
-fn recorder(engine: &Engine) -> Arc<Mutex<Vec<String>>> {
-    let log = Arc::new(Mutex::new(Vec::new()));
-    let l = log.clone();
-    engine.add_listener(move |e| {
-        if let Event::BeforeExecute { sql, .. } = e {
-            l.lock().unwrap().push(sql.to_string());
-        }
-    });
-    log
-}
-
-/// Statements sent while `f` runs.
-fn count<T>(log: &Arc<Mutex<Vec<String>>>, f: impl FnOnce() -> T) -> (T, Vec<String>) {
-    let start = log.lock().unwrap().len();
-    let out = f();
-    let sql = log.lock().unwrap()[start..].to_vec();
-    (out, sql)
-}
 
 const USERS: usize = 12;
 const POSTS: usize = 5;

@@ -13,10 +13,10 @@ mod db {
 }
 
 use db::{
-    NewPost, NewPostToTag, NewTag, NewUser, Post, PostStatus, PostToTag, Role, Tag, User,
-    UserChanges, post, tag, user,
+    Comment, NewComment, NewPost, NewPostToTag, NewTag, NewUser, Post, PostStatus, PostToTag, Role,
+    Tag, User, UserChanges, comment, post, tag, user,
 };
-use ormgen::query::{ColumnExt, ExprExt, RelationExt};
+use ormgen::query::{ColumnExt, ExprExt, NestExt, RelationExt, Tracked};
 use ormgen::{Engine, count};
 
 fn main() {
@@ -180,6 +180,46 @@ fn demo(engine: &Engine) -> ormgen::Result<()> {
     let bob = User::get(&mut s, bob.id)?.ok_or(ormgen::Error::NotFound)?;
     println!("bob is now {:?} (updated_at {})", bob.age, bob.updated_at);
     // A session is a unit of work: its statements run in one transaction.
+    s.commit()?;
+
+    // The unit of work: a graph of new rows through handles, written at
+    // commit in foreign-key order (the post's author_id comes from `erin`).
+    let erin = s.add(NewUser::new("erin@x.org").name("Erin"));
+    let draft = s.add(NewPost::new("Erin's first post", 0));
+    let note = s.add(NewComment::new("Welcome!", 0));
+    s.set(draft, post::author, erin)?;
+    s.set(note, comment::post, draft)?;
+    s.set(note, comment::author, &alice)?;
+    let flushed = s.flush()?;
+    s.commit()?;
+    let draft = flushed.get(draft)?;
+    println!(
+        "unit of work: {} rows inserted; post {} by user {}",
+        flushed.len(),
+        draft.id,
+        flushed.get(erin)?.id
+    );
+    // Eager loading, nested: users, their posts, the posts' comments (3 statements).
+    type Thread = (Post, Vec<Comment>);
+    let nested: Vec<(User, Vec<Thread>)> = User::query()
+        .filter(user::id.eq(flushed.get(erin)?.id))
+        .with(user::posts.with(post::comments))
+        .all(&mut s)?;
+    for (u, posts) in &nested {
+        for (p, comments) in posts {
+            println!(
+                "  {} wrote {:?} ({} comment(s))",
+                u.email,
+                p.title,
+                comments.len()
+            );
+        }
+    }
+    // Dirty tracking: saving writes only the changed column (and updated_at).
+    let mut tracked = Tracked::new(draft.clone());
+    tracked.body = Some("Hello, world.".into());
+    println!("changed columns: {:?}", tracked.changed());
+    tracked.save(&mut s)?;
     s.commit()?;
 
     // A transaction that fails is rolled back.

@@ -124,6 +124,10 @@ pub struct ModelView {
     pub relations: Vec<RelationView>,
     /// Whether this is an implicit many-to-many join table.
     pub join_table: bool,
+    /// The `Table::FOREIGN_KEYS` list: `ForeignKey { .. }` expressions, comma separated.
+    pub foreign_keys: String,
+    /// `Record::values` entries: one `ToValue` expression of `self.field` per column.
+    pub values: Vec<String>,
     /// The number of columns.
     pub width: usize,
 }
@@ -239,6 +243,10 @@ pub struct RelationView {
     pub load_type: String,
     /// `all`, `one` or `first`.
     pub load_terminal: &'static str,
+    /// The `KeySide` expression (query-module path).
+    pub key_side: String,
+    /// Whether the relation goes through a join table (`ManyToMany`).
+    pub many_to_many: bool,
     /// The alias table the relation leads to, where one query can reach the
     /// target twice (a self-relation, or one of several relations between the
     /// same two models); `None`: the relation leads to the target's own table.
@@ -885,6 +893,20 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                     relations: Vec::new(),
                 }
             });
+            let (key_side, many_to_many) = match &relation.storage {
+                RelationStorage::ForeignKey(fk) => {
+                    let nullable = fk
+                        .fields
+                        .iter()
+                        .any(|id| schema.field(*id).arity == Arity::Optional);
+                    let side = if r.holds_foreign_key { "Near" } else { "Far" };
+                    (
+                        format!("{Q}::KeySide::{side} {{ nullable: {nullable} }}"),
+                        false,
+                    )
+                }
+                RelationStorage::JoinTable(_) => (format!("{Q}::KeySide::JoinTable"), true),
+            };
             let near: Vec<String> = match &relation.storage {
                 RelationStorage::ForeignKey(fk) if r.holds_foreign_key => fk.columns.clone(),
                 RelationStorage::ForeignKey(fk) => fk.referenced_columns.clone(),
@@ -942,6 +964,8 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                 target_rust: target.rust_name.clone(),
                 load_type,
                 load_terminal,
+                key_side,
+                many_to_many,
                 alias,
             }
         })
@@ -966,6 +990,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
         docs,
         column_list: literal_list(&column_names),
         width: columns.len(),
+        values: columns.iter().map(|c| value_expr(&c.rust_name)).collect(),
         columns,
         key,
         get_sql,
@@ -975,10 +1000,39 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
         updated_at,
         insert,
         changes_name: format!("{}Changes", model.rust_name),
+        foreign_keys: model_foreign_keys(schema, model),
         changes,
         relations,
         join_table: false,
     }
+}
+
+/// `ToValue::to_value(Clone::clone(&self.field))`.
+fn value_expr(field: &str) -> String {
+    format!("{Q}::ToValue::to_value(::std::clone::Clone::clone(&self.{field}))")
+}
+
+/// The foreign keys this model's table holds, as `ForeignKey` expressions.
+fn model_foreign_keys(schema: &Schema, model: &Model) -> String {
+    model
+        .relation_fields()
+        .filter(|(_, r)| r.holds_foreign_key)
+        .filter_map(|(_, r)| match &schema.relation(r.relation).storage {
+            RelationStorage::ForeignKey(fk) => Some(format!(
+                "{Q}::ForeignKey {{ columns: &[{}], table: {}, referenced: &[{}] }}",
+                literal_list(&fk.columns.iter().map(String::as_str).collect::<Vec<_>>()),
+                rust_str(&fk.referenced_table),
+                literal_list(
+                    &fk.referenced_columns
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                )
+            )),
+            RelationStorage::JoinTable(_) => None,
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn default_doc(d: &DefaultValue) -> String {
@@ -1105,6 +1159,8 @@ fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
         }),
         changes_name: format!("{rust_name}Changes"),
         changes: Vec::new(),
+        values: columns.iter().map(|c| value_expr(&c.rust_name)).collect(),
+        foreign_keys: String::new(),
         columns,
         relations: Vec::new(),
         join_table: true,

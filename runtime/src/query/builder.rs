@@ -355,11 +355,11 @@ impl<S, R, G> Query<S, R, G> {
     }
 }
 
-/// To-one cardinalities, for [`Query::with_joined`].
+/// To-one cardinalities, for [`Query::with_joined`] and [`Session::set`](crate::Session::set).
 #[diagnostic::on_unimplemented(
-    message = "`with_joined` loads to-one relations only",
-    label = "this relation is to-many",
-    note = "load to-many relations with `.with(rel)` (one extra statement for all parents)"
+    message = "this relation is to-many where a to-one relation is expected",
+    label = "`with_joined` and `Session::set` take to-one relations",
+    note = "load to-many relations with `.with(rel)`; add many-to-many pairs with `s.connect(a, rel, b)`"
 )]
 pub trait ToOne {
     /// `NotNull` for a required foreign key, `MaybeNull` otherwise.

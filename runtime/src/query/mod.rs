@@ -48,6 +48,7 @@ mod schema;
 mod scope;
 mod select;
 mod sql_types;
+mod unit_of_work;
 mod write;
 
 pub use builder::*;
@@ -61,11 +62,13 @@ pub use expr::*;
 pub use node::{Node, PgCast, Statement, Writer, push_ident, render_list, render_node};
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
 pub use schema::{
-    Column, Many, One, OptionalOne, Path, Relation, RelationOf, Sql2, Table, TableInfo, TableRef,
+    Column, ForeignKey, KeySide, Many, ManyToMany, One, OptionalOne, Path, Record, Relation,
+    RelationOf, RowOf, Sql2, Table, TableInfo, TableRef,
 };
 pub use scope::*;
 pub use select::{JoinClause, LockMode, LockWait, QueryState};
 pub use sql_types::*;
+pub use unit_of_work::{Flushed, Handle, Target, Tracked, UnitOfWork};
 pub use write::{
     ColumnList, Delete, Insertable, ModelOf, SameTable, SameTableAs, Update, Upsert, insert,
     insert_many, max_params, session_max_params,

@@ -98,6 +98,30 @@ pub trait Table: Copy + 'static {
     const DELETE: Sql2;
     /// The `@updatedAt` column, set to the current time by every update, if any.
     const UPDATED_AT: Option<&'static str> = None;
+    /// The table's foreign keys (the unit of work orders queued deletes by them).
+    const FOREIGN_KEYS: &'static [ForeignKey] = &[];
+}
+
+/// A foreign key: `columns` of this table reference `referenced` of `table`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ForeignKey {
+    /// The referencing columns of this table, in order.
+    pub columns: &'static [&'static str],
+    /// The referenced table's SQL name.
+    pub table: &'static str,
+    /// The referenced columns, in the same order.
+    pub referenced: &'static [&'static str],
+}
+
+/// A model struct as a row of values: what the unit of work and [`Tracked`]
+/// read foreign keys, keys and changed columns from. Emitted for every model.
+///
+/// [`Tracked`]: super::Tracked
+pub trait Record: Decode + Send + 'static {
+    /// The model's own table.
+    type Table: Table<Model = Self>;
+    /// Every column's value, in [`TableInfo::columns`] order.
+    fn values(&self) -> Vec<crate::Value>;
 }
 
 /// One zero-sized struct per column implements this.
@@ -153,7 +177,47 @@ pub trait Relation: Copy + 'static {
     type Cardinality;
     /// How the tables are linked.
     const PATH: Path;
+    /// Which side holds the foreign key.
+    const KEY: KeySide;
 }
+
+/// Emitted per model and table it can be a row of (its own table, and the
+/// alias tables that lead to it): `impl RowOf<user::table> for User {}`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a row of `{T}`",
+    label = "expected a row of the relation's table (`&Model`), or a `Handle<Model>` of a pending one",
+    note = "`s.set(row, rel, target)` takes a row of the relation's model first and a row of its target last"
+)]
+pub trait RowOf<T: Table> {}
+
+/// Where the foreign key of a relation side lives, seen from [`Relation::From`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySide {
+    /// `From` holds it (`post::author`: `posts.author_id`); the near columns of
+    /// [`Path::Direct`] are the foreign key.
+    Near {
+        /// Whether the foreign key columns are nullable.
+        nullable: bool,
+    },
+    /// `To` holds it (`user::posts`, `user::profile`); the far columns are the
+    /// foreign key.
+    Far {
+        /// Whether the foreign key columns are nullable.
+        nullable: bool,
+    },
+    /// A join table holds both (many-to-many, [`Path::Through`]).
+    JoinTable,
+}
+
+/// Many-to-many relation sides (through a join table), which
+/// [`Session::connect`](crate::Session::connect) and
+/// [`Session::disconnect`](crate::Session::disconnect) take.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a many-to-many relation",
+    label = "`connect` and `disconnect` add and remove pairs of a many-to-many relation",
+    note = "set a to-one relation with `s.set(child, rel, parent)`"
+)]
+pub trait ManyToMany: Relation {}
 
 /// Emitted once per relation side: `impl RelationOf<table> for posts {}`.
 #[diagnostic::on_unimplemented(

@@ -99,7 +99,7 @@ pub fn insert<N: Insertable>(s: &mut Session, mut new: N) -> Result<ModelOf<N>> 
     fetch_one(s, sql, &p[..])
 }
 
-fn returning(w: &mut Writer, columns: &[&str]) {
+pub(crate) fn returning(w: &mut Writer, columns: &[&str]) {
     w.push(" RETURNING ");
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
@@ -222,7 +222,7 @@ column_list_tuple!(A, B, C);
 column_list_tuple!(A, B, C, D);
 
 /// `@updatedAt`: the current time as a bound value.
-fn now_value() -> Value {
+pub(crate) fn now_value() -> Value {
     Value::DateTime(super::defaults::now())
 }
 

@@ -199,6 +199,7 @@ pub mod user {
         type To = super::post::table;
         type Cardinality = q::Many;
         const PATH: q::Path = q::Path::Direct(&[("id", "author_id")]);
+        const KEY: q::KeySide = q::KeySide::Far { nullable: false };
     }
     impl q::RelationOf<table> for posts {}
     impl<S: q::JoinScope<table, I>, I> q::JoinFrom<S, I> for posts {}
@@ -357,6 +358,7 @@ pub mod post {
         type To = super::user::table;
         type Cardinality = q::One;
         const PATH: q::Path = q::Path::Direct(&[("author_id", "id")]);
+        const KEY: q::KeySide = q::KeySide::Near { nullable: false };
     }
     impl q::RelationOf<table> for author {}
     impl<S: q::JoinScope<table, I>, I> q::JoinFrom<S, I> for author {}
@@ -373,6 +375,7 @@ pub mod post {
             from: &[("id", "A")],
             to: &[("B", "id")],
         };
+        const KEY: q::KeySide = q::KeySide::JoinTable;
     }
     impl q::RelationOf<table> for tags {}
     impl<S: q::JoinScope<table, I>, I> q::JoinFrom<S, I> for tags {}
@@ -385,6 +388,7 @@ pub mod post {
         type To = super::comment::table;
         type Cardinality = q::Many;
         const PATH: q::Path = q::Path::Direct(&[("id", "post_id")]);
+        const KEY: q::KeySide = q::KeySide::Far { nullable: false };
     }
     impl q::RelationOf<table> for comments {}
     impl<S: q::JoinScope<table, I>, I> q::JoinFrom<S, I> for comments {}
@@ -483,6 +487,7 @@ pub mod tag {
             from: &[("id", "B")],
             to: &[("A", "id")],
         };
+        const KEY: q::KeySide = q::KeySide::JoinTable;
     }
     impl q::RelationOf<table> for posts {}
     impl<S: q::JoinScope<table, I>, I> q::JoinFrom<S, I> for posts {}
@@ -609,6 +614,7 @@ pub mod comment {
         type To = super::post::table;
         type Cardinality = q::One;
         const PATH: q::Path = q::Path::Direct(&[("post_id", "id")]);
+        const KEY: q::KeySide = q::KeySide::Near { nullable: false };
     }
     impl q::RelationOf<table> for post {}
     impl<S: q::JoinScope<table, I>, I> q::JoinFrom<S, I> for post {}
@@ -709,6 +715,7 @@ pub mod post_to_tag {
         type To = table;
         type Cardinality = q::OptionalOne;
         const PATH: q::Path = q::Path::Direct(&[("A", "A"), ("B", "B")]);
+        const KEY: q::KeySide = q::KeySide::Near { nullable: true };
     }
     impl q::RelationOf<table> for itself {}
 }

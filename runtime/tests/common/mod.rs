@@ -155,3 +155,26 @@ pub fn backends(configure: impl Fn(EngineBuilder) -> EngineBuilder) -> Vec<Db> {
 pub fn all() -> Vec<Db> {
     backends(|b| b)
 }
+
+/// Every statement `engine` sends from now on (from its `BeforeExecute` events).
+pub fn recorder(engine: &Engine) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let l = log.clone();
+    engine.add_listener(move |e| {
+        if let ormgen::Event::BeforeExecute { sql, .. } = e {
+            l.lock().unwrap().push(sql.to_string());
+        }
+    });
+    log
+}
+
+/// `f`'s result and the statements sent while it ran.
+pub fn statements<T>(
+    log: &std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    f: impl FnOnce() -> T,
+) -> (T, Vec<String>) {
+    let start = log.lock().unwrap().len();
+    let out = f();
+    let sql = log.lock().unwrap()[start..].to_vec();
+    (out, sql)
+}

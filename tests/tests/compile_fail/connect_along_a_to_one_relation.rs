@@ -1,0 +1,9 @@
+#![allow(unused_mut, unused_variables, unused_imports, dead_code)]
+use ormgen::Session;
+use ormgen_tests::blog::*;
+
+fn run(s: &mut Session, post: &Post, user: &User) {
+    let _ = s.connect(post, post::author, user);
+}
+
+fn main() {}
