@@ -1,4 +1,6 @@
-//! The `ormgen` command line (`check`, `fmt`, `generate`).
+//! The `ormgen` command line (`check`, `fmt`, `generate`, `migrate`).
+
+mod migrate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -43,6 +45,11 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Versioned migrations: write them from the schema, apply and revert them.
+    Migrate {
+        #[command(subcommand)]
+        command: migrate::MigrateCommand,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +65,7 @@ fn main() -> ExitCode {
             out: dir,
             check,
         } => generate::generate_command(&schema, &dir, check, &mut out, &mut err),
+        Command::Migrate { command } => migrate::run(command, &mut out, &mut err),
     };
     ExitCode::from(code)
 }

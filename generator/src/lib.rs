@@ -13,6 +13,7 @@ pub mod ddl;
 pub mod error;
 pub mod fmt;
 pub mod generate;
+pub mod migrate;
 
 pub use build_api::{Config, compile};
 pub use error::{Error, Result};

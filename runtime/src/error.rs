@@ -138,6 +138,11 @@ pub enum Error {
     /// among pending rows, a handle from another session or an earlier flush.
     #[error("unit of work: {0}")]
     UnitOfWork(String),
+    /// A migration cannot be applied or reverted: it failed (the database
+    /// stays at the previous version), was edited after it was applied, or
+    /// is missing.
+    #[error("migration: {0}")]
+    Migration(String),
     /// Any other database error, with the database's code (SQLSTATE on PostgreSQL,
     /// the extended result code on SQLite) and message.
     #[error("database error {code}: {message}")]

@@ -20,6 +20,7 @@ mod backend;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod migrate;
 pub mod params;
 pub mod pool;
 pub mod query;
