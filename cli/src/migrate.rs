@@ -57,6 +57,16 @@ pub enum MigrateCommand {
         #[command(flatten)]
         db: Db,
     },
+    /// Compare the live database with the schema (tables, columns, keys,
+    /// constraints, indexes, enums); print every difference and exit 1 if
+    /// there is any.
+    Check {
+        #[command(flatten)]
+        db: Db,
+        /// The schema file.
+        #[arg(long)]
+        schema: PathBuf,
+    },
 }
 
 /// Where the database and the migrations are.
@@ -71,13 +81,15 @@ pub struct Db {
 }
 
 impl Db {
-    fn open(&self) -> Result<(Engine, Migrator), String> {
-        let url = self
-            .url
+    fn url(&self) -> Result<String, String> {
+        self.url
             .clone()
             .or_else(|| std::env::var("DATABASE_URL").ok())
-            .ok_or("no database: pass --url or set DATABASE_URL")?;
-        let engine = Engine::connect(&url).map_err(|e| e.to_string())?;
+            .ok_or_else(|| "no database: pass --url or set DATABASE_URL".to_owned())
+    }
+
+    fn open(&self) -> Result<(Engine, Migrator), String> {
+        let engine = Engine::connect(&self.url()?).map_err(|e| e.to_string())?;
         let migrator =
             Migrator::from_dir(&self.dir, engine.dialect()).map_err(|e| e.to_string())?;
         Ok((engine, migrator))
@@ -147,6 +159,7 @@ fn execute(cmd: MigrateCommand, out: &mut impl Write) -> Result<u8, String> {
             );
             Ok(0)
         }
+        MigrateCommand::Check { db, schema } => check(&db, &schema, out),
         MigrateCommand::History { db } => {
             let (engine, m) = db.open()?;
             for a in m.history(&engine).map_err(|e| e.to_string())? {
@@ -184,4 +197,86 @@ fn diff(schema: &Path, name: &str, dir: &Path, out: &mut impl Write) -> Result<u
         }
     }
     Ok(0)
+}
+
+/// `migrate check`: the schema is created in a scratch database of the same
+/// kind (SQLite in memory; a scratch schema of the same PostgreSQL database,
+/// dropped afterwards), both are introspected the same way, and the
+/// snapshots compared.
+fn check(db: &Db, schema_path: &Path, out: &mut impl Write) -> Result<u8, String> {
+    let src = std::fs::read_to_string(schema_path)
+        .map_err(|e| format!("{}: {e}", schema_path.display()))?;
+    let name = schema_path.display().to_string();
+    let (schema, _) = ormgen_schema::parse_and_validate(&name, &src)
+        .map_err(|d| format!("{}{name}: {} error(s)", d.render(false), d.error_count()))?;
+    let url = db.url()?;
+    let engine = Engine::connect(&url).map_err(|e| e.to_string())?;
+    let dialect = match engine.dialect() {
+        ormgen::Dialect::Sqlite => ormgen_build::ddl::Dialect::Sqlite,
+        ormgen::Dialect::Postgres => ormgen_build::ddl::Dialect::Postgres,
+    };
+    let statements =
+        ormgen_build::ddl::create_all(&schema, dialect, ormgen_build::ddl::RenderMode::Plain)
+            .map_err(|e| e.to_string())?;
+    let script = ormgen_build::ddl::script(&statements);
+    let scratch_schema = format!(
+        "_ormgen_check_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+    );
+    let scratch = match engine.dialect() {
+        ormgen::Dialect::Sqlite => Engine::connect("sqlite::memory:"),
+        ormgen::Dialect::Postgres => {
+            let mut s = engine.session().map_err(|e| e.to_string())?;
+            s.batch_execute(&format!("CREATE SCHEMA \"{scratch_schema}\""))
+                .and_then(|()| s.commit())
+                .map_err(|e| e.to_string())?;
+            Engine::builder(url.as_str())
+                .search_path(scratch_schema.clone())
+                .build()
+        }
+    }
+    .map_err(|e| e.to_string());
+    let result = scratch.and_then(|scratch| {
+        let r = (|| {
+            let mut s = scratch.session()?;
+            s.batch_execute(&script)?;
+            s.commit()?;
+            drop(s);
+            let expected = ormgen::migrate::introspect(&scratch)?;
+            let actual = ormgen::migrate::introspect(&engine)?;
+            Ok::<_, ormgen::Error>(ormgen::migrate::drift(&expected, &actual))
+        })();
+        scratch.dispose();
+        r.map_err(|e| e.to_string())
+    });
+    if engine.dialect() == ormgen::Dialect::Postgres
+        && let Ok(mut s) = engine.session()
+    {
+        let _ = s.batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS \"{scratch_schema}\" CASCADE"
+        ));
+        let _ = s.commit();
+    }
+    let lines = result?;
+    if lines.is_empty() {
+        let _ = writeln!(
+            out,
+            "no drift: the database matches {}",
+            schema_path.display()
+        );
+        return Ok(0);
+    }
+    for l in &lines {
+        let _ = writeln!(out, "drift: {l}");
+    }
+    let _ = writeln!(
+        out,
+        "{} difference(s) from {}",
+        lines.len(),
+        schema_path.display()
+    );
+    Ok(1)
 }

@@ -40,6 +40,7 @@ pub struct Config {
     serde: bool,
     dialects: Vec<Dialect>,
     cargo_output: bool,
+    migrations: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -58,6 +59,7 @@ impl Config {
             serde: false,
             dialects: Dialect::ALL.to_vec(),
             cargo_output: true,
+            migrations: None,
         }
     }
 
@@ -91,6 +93,15 @@ impl Config {
     /// The dialects to generate SQL for (default: both).
     pub fn dialects(mut self, dialects: &[Dialect]) -> Config {
         self.dialects = dialects.to_vec();
+        self
+    }
+
+    /// Embeds the migrations directory `dir` (as written by `ormgen migrate
+    /// diff`) in the generated code: a `migrations` module with `all(dialect)`,
+    /// `migrator(dialect)` and `run_pending(&engine)`, the scripts included
+    /// with `include_str!` (relative paths are relative to the crate root).
+    pub fn migrations(mut self, dir: impl AsRef<Path>) -> Config {
+        self.migrations = Some(dir.as_ref().to_path_buf());
         self
     }
 
@@ -144,9 +155,18 @@ impl Config {
                 dialects: self.dialects.clone(),
                 name,
             };
+            let embedded = match &self.migrations {
+                Some(dir) => {
+                    if self.cargo_output {
+                        println!("cargo:rerun-if-changed={}", dir.display());
+                    }
+                    crate::migrate::embed_module(dir)?
+                }
+                None => String::new(),
+            };
             for (rel, code) in codegen::generate(&schema, &options)? {
                 let target = out_dir.join(rel);
-                write_if_changed(&target, &code)?;
+                write_if_changed(&target, &format!("{code}{embedded}"))?;
                 written.push(target);
             }
         }

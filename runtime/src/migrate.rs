@@ -15,6 +15,7 @@
 //!   rebuilds drop and recreate referenced tables) and `PRAGMA
 //!   foreign_key_check` must come back empty before it commits.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -26,6 +27,11 @@ pub const VERSION_TABLE: &str = "_ormgen_migrations";
 
 /// The advisory-lock key that serializes migration runs on PostgreSQL.
 const LOCK_KEY: i64 = 0x6f72_6d67_656e_6d67; // "ormgenmg"
+
+/// A database's schema as normalized facts per table (and per enum), from
+/// [`introspect`]: two databases with equal snapshots have the same tables,
+/// columns, keys, constraints, indexes and enums.
+pub type Snapshot = BTreeMap<String, Vec<String>>;
 
 /// One migration for one dialect.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -416,4 +422,156 @@ fn run_in_transaction(
     };
     s.commit()?;
     Ok(true)
+}
+
+/// What a database holds, normalized for comparing two databases: per table
+/// its columns (name, type, nullability, default), foreign keys, checks,
+/// constraints and indexes, and (PostgreSQL) per enum its values. The
+/// version table is left out; on PostgreSQL only the current schema is read.
+pub fn introspect(engine: &Engine) -> Result<Snapshot> {
+    let mut s = engine.session()?;
+    let mut out = Snapshot::new();
+    match engine.dialect() {
+        Dialect::Sqlite => {
+            let tables: Vec<String> = s
+                .query_as(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> $1 ORDER BY name",
+                    (VERSION_TABLE,),
+                )
+                ?;
+            for t in tables {
+                let mut facts = Vec::new();
+                let cols: Vec<(String, String, i64, Option<String>, i64)> = s
+                    .query_as(
+                        "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) ORDER BY name",
+                        (t.as_str(),),
+                    )
+                    ?;
+                for c in cols {
+                    facts.push(format!("column {c:?}"));
+                }
+                let fks: Vec<(String, String, String, String, String)> = s
+                    .query_as(
+                        "SELECT \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list($1) ORDER BY \"from\"",
+                        (t.as_str(),),
+                    )
+                    ?;
+                for fk in fks {
+                    facts.push(format!("fk {fk:?}"));
+                }
+                let idx: Vec<(String, Option<String>)> = s
+                    .query_as(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 ORDER BY name",
+                        (t.as_str(),),
+                    )
+                    ?;
+                for i in idx {
+                    facts.push(format!("index {i:?}"));
+                }
+                let sql: String = s.query_one(
+                    "SELECT sql FROM sqlite_master WHERE name = $1",
+                    (t.as_str(),),
+                )?;
+                // Checks, as written in the table's SQL.
+                for part in sql.split("CONSTRAINT").skip(1) {
+                    if part.contains("CHECK") {
+                        facts.push(format!(
+                            "check {}",
+                            part.trim().trim_end_matches([',', ')', '\n'])
+                        ));
+                    }
+                }
+                out.insert(t, facts);
+            }
+        }
+        Dialect::Postgres => {
+            let cols: Vec<(String, String, String, String, Option<String>)> = s
+                .query_as(
+                    "SELECT table_name::text, column_name::text, udt_name::text, is_nullable::text, column_default::text \
+                     FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> $1 \
+                     ORDER BY table_name, column_name",
+                    (VERSION_TABLE,),
+                )
+                ?;
+            for (t, c, ty, null, default) in cols {
+                // Sequences keep the name of the table they were made for.
+                let default = default.map(|d| {
+                    if d.starts_with("nextval(") {
+                        "nextval".to_owned()
+                    } else {
+                        d
+                    }
+                });
+                out.entry(t)
+                    .or_default()
+                    .push(format!("column {c} {ty} {null} {default:?}"));
+            }
+            let cons: Vec<(String, String, String)> = s
+                .query_as(
+                    "SELECT cl.relname::text, co.conname::text, pg_get_constraintdef(co.oid) \
+                     FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid \
+                     WHERE cl.relnamespace = current_schema()::regnamespace AND cl.relname <> $1 ORDER BY 1, 2",
+                    (VERSION_TABLE,),
+                )
+                ?;
+            for (t, name, def) in cons {
+                out.entry(t)
+                    .or_default()
+                    .push(format!("constraint {name} {def}"));
+            }
+            let idx: Vec<(String, String, String)> = s.query_as(
+                "SELECT tablename::text, indexname::text, indexdef FROM pg_indexes \
+                     WHERE schemaname = current_schema() AND tablename <> $1 ORDER BY 1, 2",
+                (VERSION_TABLE,),
+            )?;
+            let schema: String = s.query_one("SELECT current_schema()::text", ())?;
+            for (t, name, def) in idx {
+                let def = def.replace(&format!(" {schema}."), " ");
+                out.entry(t)
+                    .or_default()
+                    .push(format!("index {name} {def}"));
+            }
+            let enums: Vec<(String, String)> = s.query_as(
+                "SELECT t.typname::text, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) \
+                     FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
+                     WHERE t.typnamespace = current_schema()::regnamespace GROUP BY 1 ORDER BY 1",
+                (),
+            )?;
+            for (t, values) in enums {
+                out.insert(format!("enum {t}"), vec![values]);
+            }
+        }
+    }
+    s.commit()?;
+    Ok(out)
+}
+
+/// The differences between the snapshot a schema should have (`expected`)
+/// and a database's (`actual`), one line each; empty when they agree.
+pub fn drift(expected: &Snapshot, actual: &Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, facts) in expected {
+        match actual.get(name) {
+            None => out.push(format!("missing: {}", object(name))),
+            Some(have) => {
+                for f in facts.iter().filter(|f| !have.contains(f)) {
+                    out.push(format!("{name}: missing {f}"));
+                }
+                for f in have.iter().filter(|f| !facts.contains(f)) {
+                    out.push(format!("{name}: not in the schema: {f}"));
+                }
+            }
+        }
+    }
+    for name in actual.keys().filter(|n| !expected.contains_key(*n)) {
+        out.push(format!("not in the schema: {}", object(name)));
+    }
+    out
+}
+
+fn object(name: &str) -> String {
+    match name.strip_prefix("enum ") {
+        Some(e) => format!("enum `{e}`"),
+        None => format!("table `{name}`"),
+    }
 }

@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ormgen::migrate::{Migrator, VERSION_TABLE};
+use ormgen::migrate::{Migrator, drift};
 use ormgen::{Dialect, Engine, Error};
 use ormgen_build::ddl::{self, RenderMode};
 use ormgen_build::migrate::{DiffOutcome, diff_to_folder};
@@ -182,132 +182,8 @@ fn evolutions() -> Vec<(&'static str, String)> {
     v
 }
 
-/// What a database holds, normalized: per table its columns (name, type,
-/// nullability, default) and its indexes and constraints, by name.
 fn introspect(engine: &Engine) -> BTreeMap<String, Vec<String>> {
-    let mut s = engine.session().expect("session");
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    match engine.dialect() {
-        Dialect::Sqlite => {
-            let tables: Vec<String> = s
-                .query_as(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> $1 ORDER BY name",
-                    (VERSION_TABLE,),
-                )
-                .expect("tables");
-            for t in tables {
-                let mut facts = Vec::new();
-                let cols: Vec<(String, String, i64, Option<String>, i64)> = s
-                    .query_as(
-                        "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1) ORDER BY name",
-                        (t.as_str(),),
-                    )
-                    .expect("columns");
-                for c in cols {
-                    facts.push(format!("column {c:?}"));
-                }
-                let fks: Vec<(String, String, String, String, String)> = s
-                    .query_as(
-                        "SELECT \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list($1) ORDER BY \"from\"",
-                        (t.as_str(),),
-                    )
-                    .expect("fks");
-                for fk in fks {
-                    facts.push(format!("fk {fk:?}"));
-                }
-                let idx: Vec<(String, Option<String>)> = s
-                    .query_as(
-                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 ORDER BY name",
-                        (t.as_str(),),
-                    )
-                    .expect("indexes");
-                for i in idx {
-                    facts.push(format!("index {i:?}"));
-                }
-                let sql: String = s
-                    .query_one(
-                        "SELECT sql FROM sqlite_master WHERE name = $1",
-                        (t.as_str(),),
-                    )
-                    .expect("sql");
-                // Checks, as written in the table's SQL.
-                for part in sql.split("CONSTRAINT").skip(1) {
-                    if part.contains("CHECK") {
-                        facts.push(format!(
-                            "check {}",
-                            part.trim().trim_end_matches([',', ')', '\n'])
-                        ));
-                    }
-                }
-                out.insert(t, facts);
-            }
-        }
-        Dialect::Postgres => {
-            let cols: Vec<(String, String, String, String, Option<String>)> = s
-                .query_as(
-                    "SELECT table_name::text, column_name::text, udt_name::text, is_nullable::text, column_default::text \
-                     FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> $1 \
-                     ORDER BY table_name, column_name",
-                    (VERSION_TABLE,),
-                )
-                .expect("columns");
-            for (t, c, ty, null, default) in cols {
-                // Sequences keep the name of the table they were made for.
-                let default = default.map(|d| {
-                    if d.starts_with("nextval(") {
-                        "nextval".to_owned()
-                    } else {
-                        d
-                    }
-                });
-                out.entry(t)
-                    .or_default()
-                    .push(format!("column {c} {ty} {null} {default:?}"));
-            }
-            let cons: Vec<(String, String, String)> = s
-                .query_as(
-                    "SELECT cl.relname::text, co.conname::text, pg_get_constraintdef(co.oid) \
-                     FROM pg_constraint co JOIN pg_class cl ON cl.oid = co.conrelid \
-                     WHERE cl.relnamespace = current_schema()::regnamespace AND cl.relname <> $1 ORDER BY 1, 2",
-                    (VERSION_TABLE,),
-                )
-                .expect("constraints");
-            for (t, name, def) in cons {
-                out.entry(t)
-                    .or_default()
-                    .push(format!("constraint {name} {def}"));
-            }
-            let idx: Vec<(String, String, String)> = s
-                .query_as(
-                    "SELECT tablename::text, indexname::text, indexdef FROM pg_indexes \
-                     WHERE schemaname = current_schema() AND tablename <> $1 ORDER BY 1, 2",
-                    (VERSION_TABLE,),
-                )
-                .expect("indexes");
-            let schema: String = s
-                .query_one("SELECT current_schema()::text", ())
-                .expect("schema");
-            for (t, name, def) in idx {
-                let def = def.replace(&format!(" {schema}."), " ");
-                out.entry(t)
-                    .or_default()
-                    .push(format!("index {name} {def}"));
-            }
-            let enums: Vec<(String, String)> = s
-                .query_as(
-                    "SELECT t.typname::text, string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder) \
-                     FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid \
-                     WHERE t.typnamespace = current_schema()::regnamespace GROUP BY 1 ORDER BY 1",
-                    (),
-                )
-                .expect("enums");
-            for (t, values) in enums {
-                out.insert(format!("enum {t}"), vec![values]);
-            }
-        }
-    }
-    s.commit().expect("commit");
-    out
+    ormgen::migrate::introspect(engine).expect("introspect")
 }
 
 /// A fresh database of `db`'s kind with `schema` created by `create_all`.
@@ -418,6 +294,18 @@ fn every_evolution_up_and_down_matches_a_fresh_database() {
             check_data(&db.engine, name);
         }
         assert!(m.up(&db.engine, None).expect("up to date").is_empty());
+        // Drift: none against the last schema; an extra column is reported.
+        let last = &steps[steps.len() - 1].1;
+        let expected = introspect(&fresh(d, last).engine);
+        assert!(drift(&expected, &introspect(&db.engine)).is_empty());
+        let changed = fresh(d, last);
+        let mut s = changed.engine.session().expect("session");
+        s.batch_execute("ALTER TABLE \"User\" ADD COLUMN \"extra\" INTEGER")
+            .expect("alter");
+        s.commit().expect("commit");
+        let lines = drift(&expected, &introspect(&changed.engine));
+        assert_eq!(lines.len(), 1, "{d:?}: {lines:?}");
+        assert!(lines[0].contains("not in the schema") && lines[0].contains("extra"));
         let status = m.status(&db.engine).expect("status");
         assert!(status.iter().all(|s| s.applied_at.is_some()));
         for i in (0..steps.len()).rev() {
@@ -679,4 +567,28 @@ fn concurrent_runs_on_postgres_apply_each_migration_once() {
     for e in engines {
         e.dispose();
     }
+}
+
+#[test]
+fn the_blog_example_migrations_are_up_to_date_with_its_schema() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root.join("build-examples/blog/migrations");
+    let last = ormgen_build::migrate::folders(&dir)
+        .expect("folders")
+        .pop()
+        .expect("the example has migrations");
+    let parse = |p: &Path| {
+        let src = std::fs::read_to_string(p).expect("read");
+        ormgen_schema::parse_and_validate("s.prisma", &src)
+            .expect("valid")
+            .0
+    };
+    let snapshot = parse(&last.join(ormgen_build::migrate::SNAPSHOT));
+    let schema = parse(&root.join("schemas/blog.prisma"));
+    let plan = ormgen_build::migrate::plan(Some(&snapshot), &schema);
+    assert!(
+        plan.is_empty(),
+        "schemas/blog.prisma changed since the example's last migration: run \
+         `cargo run -q --bin ormgen -- migrate diff --schema schemas/blog.prisma --name <name> --dir build-examples/blog/migrations`"
+    );
 }

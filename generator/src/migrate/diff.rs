@@ -373,8 +373,8 @@ pub fn diff(from: &Catalog, to: &Catalog, ren: &Renames, d: Dialect) -> Vec<Step
         }
     }
 
-    // 7. Tables that go away.
-    for t in &dropped {
+    // 7. Tables that go away (dependents first).
+    for t in dropped.iter().rev() {
         steps.push(Step::warn(
             r(
                 &Op::DropTable {

@@ -321,3 +321,60 @@ fn parse(path: &Path, src: &str) -> crate::Result<Schema> {
             ),
         })
 }
+
+/// The `migrations` module that [`Config::migrations`](crate::Config::migrations)
+/// appends to the generated code: every migration of `dir`, its scripts
+/// included with `include_str!` by absolute path.
+pub fn embed_module(dir: &Path) -> crate::Result<String> {
+    let abs = std::fs::canonicalize(dir).map_err(|e| io(dir, e))?;
+    let list = folders(&abs).map_err(|e| io(&abs, e))?;
+    let mut arms = [String::new(), String::new()];
+    for folder in &list {
+        let file = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let (version, name) = file.split_once('_').unwrap_or((file.as_str(), ""));
+        for (i, d) in ["postgres", "sqlite"].iter().enumerate() {
+            let path = |kind: &str| {
+                let p = folder.join(format!("{kind}.{d}.sql"));
+                format!("{:?}", p.display().to_string())
+            };
+            arms[i].push_str(&format!(
+                "            ::ormgen::migrate::Migration::new({version:?}, {name:?}, ::std::include_str!({}), ::std::include_str!({})),\n",
+                path("up"),
+                path("down")
+            ));
+        }
+    }
+    Ok(format!(
+        r#"
+/// The migrations of `{dir}`, embedded at build time.
+pub mod migrations {{
+    /// Every migration, for `dialect`, in version order.
+    pub fn all(dialect: ::ormgen::Dialect) -> ::std::vec::Vec<::ormgen::migrate::Migration> {{
+        match dialect {{
+            ::ormgen::Dialect::Postgres => ::std::vec![
+{pg}            ],
+            ::ormgen::Dialect::Sqlite => ::std::vec![
+{sqlite}            ],
+        }}
+    }}
+
+    /// A migrator over [`all`] for `dialect`.
+    pub fn migrator(dialect: ::ormgen::Dialect) -> ::ormgen::Result<::ormgen::migrate::Migrator> {{
+        ::ormgen::migrate::Migrator::new(all(dialect))
+    }}
+
+    /// Applies every pending migration to `engine`'s database; returns the versions applied.
+    pub fn run_pending(engine: &::ormgen::Engine) -> ::ormgen::Result<::std::vec::Vec<::std::string::String>> {{
+        migrator(engine.dialect())?.up(engine, ::std::option::Option::None)
+    }}
+}}
+"#,
+        dir = dir.display(),
+        pg = arms[0],
+        sqlite = arms[1],
+    ))
+}
