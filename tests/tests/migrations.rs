@@ -179,6 +179,27 @@ fn evolutions() -> Vec<(&'static str, String)> {
         "change_default",
         format!("{HEAD}{enum2}{}{art16}{tag}", user(&u17)),
     ));
+    let setting = |key: &str| {
+        format!(
+            "model Setting {{\n  scope String @default(\"global\")\n  key   String\n  value String\n\n  @@id({key})\n}}\n"
+        )
+    };
+    v.push((
+        "add_table_with_key",
+        format!(
+            "{HEAD}{enum2}{}{art16}{tag}{}",
+            user(&u17),
+            setting("[key]")
+        ),
+    ));
+    v.push((
+        "change_primary_key",
+        format!(
+            "{HEAD}{enum2}{}{art16}{tag}{}",
+            user(&u17),
+            setting("[scope, key]")
+        ),
+    ));
     v
 }
 
@@ -294,6 +315,13 @@ fn every_evolution_up_and_down_matches_a_fresh_database() {
             check_data(&db.engine, name);
         }
         assert!(m.up(&db.engine, None).expect("up to date").is_empty());
+        let before = introspect(&db.engine);
+        assert_eq!(
+            m.redo(&db.engine).expect("redo"),
+            versions.last().cloned(),
+            "{d:?}"
+        );
+        assert_eq!(introspect(&db.engine), before, "{d:?}: redo");
         // Drift: none against the last schema; an extra column is reported.
         let last = &steps[steps.len() - 1].1;
         let expected = introspect(&fresh(d, last).engine);
