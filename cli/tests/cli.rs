@@ -1,4 +1,4 @@
-//! The `ormgen` binary: exit codes and output of `check`, `fmt` and `generate`.
+//! The `ormgen` binary: exit codes and output of `check`, `fmt`, `generate` and `migrate`.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -182,4 +182,182 @@ fn generate_writes_then_check_detects_drift_and_bad_schemas_leave_no_output() {
         !bad_out.join("schema.rs").exists(),
         "no half output on failure"
     );
+}
+
+const MIGRATE_V1: &str = "datasource db {\n  provider = \"postgresql\"\n}\n\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n";
+
+/// A migrations directory of three migrations written by `migrate diff`.
+fn three_migrations(name: &str) -> (PathBuf, PathBuf) {
+    let schema = temp_file(name, MIGRATE_V1);
+    let dir = schema.parent().expect("temp dir").join("migrations");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (s, d) = (
+        schema.to_str().expect("utf-8"),
+        dir.to_str().expect("utf-8"),
+    );
+    let steps = [
+        MIGRATE_V1.to_owned(),
+        MIGRATE_V1.replace(
+            "  email String @unique\n",
+            "  email String @unique\n  name  String?\n",
+        ),
+        MIGRATE_V1.replace(
+            "  email String @unique\n",
+            "  email String @unique\n  name  String?\n  age   Int    @default(0)\n",
+        ),
+    ];
+    for (i, src) in steps.iter().enumerate() {
+        std::fs::write(&schema, src).expect("write schema");
+        let out = ormgen(&[
+            "migrate",
+            "diff",
+            "--schema",
+            s,
+            "--name",
+            &format!("step{i}"),
+            "--dir",
+            d,
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("wrote "));
+    }
+    let again = ormgen(&[
+        "migrate", "diff", "--schema", s, "--name", "again", "--dir", d,
+    ]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("no changes"));
+    (schema, dir)
+}
+
+#[test]
+fn migrate_up_status_check_and_down_on_sqlite() {
+    let (schema, dir) = three_migrations("migrate-sqlite");
+    let db = dir.parent().expect("dir").join("app.db");
+    let _ = std::fs::remove_file(&db);
+    let url = format!("sqlite://{}", db.display());
+    let args = |cmd: &[&str]| {
+        let mut v: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+        v.extend([
+            "--url".into(),
+            url.clone(),
+            "--dir".into(),
+            dir.display().to_string(),
+        ]);
+        v
+    };
+    let run = |cmd: &[&str]| {
+        let a = args(cmd);
+        ormgen(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let up = run(&["migrate", "up"]);
+    assert_eq!(
+        up.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&up.stdout)
+            .matches("applied ")
+            .count(),
+        3
+    );
+    let status = String::from_utf8_lossy(&run(&["migrate", "status"]).stdout).into_owned();
+    assert!(status.contains("3 applied, 0 pending"), "{status}");
+    let s = schema.to_str().expect("utf-8");
+    let check = run(&["migrate", "check", "--schema", s]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let down = run(&["migrate", "down", "--steps", "2"]);
+    assert_eq!(
+        String::from_utf8_lossy(&down.stdout)
+            .matches("reverted ")
+            .count(),
+        2
+    );
+    let drift = run(&["migrate", "check", "--schema", s]);
+    assert_eq!(drift.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&drift.stdout).contains("drift: User: missing column"));
+}
+
+#[test]
+fn two_processes_migrating_postgres_at_once_apply_each_migration_once() {
+    let base = std::env::var("ORMGEN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let admin = match ormgen::Engine::connect(&base).and_then(|e| e.session().map(|s| (e, s))) {
+        Ok(a) => a,
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL at {base} unreachable and CI set: {e}"
+            );
+            eprintln!("!!!!!!!! SKIPPING: PostgreSQL at {base} unreachable: {e}");
+            return;
+        }
+    };
+    let (_engine, mut s) = admin;
+    let schema = format!("ormgen_cli_{}", std::process::id());
+    s.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ))
+    .expect("schema");
+    s.commit().expect("commit");
+    let (_, dir) = three_migrations("migrate-pg");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_ormgen"))
+            .args([
+                "migrate",
+                "up",
+                "--url",
+                &url,
+                "--dir",
+                dir.to_str().expect("utf-8"),
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn")
+    };
+    let (a, b) = (spawn(), spawn());
+    let outs = [
+        a.wait_with_output().expect("a"),
+        b.wait_with_output().expect("b"),
+    ];
+    for o in &outs {
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let applied: usize = outs
+        .iter()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .matches("applied ")
+                .count()
+        })
+        .sum();
+    assert_eq!(applied, 3, "each migration applied by exactly one process");
+    let rows: i64 = s
+        .query_one(
+            format!("SELECT count(*) FROM {schema}._ormgen_migrations").as_str(),
+            (),
+        )
+        .expect("version rows");
+    assert_eq!(rows, 3);
+    s.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .expect("drop");
+    s.commit().expect("commit");
 }
