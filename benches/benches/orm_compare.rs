@@ -852,6 +852,27 @@ fn fmt_dur(d: Duration) -> String {
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
+    // `ORMGEN_BENCH_PROBE=<workload>:<contender>` runs 1,000 operations of one
+    // contender on PostgreSQL (1 user, 1 post) and exits: for `strace -c` or
+    // `perf` on one contender.
+    if let Ok(probe) = std::env::var("ORMGEN_BENCH_PROBE") {
+        let (workload, who) = probe.split_once(':').expect("workload:contender");
+        let mut env = setup(Backend::Postgres).expect("postgres");
+        env.seed(1, 1, 0);
+        let c = env
+            .contenders
+            .iter_mut()
+            .find(|c| c.name() == who)
+            .expect("contender");
+        for _ in 0..1_000 {
+            match workload {
+                "medium" => drop(black_box(c.medium())),
+                "trivial" => drop(black_box(c.trivial())),
+                _ => panic!("unknown workload {workload}"),
+            }
+        }
+        return;
+    }
     let quick = std::env::var_os("ORMGEN_BENCH_QUICK").is_some();
     let only = std::env::var("ORMGEN_BENCH_ONLY").ok();
     let rounds = if quick { 7 } else { 21 };
