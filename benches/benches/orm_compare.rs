@@ -529,7 +529,7 @@ impl Contender for Ormgen {
     }
     fn insert(&mut self, n: usize) -> usize {
         let rows = (0..n).map(|i| orm::NewUser::new(format!("User {i}")).hair_color("brown"));
-        let n = orm::User::insert_many(&mut self.s, rows).unwrap().len();
+        let n = orm::User::insert_all(&mut self.s, rows).unwrap() as usize;
         self.s.commit().unwrap();
         n
     }

@@ -206,6 +206,22 @@ fn insert_many_upsert_update_save_and_delete() {
                 .expect("count"),
             300
         );
+        // Without reading back: a count; defaults filled as by insert_many.
+        let n = User::insert_all(
+            &mut s,
+            (0..70_000).map(|i| NewUser::new(format!("a{i}@all.org"))),
+        )
+        .expect("insert_all");
+        assert_eq!(n, 70_000, "{name}: several batches on both backends");
+        let sample = User::query()
+            .filter(user::email.eq("a69999@all.org"))
+            .one(&mut s)
+            .expect("stored");
+        assert_eq!(sample.role, Role::Member, "{name}: defaults filled");
+        assert_eq!(
+            User::insert_all(&mut s, std::iter::empty::<NewUser>()).expect("none"),
+            0
+        );
 
         // Upsert on a unique key.
         let none = User::upsert(NewUser::new("bob@x.org").name("Robert"))

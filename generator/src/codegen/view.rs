@@ -930,6 +930,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                 "get",
                 "insert",
                 "insert_many",
+                "insert_all",
                 "upsert",
                 "update",
                 "delete",

@@ -71,7 +71,7 @@ pub use sql_types::*;
 pub use unit_of_work::{Flushed, Handle, Target, Tracked, UnitOfWork};
 pub use write::{
     ColumnList, Delete, Insertable, ModelOf, SameTable, SameTableAs, Update, Upsert, insert,
-    insert_many, max_params, session_max_params,
+    insert_all, insert_many, max_params, session_max_params,
 };
 
 pub use crate::{column, impl_query_enum, impl_sql_type, impl_value_type};

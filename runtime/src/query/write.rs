@@ -151,23 +151,64 @@ pub fn insert_many<N: Insertable>(
     if N::COLUMNS.is_empty() {
         return rows.into_iter().map(|n| insert(s, n)).collect();
     }
-    for r in &mut rows {
+    let mut out = Vec::with_capacity(rows.len());
+    in_batches(s, &mut rows, true, |s, sql, p| {
+        out.extend(fetch_all::<ModelOf<N>, _>(s, sql, p)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Inserts many rows without reading them back (no `RETURNING`), in the
+/// batches [`insert_many`] uses; returns the number of rows inserted. For bulk
+/// loads where the stored rows are not needed.
+pub fn insert_all<N: Insertable>(
+    s: &mut Session,
+    rows: impl IntoIterator<Item = N>,
+) -> Result<u64> {
+    let mut rows: Vec<N> = rows.into_iter().collect();
+    if N::COLUMNS.is_empty() {
+        let mut n = 0;
+        for r in rows {
+            insert(s, r)?;
+            n += 1;
+        }
+        return Ok(n);
+    }
+    let mut n = 0;
+    in_batches(s, &mut rows, false, |s, sql, p| {
+        n += s.execute(Native(sql), p)?;
+        Ok(())
+    })?;
+    Ok(n)
+}
+
+/// Fills defaults, then runs `each` once per batch of rows with the batch's
+/// multi-row `INSERT` (with `RETURNING` all columns when asked) and parameters.
+fn in_batches<N: Insertable>(
+    s: &mut Session,
+    rows: &mut [N],
+    with_returning: bool,
+    mut each: impl FnMut(&mut Session, &str, &[&dyn ToParam]) -> Result<()>,
+) -> Result<()> {
+    for r in rows.iter_mut() {
         r.fill_defaults();
     }
     let d = s.dialect();
     let width = N::COLUMNS.len();
     let per_batch = (session_max_params(s) / width).max(1);
     let info = <N::Table as Table>::INFO;
-    let mut out = Vec::with_capacity(rows.len());
     let mut last: Option<(usize, String)> = None;
     for chunk in rows.chunks(per_batch) {
-        let sql = match &last {
-            Some((n, sql)) if *n == chunk.len() => sql.clone(),
+        let sql = match last.take() {
+            Some((n, sql)) if n == chunk.len() => sql,
             _ => {
                 let mut w = Writer::new(d);
                 insert_head(&mut w, info.name, N::COLUMNS);
                 values_rows(&mut w, chunk.len(), width);
-                returning(&mut w, info.columns);
+                if with_returning {
+                    returning(&mut w, info.columns);
+                }
                 w.sql
             }
         };
@@ -175,10 +216,10 @@ pub fn insert_many<N: Insertable>(
         for r in chunk {
             r.params(&mut p);
         }
-        out.extend(fetch_all::<ModelOf<N>, _>(s, &sql, &p[..])?);
+        each(s, &sql, &p[..])?;
         last = Some((chunk.len(), sql));
     }
-    Ok(out)
+    Ok(())
 }
 
 // ------------------------------------------------------------------ columns
