@@ -890,25 +890,24 @@ fn main() {
         };
         let b = backend.name();
         eprintln!("== {b}");
+        let mut record = |workload: String, medians| {
+            rows.push(Row {
+                backend: b,
+                workload,
+                medians,
+            })
+        };
         for size in [1usize, 10, 100, 1_000, 10_000] {
             env.seed(size, 1, 0);
             let per = (20_000 / size).clamp(1, 200);
             let m = measure(&mut env, rounds, per, |c, _| {
                 black_box(c.trivial());
             });
-            rows.push(Row {
-                backend: b,
-                workload: format!("trivial/{size}"),
-                medians: m,
-            });
+            record(format!("trivial/{size}"), m);
             let m = measure(&mut env, rounds, per, |c, _| {
                 black_box(c.medium());
             });
-            rows.push(Row {
-                backend: b,
-                workload: format!("medium/{size}"),
-                medians: m,
-            });
+            record(format!("medium/{size}"), m);
             eprintln!("   trivial, medium {size}");
         }
         for size in [1usize, 10, 25, 50, 100] {
@@ -916,32 +915,20 @@ fn main() {
             let m = measure(&mut env, rounds, 20, |c, _| {
                 black_box(c.insert(size));
             });
-            rows.push(Row {
-                backend: b,
-                workload: format!("insert/{size}"),
-                medians: m,
-            });
+            record(format!("insert/{size}"), m);
         }
         eprintln!("   insert");
         env.seed(100, 10, 10);
         let m = measure(&mut env, rounds, 5, |c, _| {
             black_box(c.associations());
         });
-        rows.push(Row {
-            backend: b,
-            workload: "associations/100x10x10".into(),
-            medians: m,
-        });
+        record("associations/100x10x10".into(), m);
         eprintln!("   associations");
         env.seed(0, 0, 0);
         let m = measure(&mut env, rounds, 20, |c, _| {
             black_box(c.single_insert());
         });
-        rows.push(Row {
-            backend: b,
-            workload: "single_insert".into(),
-            medians: m,
-        });
+        record("single_insert".into(), m);
         eprintln!("   single_insert");
         env.seed(10_000, 0, 0);
         let mut rng = 0x2545_f491_4f6c_dd1du64;
@@ -952,11 +939,7 @@ fn main() {
             let id = (rng % 10_000) as i32 + 1;
             black_box(c.by_pk(id));
         });
-        rows.push(Row {
-            backend: b,
-            workload: "by_pk (10,000 lookups: time per lookup)".into(),
-            medians: m,
-        });
+        record("by_pk (10,000 lookups: time per lookup)".into(), m);
         eprintln!("   by_pk");
         // Correctness: the contenders agree.
         env.seed(20, 3, 2);

@@ -6,9 +6,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+
+/// Any error of a migrate command, printed as `error: …`.
+type Error = Box<dyn std::error::Error>;
 use ormgen::Engine;
-use ormgen::migrate::Migrator;
+use ormgen::migrate::{Migrator, Snapshot, drift, introspect};
 use ormgen_build::migrate::{DiffOutcome, diff_to_folder};
+use ormgen_schema::Schema;
 
 /// The migrate subcommands.
 #[derive(Subcommand)]
@@ -81,17 +85,16 @@ pub struct Db {
 }
 
 impl Db {
-    fn url(&self) -> Result<String, String> {
+    fn url(&self) -> Result<String, Error> {
         self.url
             .clone()
             .or_else(|| std::env::var("DATABASE_URL").ok())
-            .ok_or_else(|| "no database: pass --url or set DATABASE_URL".to_owned())
+            .ok_or_else(|| "no database: pass --url or set DATABASE_URL".into())
     }
 
-    fn open(&self) -> Result<(Engine, Migrator), String> {
-        let engine = Engine::connect(&self.url()?).map_err(|e| e.to_string())?;
-        let migrator =
-            Migrator::from_dir(&self.dir, engine.dialect()).map_err(|e| e.to_string())?;
+    fn open(&self) -> Result<(Engine, Migrator), Error> {
+        let engine = Engine::connect(&self.url()?)?;
+        let migrator = Migrator::from_dir(&self.dir, engine.dialect())?;
         Ok((engine, migrator))
     }
 }
@@ -107,7 +110,7 @@ pub fn run(cmd: MigrateCommand, out: &mut impl Write, err: &mut impl Write) -> u
     }
 }
 
-fn execute(cmd: MigrateCommand, out: &mut impl Write) -> Result<u8, String> {
+fn execute(cmd: MigrateCommand, out: &mut impl Write) -> Result<u8, Error> {
     let w = |out: &mut dyn Write, line: String| {
         let _ = writeln!(out, "{line}");
     };
@@ -115,37 +118,31 @@ fn execute(cmd: MigrateCommand, out: &mut impl Write) -> Result<u8, String> {
         MigrateCommand::Diff { schema, name, dir } => diff(&schema, &name, &dir, out),
         MigrateCommand::Up { db, to } => {
             let (engine, m) = db.open()?;
-            let done = m.up(&engine, to.as_deref()).map_err(|e| e.to_string())?;
-            if done.is_empty() {
-                w(out, "nothing to apply: the database is up to date".into());
-            }
-            for v in done {
-                w(out, format!("applied {}", label(&m, &v)));
-            }
+            let done = m.up(&engine, to.as_deref())?;
+            report(
+                out,
+                &m,
+                &done,
+                "applied",
+                "nothing to apply: the database is up to date",
+            );
             Ok(0)
         }
         MigrateCommand::Down { db, steps } => {
             let (engine, m) = db.open()?;
-            let done = m.down(&engine, steps).map_err(|e| e.to_string())?;
-            if done.is_empty() {
-                w(out, "nothing to revert".into());
-            }
-            for v in done {
-                w(out, format!("reverted {}", label(&m, &v)));
-            }
+            let done = m.down(&engine, steps)?;
+            report(out, &m, &done, "reverted", "nothing to revert");
             Ok(0)
         }
         MigrateCommand::Redo { db } => {
             let (engine, m) = db.open()?;
-            match m.redo(&engine).map_err(|e| e.to_string())? {
-                Some(v) => w(out, format!("redone {}", label(&m, &v))),
-                None => w(out, "nothing to redo".into()),
-            }
+            let done: Vec<String> = m.redo(&engine)?.into_iter().collect();
+            report(out, &m, &done, "redone", "nothing to redo");
             Ok(0)
         }
         MigrateCommand::Status { db } => {
             let (engine, m) = db.open()?;
-            let status = m.status(&engine).map_err(|e| e.to_string())?;
+            let status = m.status(&engine)?;
             let pending = status.iter().filter(|s| s.applied_at.is_none()).count();
             for s in &status {
                 match &s.applied_at {
@@ -162,7 +159,7 @@ fn execute(cmd: MigrateCommand, out: &mut impl Write) -> Result<u8, String> {
         MigrateCommand::Check { db, schema } => check(&db, &schema, out),
         MigrateCommand::History { db } => {
             let (engine, m) = db.open()?;
-            for a in m.history(&engine).map_err(|e| e.to_string())? {
+            for a in m.history(&engine)? {
                 w(
                     out,
                     format!("{}_{}  {}  {}", a.version, a.name, a.applied_at, a.checksum),
@@ -173,6 +170,16 @@ fn execute(cmd: MigrateCommand, out: &mut impl Write) -> Result<u8, String> {
     }
 }
 
+/// One `<verb> <migration>` line per version, or `none` when there are none.
+fn report(out: &mut impl Write, m: &Migrator, versions: &[String], verb: &str, none: &str) {
+    if versions.is_empty() {
+        let _ = writeln!(out, "{none}");
+    }
+    for v in versions {
+        let _ = writeln!(out, "{verb} {}", label(m, v));
+    }
+}
+
 fn label(m: &Migrator, version: &str) -> String {
     m.migrations()
         .iter()
@@ -180,9 +187,9 @@ fn label(m: &Migrator, version: &str) -> String {
         .map_or(version.to_owned(), |x| format!("{}_{}", x.version, x.name))
 }
 
-fn diff(schema: &Path, name: &str, dir: &Path, out: &mut impl Write) -> Result<u8, String> {
+fn diff(schema: &Path, name: &str, dir: &Path, out: &mut impl Write) -> Result<u8, Error> {
     let src = std::fs::read_to_string(schema).map_err(|e| format!("{}: {e}", schema.display()))?;
-    match diff_to_folder(schema, &src, name, dir).map_err(|e| e.to_string())? {
+    match diff_to_folder(schema, &src, name, dir)? {
         DiffOutcome::Unchanged => {
             let _ = writeln!(
                 out,
@@ -203,80 +210,64 @@ fn diff(schema: &Path, name: &str, dir: &Path, out: &mut impl Write) -> Result<u
 /// kind (SQLite in memory; a scratch schema of the same PostgreSQL database,
 /// dropped afterwards), both are introspected the same way, and the
 /// snapshots compared.
-fn check(db: &Db, schema_path: &Path, out: &mut impl Write) -> Result<u8, String> {
-    let src = std::fs::read_to_string(schema_path)
-        .map_err(|e| format!("{}: {e}", schema_path.display()))?;
-    let name = schema_path.display().to_string();
-    let (schema, _) = ormgen_schema::parse_and_validate(&name, &src)
-        .map_err(|d| format!("{}{name}: {} error(s)", d.render(false), d.error_count()))?;
+fn check(db: &Db, schema_path: &Path, out: &mut impl Write) -> Result<u8, Error> {
+    let schema = ormgen_build::migrate::read_schema(schema_path)?;
     let url = db.url()?;
-    let engine = Engine::connect(&url).map_err(|e| e.to_string())?;
-    let dialect = match engine.dialect() {
-        ormgen::Dialect::Sqlite => ormgen_build::ddl::Dialect::Sqlite,
-        ormgen::Dialect::Postgres => ormgen_build::ddl::Dialect::Postgres,
-    };
-    let statements =
-        ormgen_build::ddl::create_all(&schema, dialect, ormgen_build::ddl::RenderMode::Plain)
-            .map_err(|e| e.to_string())?;
-    let script = ormgen_build::ddl::script(&statements);
-    let scratch_schema = format!(
-        "_ormgen_check_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-    );
-    let scratch = match engine.dialect() {
-        ormgen::Dialect::Sqlite => Engine::connect("sqlite::memory:"),
-        ormgen::Dialect::Postgres => {
-            let mut s = engine.session().map_err(|e| e.to_string())?;
-            s.batch_execute(&format!("CREATE SCHEMA \"{scratch_schema}\""))
-                .and_then(|()| s.commit())
-                .map_err(|e| e.to_string())?;
-            Engine::builder(url.as_str())
-                .search_path(scratch_schema.clone())
-                .build()
-        }
-    }
-    .map_err(|e| e.to_string());
-    let result = scratch.and_then(|scratch| {
-        let r = (|| {
-            let mut s = scratch.session()?;
-            s.batch_execute(&script)?;
-            s.commit()?;
-            drop(s);
-            let expected = ormgen::migrate::introspect(&scratch)?;
-            let actual = ormgen::migrate::introspect(&engine)?;
-            Ok::<_, ormgen::Error>(ormgen::migrate::drift(&expected, &actual))
-        })();
-        scratch.dispose();
-        r.map_err(|e| e.to_string())
-    });
-    if engine.dialect() == ormgen::Dialect::Postgres
-        && let Ok(mut s) = engine.session()
-    {
-        let _ = s.batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS \"{scratch_schema}\" CASCADE"
-        ));
-        let _ = s.commit();
-    }
-    let lines = result?;
+    let engine = Engine::connect(&url)?;
+    let expected = expected_snapshot(&engine, &url, &schema)?;
+    let lines = drift(&expected, &introspect(&engine)?);
+    let shown = schema_path.display();
     if lines.is_empty() {
-        let _ = writeln!(
-            out,
-            "no drift: the database matches {}",
-            schema_path.display()
-        );
+        let _ = writeln!(out, "no drift: the database matches {shown}");
         return Ok(0);
     }
     for l in &lines {
         let _ = writeln!(out, "drift: {l}");
     }
-    let _ = writeln!(
-        out,
-        "{} difference(s) from {}",
-        lines.len(),
-        schema_path.display()
-    );
+    let _ = writeln!(out, "{} difference(s) from {shown}", lines.len());
     Ok(1)
+}
+
+/// The snapshot `schema` has when created fresh on `engine`'s kind of
+/// database: in an in-memory SQLite database, or in a scratch schema of the
+/// same PostgreSQL database (dropped afterwards).
+fn expected_snapshot(engine: &Engine, url: &str, schema: &Schema) -> Result<Snapshot, Error> {
+    use ormgen_build::ddl;
+    let dialect = match engine.dialect() {
+        ormgen::Dialect::Sqlite => ddl::Dialect::Sqlite,
+        ormgen::Dialect::Postgres => ddl::Dialect::Postgres,
+    };
+    let script = ddl::script(&ddl::create_all(schema, dialect, ddl::RenderMode::Plain)?);
+    let created = |scratch: Engine| {
+        let snapshot = create_and_introspect(&scratch, &script);
+        scratch.dispose();
+        snapshot
+    };
+    match engine.dialect() {
+        ormgen::Dialect::Sqlite => Ok(created(Engine::connect("sqlite::memory:")?)?),
+        ormgen::Dialect::Postgres => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_nanos());
+            let name = format!("_ormgen_check_{}_{nanos}", std::process::id());
+            let mut s = engine.session()?;
+            s.batch_execute(&format!("CREATE SCHEMA \"{name}\""))?;
+            s.commit()?;
+            let snapshot = Engine::builder(url)
+                .search_path(name.clone())
+                .build()
+                .and_then(created);
+            s.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"))?;
+            s.commit()?;
+            Ok(snapshot?)
+        }
+    }
+}
+
+fn create_and_introspect(scratch: &Engine, script: &str) -> ormgen::Result<Snapshot> {
+    let mut s = scratch.session()?;
+    s.batch_execute(script)?;
+    s.commit()?;
+    drop(s);
+    introspect(scratch)
 }

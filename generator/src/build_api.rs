@@ -136,6 +136,15 @@ impl Config {
                     )
                 })?,
         };
+        let embedded = match &self.migrations {
+            Some(dir) => {
+                if self.cargo_output {
+                    println!("cargo:rerun-if-changed={}", dir.display());
+                }
+                crate::migrate::embed_module(dir)?
+            }
+            None => String::new(),
+        };
         let mut written = Vec::new();
         for path in &self.schemas {
             if self.cargo_output {
@@ -154,15 +163,6 @@ impl Config {
                 serde: self.serde,
                 dialects: self.dialects.clone(),
                 name,
-            };
-            let embedded = match &self.migrations {
-                Some(dir) => {
-                    if self.cargo_output {
-                        println!("cargo:rerun-if-changed={}", dir.display());
-                    }
-                    crate::migrate::embed_module(dir)?
-                }
-                None => String::new(),
             };
             for (rel, code) in codegen::generate(&schema, &options)? {
                 let target = out_dir.join(rel);
@@ -190,29 +190,35 @@ pub(crate) fn load_schema(path: &Path, cargo_output: bool) -> Result<ormgen_sche
         path: path.to_path_buf(),
         source,
     })?;
-    let name = path.display().to_string();
-    match ormgen_schema::parse_and_validate(&name, &source) {
-        Ok((schema, warnings)) => {
-            if !warnings.is_empty() {
-                let report = ormgen_schema::render(&name, &source, &warnings, false);
-                let _ = write!(std::io::stderr(), "{report}");
-                if cargo_output {
-                    for w in &warnings {
-                        println!("cargo:warning={name}: {}", w.message.replace('\n', " "));
-                    }
-                }
+    let (schema, warnings) = parse_schema(path, &source)?;
+    if !warnings.is_empty() {
+        let name = path.display().to_string();
+        let report = ormgen_schema::render(&name, &source, &warnings, false);
+        let _ = write!(std::io::stderr(), "{report}");
+        if cargo_output {
+            for w in &warnings {
+                println!("cargo:warning={name}: {}", w.message.replace('\n', " "));
             }
-            Ok(schema)
         }
-        Err(diags) => Err(Error::Schema {
-            path: path.to_path_buf(),
-            rendered: format!(
-                "{}{name}: {} error(s)",
-                diags.render(false),
-                diags.error_count()
-            ),
-        }),
     }
+    Ok(schema)
+}
+
+/// Parses and validates `source`, read from `path`: the schema and its
+/// warnings, or [`Error::Schema`] with the report `ormgen check` prints.
+pub(crate) fn parse_schema(
+    path: &Path,
+    source: &str,
+) -> Result<(ormgen_schema::Schema, Vec<ormgen_schema::Diagnostic>)> {
+    let name = path.display().to_string();
+    ormgen_schema::parse_and_validate(&name, source).map_err(|diags| Error::Schema {
+        path: path.to_path_buf(),
+        rendered: format!(
+            "{}{name}: {} error(s)",
+            diags.render(false),
+            diags.error_count()
+        ),
+    })
 }
 
 /// Writes `content` to `path` unless the file already holds exactly it.

@@ -320,45 +320,45 @@ fn applied(s: &mut Session) -> Result<Vec<Applied>> {
 /// Runs `f` holding the migration lock (PostgreSQL: a session advisory lock).
 fn locked<T>(engine: &Engine, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
     let mut s = engine.session()?;
-    if s.dialect() == Dialect::Postgres {
-        s.connection()?
-            .batch_execute(&format!("SELECT pg_advisory_lock({LOCK_KEY})"))?;
-    }
-    let r = f(&mut s);
-    if r.is_err() {
-        let _ = s.rollback();
-    }
-    if s.dialect() == Dialect::Postgres {
-        let unlock = s
-            .connection()
-            .and_then(|mut c| c.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK_KEY})")));
-        if r.is_ok() {
-            unlock?;
-        }
-    }
-    r
+    let lock = format!("SELECT pg_advisory_lock({LOCK_KEY})");
+    let unlock = format!("SELECT pg_advisory_unlock({LOCK_KEY})");
+    let pg = s.dialect() == Dialect::Postgres;
+    guarded(&mut s, pg.then_some((lock.as_str(), unlock.as_str())), f)
 }
 
 /// Runs one migration in its own transaction; `false` when another run did
 /// it first (seen in the version table inside the transaction).
 fn run(s: &mut Session, m: &Migration, dir: Direction) -> Result<bool> {
     let sqlite = s.dialect() == Dialect::Sqlite;
-    if sqlite {
-        s.connection()?.batch_execute("PRAGMA foreign_keys = OFF")?;
+    let fks_off = ("PRAGMA foreign_keys = OFF", "PRAGMA foreign_keys = ON");
+    guarded(s, sqlite.then_some(fks_off), |s| {
+        run_in_transaction(s, m, dir, sqlite)
+    })
+}
+
+/// Runs `f`, rolling its transaction back on error. With `(before, after)`,
+/// `before` runs on the connection first (outside any transaction) and
+/// `after` once `f` is done, whatever it returned; an error of `after` counts
+/// only when `f` succeeded.
+fn guarded<T>(
+    s: &mut Session,
+    around: Option<(&str, &str)>,
+    f: impl FnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
+    if let Some((before, _)) = around {
+        s.connection()?.batch_execute(before)?;
     }
-    let r = run_in_transaction(s, m, dir, sqlite);
+    let r = f(s);
     if r.is_err() {
         let _ = s.rollback();
     }
-    if sqlite {
-        let on = s
-            .connection()
-            .and_then(|mut c| c.batch_execute("PRAGMA foreign_keys = ON"));
-        if r.is_ok() {
-            on?;
-        }
-    }
-    r
+    let undone = match around {
+        Some((_, after)) => s.connection().and_then(|mut c| c.batch_execute(after)),
+        None => Ok(()),
+    };
+    let v = r?;
+    undone?;
+    Ok(v)
 }
 
 fn run_in_transaction(

@@ -613,10 +613,10 @@ fn tuple(items: &[String]) -> String {
     }
 }
 
-fn literal_list(items: &[&str]) -> String {
+fn literal_list<S: AsRef<str>>(items: &[S]) -> String {
     items
         .iter()
-        .map(|c| rust_str(c))
+        .map(|c| rust_str(c.as_ref()))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -918,12 +918,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
             let near_values = near
                 .iter()
                 .filter_map(|col| columns.iter().find(|c| c.column_doc == *col))
-                .map(|c| {
-                    format!(
-                        "::ormgen::query::ToValue::to_value(::std::clone::Clone::clone(&self.{}))",
-                        c.rust_name
-                    )
-                })
+                .map(|c| value_expr(&c.rust_name))
                 .collect();
             const TAKEN: &[&str] = &[
                 "query",
@@ -1021,14 +1016,9 @@ fn model_foreign_keys(schema: &Schema, model: &Model) -> String {
         .filter_map(|(_, r)| match &schema.relation(r.relation).storage {
             RelationStorage::ForeignKey(fk) => Some(format!(
                 "{Q}::ForeignKey {{ columns: &[{}], table: {}, referenced: &[{}] }}",
-                literal_list(&fk.columns.iter().map(String::as_str).collect::<Vec<_>>()),
+                literal_list(&fk.columns),
                 rust_str(&fk.referenced_table),
-                literal_list(
-                    &fk.referenced_columns
-                        .iter()
-                        .map(String::as_str)
-                        .collect::<Vec<_>>()
-                )
+                literal_list(&fk.referenced_columns)
             )),
             RelationStorage::JoinTable(_) => None,
         })

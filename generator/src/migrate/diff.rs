@@ -275,19 +275,21 @@ pub fn diff(from: &Catalog, to: &Catalog, ren: &Renames, d: Dialect) -> Vec<Step
                 quote_ident(&f.def.name),
                 quote_ident(&p.to.def.name)
             )));
-            if d == Dialect::Postgres
-                && let (Some(a), Some(b)) = (&f.def.primary_key, &p.to.def.primary_key)
-                && let (Some(an), Some(bn)) = (&a.name, &b.name)
-                && an != bn
-                && a.columns.len() == b.columns.len()
-            {
-                steps.push(Step::one(format!(
-                    "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
-                    quote_ident(&p.to.def.name),
-                    quote_ident(an),
-                    quote_ident(bn)
-                )));
-            }
+        }
+        // Same key under a new name (the table's, or a `map:`): rename the
+        // constraint; a changed key is dropped and added in step 6.
+        if d == Dialect::Postgres
+            && !key_changed(&f.def, &p.to.def, ren)
+            && let (Some(a), Some(b)) = (&f.def.primary_key, &p.to.def.primary_key)
+            && let (Some(an), Some(bn)) = (&a.name, &b.name)
+            && an != bn
+        {
+            steps.push(Step::one(format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                quote_ident(&p.to.def.name),
+                quote_ident(an),
+                quote_ident(bn)
+            )));
         }
         if rebuilt.contains(&p.to.def.name.as_str()) {
             continue;
@@ -433,16 +435,12 @@ fn alter_postgres(steps: &mut Vec<Step>, from: &TableDef, to: &TableDef, ren: &R
         }
     }
     let pk_changed = key_changed(from, to, ren);
+    // A changed key still has its old name (step 3 renames unchanged keys only).
     if pk_changed && let Some(pk) = &from.primary_key {
         let name = pk
             .name
             .clone()
             .unwrap_or_else(|| format!("{}_pkey", from.name));
-        // Renamed in step 3 along with the table.
-        let name = match (&to.primary_key, from.name != to.name) {
-            (Some(k), true) => k.name.clone().unwrap_or(name),
-            _ => name,
-        };
         steps.push(Step::one(format!(
             "ALTER TABLE {t} DROP CONSTRAINT {}",
             quote_ident(&name)

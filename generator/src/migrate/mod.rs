@@ -309,17 +309,13 @@ fn io(path: &Path, source: std::io::Error) -> crate::Error {
 }
 
 fn parse(path: &Path, src: &str) -> crate::Result<Schema> {
-    let name = path.display().to_string();
-    ormgen_schema::parse_and_validate(&name, src)
-        .map(|(schema, _)| schema)
-        .map_err(|diags| crate::Error::Schema {
-            path: path.to_path_buf(),
-            rendered: format!(
-                "{}{name}: {} error(s)",
-                diags.render(false),
-                diags.error_count()
-            ),
-        })
+    crate::build_api::parse_schema(path, src).map(|(schema, _)| schema)
+}
+
+/// Reads, parses and validates the schema at `path` (its warnings go to
+/// stderr), for commands that compare it with a database.
+pub fn read_schema(path: &Path) -> crate::Result<Schema> {
+    crate::build_api::load_schema(path, false)
 }
 
 /// The `migrations` module that [`Config::migrations`](crate::Config::migrations)

@@ -2,7 +2,7 @@
 //! batch of distinct parent keys (`WHERE key IN (..)`, each batch within the
 //! backend's parameter limit), children grouped per parent by key.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
 use super::builder::Query;
@@ -216,11 +216,11 @@ fn fetch_children<Rel: Relation>(
     keys: &[RelKey],
     mut on_row: impl FnMut(Vec<Key>, &Row<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut seen: HashMap<&[Key], ()> = HashMap::new();
+    let mut seen: HashSet<&[Key]> = HashSet::new();
     let distinct: Vec<&Vec<Value>> = keys
         .iter()
         .flatten()
-        .filter(|(k, _)| seen.insert(k.as_slice(), ()).is_none())
+        .filter(|(k, _)| seen.insert(k.as_slice()))
         .map(|(_, v)| v)
         .collect();
     if distinct.is_empty() {
@@ -334,10 +334,10 @@ where
     type Key = RelKey;
     type Fetched = Grouped<(Child<Rel>, I::Out)>;
     fn resolve(columns: &[&str]) -> Result<Vec<usize>> {
-        positions(columns, &near_columns(Rel::PATH))
+        <Rel as EagerLoad>::resolve(columns)
     }
     fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<RelKey> {
-        rel_key(idx, row)
+        <Rel as EagerLoad>::key(idx, row)
     }
     fn fetch(&self, s: &mut Session, keys: &[RelKey]) -> Result<Self::Fetched> {
         let inner_idx = I::resolve(<Rel::To as Table>::INFO.columns)?;

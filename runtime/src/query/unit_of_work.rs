@@ -45,7 +45,7 @@
 
 use std::any::Any;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
@@ -141,6 +141,36 @@ impl Stored {
 
     fn key_values(&self) -> Result<Vec<Value>> {
         self.key.iter().map(|c| self.value(c)).collect()
+    }
+
+    /// The row's identity: its table and key.
+    fn id(&self) -> RowId {
+        RowId::Stored(
+            self.table,
+            values_id(&self.key_values().unwrap_or_default()),
+        )
+    }
+}
+
+/// Which row a [`Side`] is, hashable: a pending slot, or a stored row's table and key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum RowId {
+    Pending(usize),
+    Stored(&'static str, String),
+}
+
+/// Values as hashable text (`Value` holds floats, so it has no `Hash`); values
+/// of the same columns compare equal exactly when their texts do.
+fn values_id(values: &[Value]) -> String {
+    format!("{values:?}")
+}
+
+impl Side {
+    fn id(&self) -> RowId {
+        match self {
+            Side::Pending { slot, .. } => RowId::Pending(*slot),
+            Side::Stored(st) => st.id(),
+        }
     }
 }
 
@@ -278,8 +308,13 @@ pub struct UnitOfWork {
     batch: u64,
     inserts: Vec<Box<dyn PendingRow>>,
     links: Vec<Link>,
+    /// Index into `links` by child row and foreign-key columns: setting a
+    /// relation again replaces its link.
+    link_index: HashMap<(RowId, Vec<&'static str>), usize>,
     pairs: Vec<Pair>,
     deletes: Vec<Stored>,
+    /// The queued deletes' identities (each row is deleted once).
+    deleted: HashSet<RowId>,
 }
 
 impl fmt::Debug for UnitOfWork {
@@ -321,14 +356,6 @@ impl UnitOfWork {
             ));
         }
         Ok(e.0)
-    }
-}
-
-fn same(a: &Side, b: &Side) -> bool {
-    match (a, b) {
-        (Side::Pending { slot: x, .. }, Side::Pending { slot: y, .. }) => x == y,
-        (Side::Stored(x), Side::Stored(y)) => x.table == y.table && x.values == y.values,
-        _ => false,
     }
 }
 
@@ -432,10 +459,14 @@ impl Session {
                 ));
             }
         };
-        self.uow.links.retain(|l| {
-            !(same(&l.child, &link.child) && l.pairs == link.pairs && l.flipped == link.flipped)
-        });
-        self.uow.links.push(link);
+        let key = (link.child.id(), link.pairs().map(|(c, _)| c).collect());
+        match self.uow.link_index.get(&key) {
+            Some(&i) => self.uow.links[i] = link,
+            None => {
+                self.uow.link_index.insert(key, self.uow.links.len());
+                self.uow.links.push(link);
+            }
+        }
         Ok(())
     }
 
@@ -495,12 +526,7 @@ impl Session {
     /// children before parents; the delete must hit the row.
     pub fn delete<M: Record>(&mut self, row: &M) {
         let stored = Stored::of(row);
-        if !self
-            .uow
-            .deletes
-            .iter()
-            .any(|d| d.table == stored.table && d.key_values().ok() == stored.key_values().ok())
-        {
+        if self.uow.deleted.insert(stored.id()) {
             self.uow.deletes.push(stored);
         }
     }
@@ -651,7 +677,19 @@ fn where_key(w: &mut Writer, key: &[&str], values: Vec<Value>) {
     }
 }
 
-fn update_head(d: Dialect, table: &str, sets: Vec<(&str, Value)>) -> Writer {
+/// `UPDATE "table" SET ..`; the `@updatedAt` column, if any, gets the current
+/// time unless `sets` sets it.
+fn update_head(
+    d: Dialect,
+    table: &str,
+    mut sets: Vec<(&str, Value)>,
+    updated_at: Option<&'static str>,
+) -> Writer {
+    if let Some(u) = updated_at
+        && !sets.iter().any(|(c, _)| *c == u)
+    {
+        sets.push((u, now_value()));
+    }
     let mut w = Writer::new(d);
     w.push("UPDATE ");
     w.ident(table);
@@ -673,13 +711,17 @@ fn run(s: &mut Session, uow: &mut UnitOfWork) -> Result<Vec<Written>> {
     let mut written: Vec<Option<Written>> = (0..uow.inserts.len()).map(|_| None).collect();
 
     // 1. Inserts, with foreign keys from their (written or stored) parents.
+    let mut links_of: Vec<Vec<usize>> = vec![Vec::new(); uow.inserts.len()];
+    for (i, l) in uow.links.iter().enumerate() {
+        if let Side::Pending { slot, .. } = l.child {
+            links_of[slot].push(i);
+        }
+    }
     for &slot in &order {
         let mut overrides: Vec<(usize, Value)> = Vec::new();
         let columns = uow.inserts[slot].insert_columns();
-        for (i, l) in uow.links.iter().enumerate() {
-            if !matches!(l.child, Side::Pending { slot: c, .. } if c == slot) {
-                continue;
-            }
+        for &i in &links_of[slot] {
+            let l = &uow.links[i];
             for (child_col, parent_col) in l.pairs() {
                 let Some(at) = columns.iter().position(|c| *c == child_col) else {
                     return Err(Error::UnitOfWork(format!(
@@ -712,12 +754,7 @@ fn run(s: &mut Session, uow: &mut UnitOfWork) -> Result<Vec<Written>> {
         }
         match &l.child {
             Side::Stored(st) => {
-                if let Some(u) = st.updated_at
-                    && !sets.iter().any(|(c, _)| *c == u)
-                {
-                    sets.push((u, now_value()));
-                }
-                let mut w = update_head(d, st.table, sets);
+                let mut w = update_head(d, st.table, sets, st.updated_at);
                 where_key(&mut w, st.key, st.key_values()?);
                 let stmt = w.finish();
                 if s.execute(Native(&stmt.sql), &stmt.params)? == 0 {
@@ -734,7 +771,7 @@ fn run(s: &mut Session, uow: &mut UnitOfWork) -> Result<Vec<Written>> {
                     .iter()
                     .map(|c| side_value(&l.child, &written, uow, c))
                     .collect::<Result<_>>()?;
-                let mut w = update_head(d, row.table(), sets);
+                let mut w = update_head(d, row.table(), sets, None);
                 where_key(&mut w, row.key(), key);
                 returning(&mut w, row.columns());
                 let stmt = w.finish();
@@ -810,7 +847,27 @@ fn run(s: &mut Session, uow: &mut UnitOfWork) -> Result<Vec<Written>> {
 /// reference each other in a cycle keep their queue order.
 fn delete_order(deletes: &[Stored]) -> Vec<usize> {
     let n = deletes.len();
-    // before[j] holds the rows that must be deleted before row j.
+    // Every queued row by the values of each column set a foreign key refers to.
+    let mut by_ref: HashMap<(&str, &[&str], String), Vec<usize>> = HashMap::new();
+    let targets: HashSet<(&str, &[&str])> = deletes
+        .iter()
+        .flat_map(|d| d.foreign_keys.iter().map(|fk| (fk.table, fk.referenced)))
+        .collect();
+    for (j, row) in deletes.iter().enumerate() {
+        for &(table, cols) in targets.iter().filter(|(t, _)| *t == row.table) {
+            if let Ok(vals) = cols
+                .iter()
+                .map(|c| row.value(c))
+                .collect::<Result<Vec<_>>>()
+            {
+                by_ref
+                    .entry((table, cols, values_id(&vals)))
+                    .or_default()
+                    .push(j);
+            }
+        }
+    }
+    // waits[j]: rows still to delete before row j; frees[i]: rows row i was holding up.
     let mut waits = vec![0usize; n];
     let mut frees: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, child) in deletes.iter().enumerate() {
@@ -826,19 +883,10 @@ fn delete_order(deletes: &[Stored]) -> Vec<usize> {
             if vals.contains(&Value::Null) {
                 continue;
             }
-            for (j, parent) in deletes.iter().enumerate() {
-                if i == j || parent.table != fk.table {
-                    continue;
-                }
-                let hit = fk
-                    .referenced
-                    .iter()
-                    .zip(&vals)
-                    .all(|(c, v)| parent.value(c).is_ok_and(|p| p == *v));
-                if hit {
-                    waits[j] += 1;
-                    frees[i].push(j);
-                }
+            let parents = by_ref.get(&(fk.table, fk.referenced, values_id(&vals)));
+            for &j in parents.into_iter().flatten().filter(|&&j| j != i) {
+                waits[j] += 1;
+                frees[i].push(j);
             }
         }
     }
@@ -895,17 +943,22 @@ impl<M: Record> Tracked<M> {
         Tracked { row, loaded }
     }
 
-    /// The columns whose values differ from the loaded ones.
-    pub fn changed(&self) -> Vec<&'static str> {
+    /// The columns whose values differ from the loaded ones, with their values now.
+    fn changes(&self) -> Vec<(&'static str, Value)> {
         let columns = <M::Table as Table>::INFO.columns;
         self.row
             .values()
-            .iter()
+            .into_iter()
             .zip(&self.loaded)
             .zip(columns)
-            .filter(|((now, then), _)| now != then)
-            .map(|(_, c)| *c)
+            .filter(|((now, then), _)| now != *then)
+            .map(|((now, _), c)| (*c, now))
             .collect()
+    }
+
+    /// The columns whose values differ from the loaded ones.
+    pub fn changed(&self) -> Vec<&'static str> {
+        self.changes().into_iter().map(|(c, _)| c).collect()
     }
 
     /// Writes the changed columns (and the `@updatedAt` column, if the model has
@@ -914,28 +967,21 @@ impl<M: Record> Tracked<M> {
     /// update that hits no row is [`Error::NoSuchRow`].
     pub fn save(&mut self, s: &mut Session) -> Result<bool> {
         let info = <M::Table as Table>::INFO;
-        let now = self.row.values();
-        let mut sets: Vec<(&str, Value)> = now
-            .iter()
-            .zip(&self.loaded)
-            .zip(info.columns)
-            .filter(|((now, then), _)| now != then)
-            .map(|((now, _), c)| (*c, now.clone()))
-            .collect();
+        let sets = self.changes();
         if sets.is_empty() {
             return Ok(false);
-        }
-        if let Some(u) = <M::Table as Table>::UPDATED_AT
-            && !sets.iter().any(|(c, _)| *c == u)
-        {
-            sets.push((u, now_value()));
         }
         let key: Vec<Value> = info
             .primary_key
             .iter()
             .map(|c| value_of(info.name, info.columns, &self.loaded, c))
             .collect::<Result<_>>()?;
-        let mut w = update_head(s.dialect(), info.name, sets);
+        let mut w = update_head(
+            s.dialect(),
+            info.name,
+            sets,
+            <M::Table as Table>::UPDATED_AT,
+        );
         where_key(&mut w, info.primary_key, key);
         returning(&mut w, info.columns);
         let stmt = w.finish();
@@ -1013,8 +1059,7 @@ mod tests {
                     nullable,
                 })
                 .collect(),
-            pairs: Vec::new(),
-            deletes: Vec::new(),
+            ..UnitOfWork::default()
         }
     }
 
