@@ -178,6 +178,20 @@ trait Contender {
     fn associations(&mut self) -> Nested;
     fn single_insert(&mut self) -> usize;
     fn by_pk(&mut self, id: i32) -> User;
+    /// What the timed rounds run: the workload in the contender's own row
+    /// types, dropped after counting. Raw and Diesel read straight into the
+    /// shared types above; ormgen reads into its generated models, and the
+    /// conversion its `trivial`/`medium`/`associations` do for the correctness
+    /// check is not timed.
+    fn trivial_timed(&mut self) -> usize {
+        black_box(self.trivial()).len()
+    }
+    fn medium_timed(&mut self) -> usize {
+        black_box(self.medium()).len()
+    }
+    fn associations_timed(&mut self) -> usize {
+        black_box(self.associations()).len()
+    }
     /// Ends an open read transaction (the ormgen session's), so the next
     /// workload sees the data seeded for it.
     fn end(&mut self) {}
@@ -505,12 +519,32 @@ impl Contender for Ormgen {
         "ormgen"
     }
     fn batch(&mut self, sql: &str) {
-        self.s.commit().unwrap();
+        self.s.begin().unwrap();
         self.s.batch_execute(sql).unwrap();
         self.s.commit().unwrap();
     }
     fn end(&mut self) {
         self.s.commit().unwrap();
+    }
+    fn trivial_timed(&mut self) -> usize {
+        black_box(orm::User::query().all(&mut self.s).unwrap()).len()
+    }
+    fn medium_timed(&mut self) -> usize {
+        use ormgen::query::ExprExt;
+        let rows = orm::User::query()
+            .left_join(orm::user::posts)
+            .filter(orm::user::hair_color.eq("black"))
+            .all(&mut self.s)
+            .unwrap();
+        black_box(rows).len()
+    }
+    fn associations_timed(&mut self) -> usize {
+        use ormgen::query::NestExt;
+        let rows = orm::User::query()
+            .with(orm::user::posts.with(orm::post::comments))
+            .all(&mut self.s)
+            .unwrap();
+        black_box(rows).len()
     }
     fn trivial(&mut self) -> Vec<User> {
         let rows = orm::User::query().all(&mut self.s).unwrap();
@@ -529,9 +563,8 @@ impl Contender for Ormgen {
     }
     fn insert(&mut self, n: usize) -> usize {
         let rows = (0..n).map(|i| orm::NewUser::new(format!("User {i}")).hair_color("brown"));
-        let n = orm::User::insert_all(&mut self.s, rows).unwrap() as usize;
-        self.s.commit().unwrap();
-        n
+        // Autocommit: the one INSERT commits by itself, as raw's and Diesel's do.
+        orm::User::insert_all(&mut self.s, rows).unwrap() as usize
     }
     fn associations(&mut self) -> Nested {
         use ormgen::query::NestExt;
@@ -563,9 +596,13 @@ impl Contender for Ormgen {
             .collect()
     }
     fn single_insert(&mut self) -> usize {
-        orm::User::insert(&mut self.s, orm::NewUser::new("User").hair_color("brown")).unwrap();
+        // Its own transaction, like raw's and Diesel's; without reading the row
+        // back, as they do (`User::insert` returns it through `RETURNING`).
+        self.s.begin().unwrap();
+        let row = orm::NewUser::new("User").hair_color("brown");
+        let n = orm::User::insert_all(&mut self.s, [row]).unwrap() as usize;
         self.s.commit().unwrap();
-        1
+        n
     }
     fn by_pk(&mut self, id: i32) -> User {
         let u = orm::User::get(&mut self.s, id).unwrap().unwrap();
@@ -685,18 +722,29 @@ fn setup(backend: Backend) -> Option<Env> {
                 let p = path.display().to_string();
                 (p.clone(), p.clone(), format!("sqlite://{p}"))
             } else {
+                // ormgen's `sqlite::memory:` is a `memdb` database that the
+                // pool's connections share (SQLite's private `:memory:` cannot
+                // be shared); raw and Diesel get one of the same kind, each its
+                // own, so that the storage and its locking are the same for all.
+                let id = std::process::id();
                 (
-                    ":memory:".into(),
-                    ":memory:".into(),
+                    format!("file:/bench-raw-{id}?vfs=memdb"),
+                    format!("file:/bench-diesel-{id}?vfs=memdb"),
                     "sqlite::memory:".into(),
                 )
             };
-            let raw = rusqlite::Connection::open(&raw_path).unwrap();
+            let raw = rusqlite::Connection::open_with_flags(
+                &raw_path,
+                rusqlite::OpenFlags::default() | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+            )
+            .unwrap();
             raw.execute_batch(sqlite_pragmas(file)).unwrap();
             let mut diesel_conn = diesel::SqliteConnection::establish(&diesel_path).unwrap();
             diesel_conn.batch_execute(sqlite_pragmas(file)).unwrap();
             let engine = ormgen::Engine::connect(&ormgen_url).unwrap();
-            let s = engine.session().unwrap();
+            let mut s = engine.session().unwrap();
+            // Each statement commits by itself, as with raw and Diesel.
+            s.set_autocommit(true).unwrap();
             Some(Env {
                 backend,
                 contenders: vec![
@@ -734,7 +782,8 @@ fn setup(backend: Backend) -> Option<Env> {
                 .search_path(schema.clone())
                 .build()
                 .unwrap();
-            let s = engine.session().unwrap();
+            let mut s = engine.session().unwrap();
+            s.set_autocommit(true).unwrap();
             Some(Env {
                 backend,
                 contenders: vec![
@@ -852,25 +901,44 @@ fn fmt_dur(d: Duration) -> String {
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
-    // `ORMGEN_BENCH_PROBE=<workload>:<contender>` runs 1,000 operations of one
-    // contender on PostgreSQL (1 user, 1 post) and exits: for `strace -c` or
-    // `perf` on one contender.
+    // `ORMGEN_BENCH_PROBE=<backend>:<workload>:<contender>[:<ops>]` runs `ops`
+    // (default 1,000) operations of one contender and exits: for `strace -c`,
+    // `perf` or callgrind on one contender. Workloads: trivial, medium (1 user,
+    // 1 post), insert (1 row), associations (100x10x10), single_insert, by_pk.
     if let Ok(probe) = std::env::var("ORMGEN_BENCH_PROBE") {
-        let (workload, who) = probe.split_once(':').expect("workload:contender");
-        let mut env = setup(Backend::Postgres).expect("postgres");
-        env.seed(1, 1, 0);
+        let parts: Vec<&str> = probe.split(':').collect();
+        let [backend, workload, who, rest @ ..] = &parts[..] else {
+            panic!("ORMGEN_BENCH_PROBE=<backend>:<workload>:<contender>[:<ops>]");
+        };
+        let ops: usize = rest.first().map_or(1_000, |n| n.parse().expect("ops"));
+        let backend = [Backend::SqliteMemory, Backend::SqliteFile, Backend::Postgres]
+            .into_iter()
+            .find(|b| b.name() == *backend)
+            .expect("backend: sqlite_memory, sqlite_file or postgres");
+        let mut env = setup(backend).expect("backend unavailable");
+        match *workload {
+            "associations" => env.seed(100, 10, 10),
+            "by_pk" => env.seed(10_000, 0, 0),
+            "insert" | "single_insert" => env.seed(0, 0, 0),
+            _ => env.seed(1, 1, 0),
+        }
         let c = env
             .contenders
             .iter_mut()
-            .find(|c| c.name() == who)
+            .find(|c| c.name() == *who)
             .expect("contender");
-        for _ in 0..1_000 {
-            match workload {
-                "medium" => drop(black_box(c.medium())),
-                "trivial" => drop(black_box(c.trivial())),
+        for i in 0..ops {
+            match *workload {
+                "medium" => drop(black_box(c.medium_timed())),
+                "trivial" => drop(black_box(c.trivial_timed())),
+                "insert" => drop(black_box(c.insert(1))),
+                "associations" => drop(black_box(c.associations_timed())),
+                "single_insert" => drop(black_box(c.single_insert())),
+                "by_pk" => drop(black_box(c.by_pk((i % 10_000) as i32 + 1))),
                 _ => panic!("unknown workload {workload}"),
             }
         }
+        c.end();
         return;
     }
     let quick = std::env::var_os("ORMGEN_BENCH_QUICK").is_some();
@@ -901,11 +969,11 @@ fn main() {
             env.seed(size, 1, 0);
             let per = (20_000 / size).clamp(1, 200);
             let m = measure(&mut env, rounds, per, |c, _| {
-                black_box(c.trivial());
+                black_box(c.trivial_timed());
             });
             record(format!("trivial/{size}"), m);
             let m = measure(&mut env, rounds, per, |c, _| {
-                black_box(c.medium());
+                black_box(c.medium_timed());
             });
             record(format!("medium/{size}"), m);
             eprintln!("   trivial, medium {size}");
@@ -920,7 +988,7 @@ fn main() {
         eprintln!("   insert");
         env.seed(100, 10, 10);
         let m = measure(&mut env, rounds, 5, |c, _| {
-            black_box(c.associations());
+            black_box(c.associations_timed());
         });
         record("associations/100x10x10".into(), m);
         eprintln!("   associations");

@@ -43,10 +43,12 @@ impl<'a> Connection<'a> {
         }
     }
 
-    /// The rusqlite connection, on SQLite.
-    pub fn sqlite(&mut self) -> Option<&mut rusqlite::Connection> {
+    /// The rusqlite connection, on SQLite. It is lent shared (`&`): the runtime
+    /// keeps prepared statements on it. (Its methods take `&self`, apart from
+    /// `transaction`; `unchecked_transaction` is the shared form.)
+    pub fn sqlite(&mut self) -> Option<&rusqlite::Connection> {
         match self.raw {
-            RawConn::Sqlite(c) => Some(&mut c.conn),
+            RawConn::Sqlite(c) => Some(c.conn()),
             RawConn::Pg(_) => None,
         }
     }
@@ -228,9 +230,9 @@ struct Setup {
 impl Setup {
     fn connect(&self) -> Result<Conn> {
         let mut raw = match &self.target {
-            Target::Sqlite(t) => RawConn::Sqlite(SqliteConn {
-                conn: sqlite::open(t, self.busy_timeout)?,
-            }),
+            Target::Sqlite(t) => {
+                RawConn::Sqlite(SqliteConn::new(sqlite::open(t, self.busy_timeout)?))
+            }
             Target::Postgres(cfg) => {
                 let client = cfg.connect(postgres::NoTls).map_err(|e| {
                     let err = from_pg(e);

@@ -31,7 +31,7 @@ pub mod value;
 pub use engine::{Connection, Engine, EngineBuilder};
 pub use error::{Error, Result};
 pub use events::{Event, SQL_TARGET};
-pub use params::{AsSql, Native, Params};
+pub use params::{AsSql, Keyed, Native, Params};
 pub use pool::PoolStatus;
 pub use query::{avg, count, count_distinct, count_star, max, min, sum};
 pub use row::{ColumnIndex, FromRow, OwnedRow, Row};

@@ -321,15 +321,47 @@ impl<P: Params + ?Sized> Params for &P {
     }
 }
 
+/// Calls `f` with `items` as `&dyn ToParam`s, on the stack for up to 16 of them.
+#[inline]
+fn with_refs<T: ToParam, R>(
+    items: &[T],
+    f: impl FnOnce(&[&dyn ToParam]) -> Result<R>,
+) -> Result<R> {
+    const STACK: usize = 16;
+    static NONE: Option<i32> = None;
+    if items.len() <= STACK {
+        let refs: [&dyn ToParam; STACK] = std::array::from_fn(|i| match items.get(i) {
+            Some(v) => v as &dyn ToParam,
+            None => &NONE as &dyn ToParam,
+        });
+        f(&refs[..items.len()])
+    } else {
+        let refs: Vec<&dyn ToParam> = items.iter().map(|v| v as &dyn ToParam).collect();
+        f(&refs)
+    }
+}
+
 impl Params for [Value] {
+    #[inline]
     fn with_values<R>(
         &self,
         p: Option<&Placeholders>,
         f: impl FnOnce(&[&dyn ToParam]) -> Result<R>,
     ) -> Result<R> {
         check_positional(p, self.len())?;
-        let refs: Vec<&dyn ToParam> = self.iter().map(|v| v as &dyn ToParam).collect();
-        f(&refs)
+        with_refs(self, f)
+    }
+}
+
+impl Params for [crate::query::Param<'_>] {
+    #[inline]
+    fn with_values<R>(
+        &self,
+        p: Option<&Placeholders>,
+        f: impl FnOnce(&[&dyn ToParam]) -> Result<R>,
+    ) -> Result<R> {
+        check_positional(p, self.len())?;
+        with_refs(self, f)
     }
 }
 
@@ -538,6 +570,47 @@ pub enum SqlRef<'a> {
     Portable(&'a str),
     /// Already in the dialect's syntax (`$N` on PostgreSQL, `?`/`?N` on SQLite).
     Native(&'a str),
+    /// The runtime's own SQL in the dialect's syntax, with its statement-cache
+    /// key (see [`Keyed`]).
+    Keyed(Keyed<'a>),
+}
+
+/// SQL the runtime renders or the generator emits, in the dialect's syntax, with
+/// the key its prepared statement is cached under (the fingerprint of a built
+/// query's text, or the address of a generated constant). Only the runtime makes
+/// these, so a key always stands for one text.
+#[derive(Debug, Clone, Copy)]
+pub struct Keyed<'a> {
+    pub(crate) key: u128,
+    pub(crate) sql: &'a str,
+}
+
+impl<'a> Keyed<'a> {
+    /// SQL rendered by the query builder, whose text has fingerprint `key`.
+    pub(crate) fn rendered(key: u128, sql: &'a str) -> Self {
+        Keyed { key, sql }
+    }
+    /// The text.
+    pub fn sql(&self) -> &'a str {
+        self.sql
+    }
+}
+
+impl Keyed<'static> {
+    /// A generated constant (a `'static` text is keyed by its address and length).
+    pub(crate) fn constant(sql: &'static str) -> Self {
+        Keyed {
+            key: crate::query::fingerprint_static(sql),
+            sql,
+        }
+    }
+}
+
+impl AsSql for Keyed<'_> {
+    #[inline]
+    fn as_sql(&self) -> SqlRef<'_> {
+        SqlRef::Keyed(*self)
+    }
 }
 
 /// Anything usable as statement text: `&str`/`String` (portable) or [`Native`].

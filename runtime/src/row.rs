@@ -159,6 +159,12 @@ impl<'a> Row<'a> {
         // inline it; the other representations are out of line.
         match self.inner {
             Inner::Sqlite(r) => self.get_sqlite(r, i),
+            // The driver checks the index and the type (`PgCol::accepts`); any
+            // failure is explained by the slow path.
+            Inner::Pg(r) => match r.try_get::<usize, PgCol<T>>(i) {
+                Ok(c) => Ok(c.0),
+                Err(_) => self.get_other(i),
+            },
             _ => self.get_other(i),
         }
     }

@@ -96,6 +96,9 @@ pub struct Session {
     engine: Engine,
     conn: Pooled,
     active: bool,
+    /// Autocommit mode: no transaction begins by itself (see
+    /// [`Session::set_autocommit`]).
+    autocommit: bool,
     next: Option<TxOptions>,
     query_only: bool,
     savepoints: u32,
@@ -164,6 +167,7 @@ impl Session {
             engine,
             conn,
             active: false,
+            autocommit: false,
             next: None,
             query_only: false,
             savepoints: 0,
@@ -201,7 +205,8 @@ impl Session {
     }
 
     /// Sets the options of the next transaction (it still begins at the next
-    /// statement). Fails if a transaction is already open.
+    /// statement, also in autocommit mode). Fails if a transaction is already
+    /// open.
     pub fn begin_with(&mut self, options: TxOptions) -> Result<()> {
         if self.active {
             return Err(Error::Config(
@@ -212,12 +217,48 @@ impl Session {
         Ok(())
     }
 
+    /// Switches autocommit mode on or off (off by default). Fails while a
+    /// transaction is open.
+    ///
+    /// In autocommit mode no transaction begins by itself: each statement run
+    /// outside a transaction commits on its own, as with the bare drivers (one
+    /// round trip for a single-statement write on PostgreSQL, instead of
+    /// `BEGIN`, the statement and `COMMIT`). [`begin`](Self::begin) (or
+    /// [`begin_with`](Self::begin_with)) opens a transaction that lasts until
+    /// [`commit`](Self::commit) or [`rollback`](Self::rollback);
+    /// [`savepoint`](Self::savepoint) and [`flush`](Self::flush) outside a
+    /// transaction run in a transaction of their own, so they stay atomic.
+    pub fn set_autocommit(&mut self, on: bool) -> Result<()> {
+        if self.active {
+            return Err(Error::Config(
+                "autocommit cannot change while a transaction is open".into(),
+            ));
+        }
+        self.autocommit = on;
+        Ok(())
+    }
+
+    /// Whether the session is in autocommit mode.
+    pub fn autocommit(&self) -> bool {
+        self.autocommit
+    }
+
+    /// Begins a transaction now (a no-op when one is open), with the options
+    /// [`begin_with`](Self::begin_with) set, if any. Without autocommit the
+    /// first statement does this by itself.
+    pub fn begin(&mut self) -> Result<()> {
+        if self.active {
+            return Ok(());
+        }
+        self.begin_now()
+    }
+
     #[inline]
     fn ready(&mut self) -> Result<()> {
-        if !self.active {
-            self.begin_now()
-        } else {
+        if self.active || (self.autocommit && self.next.is_none()) {
             Ok(())
+        } else {
+            self.begin_now()
         }
     }
 
@@ -266,7 +307,7 @@ impl Session {
                 }
             }
         };
-        let r = self.conn.get()?.batch(sql);
+        let r = self.conn.get()?.control(sql);
         if r.is_err() {
             self.end_query_only();
         }
@@ -298,6 +339,11 @@ impl Session {
             let _ = self.rollback_keeping_pending();
             return Err(e);
         }
+        self.commit_transaction()
+    }
+
+    /// Commits the open transaction, without flushing.
+    fn commit_transaction(&mut self) -> Result<()> {
         self.next = None;
         if !self.active {
             return Ok(());
@@ -305,10 +351,10 @@ impl Session {
         self.active = false;
         self.savepoints = 0;
         let conn = self.conn.get()?;
-        let r = conn.batch("COMMIT");
+        let r = conn.control("COMMIT");
         if r.is_err() && !conn.is_closed() {
             // SQLite keeps the transaction open after a failed COMMIT (e.g. busy).
-            if conn.batch("ROLLBACK").is_err() {
+            if conn.control("ROLLBACK").is_err() {
                 conn.broken = true;
             }
         }
@@ -333,7 +379,7 @@ impl Session {
         self.active = false;
         self.savepoints = 0;
         let conn = self.conn.get()?;
-        let r = conn.batch("ROLLBACK");
+        let r = conn.control("ROLLBACK");
         if r.is_err() {
             // The connection is in an unknown state: never reuse it.
             conn.broken = true;
@@ -347,6 +393,18 @@ impl Session {
     /// needed): released when `f` returns `Ok`, rolled back to when it returns `Err`,
     /// keeping the outer transaction's work. Savepoints nest.
     pub fn savepoint<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        if self.autocommit && !self.active {
+            // No transaction to save a point of: run `f` in one of its own.
+            self.begin_now()?;
+            let r = f(self);
+            return match r {
+                Ok(v) => self.commit_transaction().map(|()| v),
+                Err(e) => {
+                    let _ = self.rollback_keeping_pending();
+                    Err(e)
+                }
+            };
+        }
         self.ready()?;
         self.savepoints += 1;
         let name = format!("ormgen_sp_{}", self.savepoints);
@@ -388,6 +446,9 @@ impl Session {
             SqlRef::Native(s) => params.with_values(None, |v| {
                 observe(events, s, v, |n| *n, || exec(&mut conn.raw, s, v))
             }),
+            SqlRef::Keyed(k) => params.with_values(None, |v| {
+                observe(events, k.sql, v, |n| *n, || conn.raw.execute_keyed(k, v))
+            }),
             SqlRef::Portable(s) => conn.translated(s).and_then(|(raw, t)| {
                 params.with_values(Some(&t.placeholders), |v| {
                     observe(events, &t.sql, v, |n| *n, || exec(&mut *raw, &t.sql, v))
@@ -422,6 +483,9 @@ impl Session {
         let r = match sql.as_sql() {
             SqlRef::Native(s) => params.with_values(None, |v| {
                 observe(events, s, v, |n| *n, || conn.raw.query(s, v, f))
+            }),
+            SqlRef::Keyed(k) => params.with_values(None, |v| {
+                observe(events, k.sql, v, |n| *n, || conn.raw.query_keyed(k, v, f))
             }),
             SqlRef::Portable(s) => conn.translated(s).and_then(|(raw, t)| {
                 params.with_values(Some(&t.placeholders), |v| {
@@ -516,6 +580,18 @@ impl Session {
             Ok(())
         })?;
         Ok(out)
+    }
+
+    /// The query builder's SQL for fingerprint `key` (see
+    /// the query module's `shape`), from the connection's cache of rendered
+    /// statements; `render` writes it on a miss.
+    #[inline]
+    pub(crate) fn rendered_sql(
+        &mut self,
+        key: u128,
+        render: impl FnOnce() -> String,
+    ) -> Result<std::sync::Arc<str>> {
+        Ok(self.conn.get()?.rendered(key, render))
     }
 
     /// For the query builder's streaming iterator ([`crate::query`]): begins the

@@ -290,3 +290,111 @@ fn urls() {
     assert_eq!(pg.dialect(), ormgen::Dialect::Postgres);
     assert!(!pg.url().contains("secret"));
 }
+
+/// Counts the `Begin` events `engine` emits from now on.
+fn begins(engine: &ormgen::Engine) -> std::sync::Arc<std::sync::atomic::AtomicUsize> {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let c = n.clone();
+    engine.add_listener(move |e| {
+        if let ormgen::Event::Begin { .. } = e {
+            c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    });
+    n
+}
+
+#[test]
+fn autocommit_commits_each_statement_and_begin_opens_a_transaction() {
+    use std::sync::atomic::Ordering::SeqCst;
+    for db in common::all() {
+        setup(&db);
+        let begun = begins(&db.engine);
+        let mut s = db.engine.session().unwrap();
+        assert!(!s.autocommit());
+        s.set_autocommit(true).unwrap();
+        s.execute("insert into items (id, name) values (1, 'a')", ())
+            .unwrap();
+        let n: i64 = s.query_one("select count(*) from items", ()).unwrap();
+        assert_eq!(n, 1);
+        assert!(!s.in_transaction(), "{}", db.name());
+        assert_eq!(
+            begun.load(SeqCst),
+            0,
+            "{}: no BEGIN in autocommit",
+            db.name()
+        );
+        // Committed without `commit`: another session sees the row.
+        assert_eq!(count(&db), 1, "{}", db.name());
+
+        // An explicit transaction lasts until rollback.
+        s.begin().unwrap();
+        assert!(s.in_transaction());
+        assert!(matches!(s.set_autocommit(false), Err(Error::Config(_))));
+        s.execute("insert into items (id, name) values (2, 'b')", ())
+            .unwrap();
+        s.execute("insert into items (id, name) values (3, 'c')", ())
+            .unwrap();
+        assert_eq!(
+            count(&db),
+            1,
+            "{}: uncommitted rows are not visible",
+            db.name()
+        );
+        s.rollback().unwrap();
+        assert_eq!(count(&db), 1, "{}", db.name());
+
+        // begin_with applies its options to the next statement's transaction.
+        let before = begun.load(SeqCst);
+        s.begin_with(TxOptions::isolation(IsolationLevel::Serializable))
+            .unwrap();
+        assert!(!s.in_transaction());
+        s.execute("insert into items (id, name) values (4, 'd')", ())
+            .unwrap();
+        assert!(s.in_transaction());
+        s.commit().unwrap();
+        assert_eq!(begun.load(SeqCst), before + 1, "{}", db.name());
+        assert_eq!(count(&db), 2, "{}", db.name());
+
+        // And back: without autocommit the first statement begins a transaction.
+        s.set_autocommit(false).unwrap();
+        s.execute("insert into items (id, name) values (5, 'e')", ())
+            .unwrap();
+        assert!(s.in_transaction());
+        drop(s);
+        assert_eq!(count(&db), 2, "{}: dropped without commit", db.name());
+    }
+}
+
+#[test]
+fn autocommit_savepoints_are_transactions_of_their_own() {
+    for db in common::all() {
+        setup(&db);
+        let mut s = db.engine.session().unwrap();
+        s.set_autocommit(true).unwrap();
+        let r: ormgen::Result<()> = s.savepoint(|s| {
+            s.execute("insert into items (id, name) values (1, 'a')", ())?;
+            assert!(s.in_transaction());
+            s.execute("insert into items (id, name) values (1, 'again')", ())?;
+            Ok(())
+        });
+        assert!(
+            matches!(r, Err(Error::UniqueViolation { .. })),
+            "{}: {r:?}",
+            db.name()
+        );
+        assert!(!s.in_transaction());
+        assert_eq!(
+            count(&db),
+            0,
+            "{}: the failed block wrote nothing",
+            db.name()
+        );
+        s.savepoint(|s| {
+            s.execute("insert into items (id, name) values (1, 'a')", ())?;
+            s.execute("insert into items (id, name) values (2, 'b')", ())
+        })
+        .unwrap();
+        assert!(!s.in_transaction());
+        assert_eq!(count(&db), 2, "{}: committed by the block", db.name());
+    }
+}

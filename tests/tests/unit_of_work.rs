@@ -197,6 +197,49 @@ fn a_failed_flush_writes_nothing_and_keeps_the_work_queued() {
 }
 
 #[test]
+fn an_autocommit_flush_is_one_transaction_of_its_own() {
+    for db in setup() {
+        let name = db.name();
+        let mut s = db.engine.session().expect("session");
+        s.set_autocommit(true).expect("autocommit");
+        User::insert(&mut s, NewUser::new("taken@x.org")).expect("existing");
+        let ada = s.add(NewUser::new("ada@x.org"));
+        let post = s.add(NewPost::new("Hello", 0));
+        s.set(post, post::author, ada).expect("author");
+        let dup = s.add(NewUser::new("taken@x.org"));
+        let c = s.add(NewComment::new("hi", 0));
+        s.set(c, comment::post, post).expect("post");
+        s.set(c, comment::author, dup).expect("author");
+        let err = s.flush().expect_err("duplicate email");
+        assert!(
+            matches!(err, Error::UniqueViolation { .. }),
+            "{name}: {err:?}"
+        );
+        assert!(!s.in_transaction(), "{name}");
+        assert!(!s.pending().is_empty(), "{name}: the work stays queued");
+        assert_eq!(
+            counts(&mut s),
+            [1, 0, 0, 0, 0],
+            "{name}: nothing of the flush"
+        );
+
+        s.discard_pending();
+        let bob = s.add(NewUser::new("bob@x.org"));
+        let post = s.add(NewPost::new("Hi", 0));
+        s.set(post, post::author, bob).expect("author");
+        let flushed = s.flush().expect("flush");
+        assert!(!s.in_transaction(), "{name}: committed by the flush");
+        assert!(flushed.get(post).is_ok(), "{name}");
+        let mut other = db.engine.session().expect("other session");
+        assert_eq!(
+            counts(&mut other),
+            [2, 1, 0, 0, 0],
+            "{name}: visible elsewhere"
+        );
+    }
+}
+
+#[test]
 fn cycles_through_nullable_foreign_keys_are_broken_with_a_follow_up_update() {
     for db in setup() {
         let name = db.name();

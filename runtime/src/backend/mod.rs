@@ -6,11 +6,12 @@ pub(crate) mod sqlite;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::Dialect;
 use crate::error::{Error, Result};
-use crate::params::{Translated, translate};
+use crate::params::{Keyed, Translated, translate};
 use crate::row::Row;
 use crate::value::ToParam;
 
@@ -30,6 +31,9 @@ pub(crate) struct Conn {
     translations: HashMap<Box<str>, usize, BuildHasherDefault<SqlHasher>>,
     /// The translations, in the order they were first needed.
     translated: Vec<Translated>,
+    /// SQL rendered by the query builder, by the fingerprint of its text (see
+    /// the query module's `shape`); at most [`RENDERED_CAPACITY`] entries.
+    rendered: HashMap<u128, Arc<str>, BuildHasherDefault<Fingerprinted>>,
     pub(crate) created: Instant,
     /// Set when the connection was lost; it is then discarded on checkin.
     pub(crate) broken: bool,
@@ -74,9 +78,42 @@ impl Hasher for SqlHasher {
         self.mix(n as u64);
     }
     #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.mix(n);
+    }
+    #[inline]
+    fn write_i64(&mut self, n: i64) {
+        self.mix(n as u64);
+    }
+    #[inline]
     fn finish(&self) -> u64 {
         // Fold the high bits (best mixed) into the low ones too.
         self.0 ^ (self.0 >> 32)
+    }
+}
+
+/// How many rendered statements a connection keeps; when full, the cache starts
+/// over (a program has far fewer query shapes than this, except for `IN` lists of
+/// many lengths).
+pub(crate) const RENDERED_CAPACITY: usize = 1024;
+
+/// The hasher of the rendered-SQL cache: its keys are already fingerprints.
+#[derive(Default)]
+pub(crate) struct Fingerprinted(u64);
+
+impl Hasher for Fingerprinted {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    #[inline]
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -86,6 +123,7 @@ impl Conn {
             raw,
             translations: HashMap::default(),
             translated: Vec::new(),
+            rendered: HashMap::default(),
             created: Instant::now(),
             broken: false,
         }
@@ -122,6 +160,26 @@ impl Conn {
         Ok(i)
     }
 
+    /// The SQL text whose fingerprint is `key`, rendered by `render` the first
+    /// time.
+    #[inline]
+    pub(crate) fn rendered(&mut self, key: u128, render: impl FnOnce() -> String) -> Arc<str> {
+        if let Some(sql) = self.rendered.get(&key) {
+            return sql.clone();
+        }
+        self.render_new(key, render())
+    }
+
+    #[cold]
+    fn render_new(&mut self, key: u128, sql: String) -> Arc<str> {
+        if self.rendered.len() >= RENDERED_CAPACITY {
+            self.rendered.clear();
+        }
+        let sql: Arc<str> = sql.into();
+        self.rendered.insert(key, sql.clone());
+        sql
+    }
+
     /// Records a lost connection so the pool discards it.
     #[inline(always)]
     pub(crate) fn note<T>(&mut self, r: Result<T>) -> Result<T> {
@@ -134,6 +192,19 @@ impl Conn {
     pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
         let r = match &mut self.raw {
             RawConn::Sqlite(c) => c.batch(sql),
+            RawConn::Pg(c) => c.batch(sql),
+        };
+        self.note(r)
+    }
+
+    /// Runs a transaction-control statement (`BEGIN ..`, `COMMIT`, `ROLLBACK`):
+    /// on SQLite through a statement kept prepared (rather than parsing it on
+    /// every transaction), on PostgreSQL as a simple query.
+    pub(crate) fn control(&mut self, sql: &'static str) -> Result<()> {
+        let r = match &mut self.raw {
+            RawConn::Sqlite(c) => c
+                .execute_keyed(crate::query::fingerprint_static(sql), sql, &[])
+                .map(drop),
             RawConn::Pg(c) => c.batch(sql),
         };
         self.note(r)
@@ -167,6 +238,34 @@ impl RawConn {
         match self {
             RawConn::Sqlite(c) => c.execute(sql, params),
             RawConn::Pg(c) => pg_execute(c, sql, params),
+        }
+    }
+
+    /// [`execute`](Self::execute) through the statement kept for the key (SQLite;
+    /// PostgreSQL caches by text).
+    #[inline(always)]
+    pub(crate) fn execute_keyed(&mut self, k: Keyed<'_>, params: &[&dyn ToParam]) -> Result<u64> {
+        match self {
+            RawConn::Sqlite(c) => c.execute_keyed(k.key, k.sql, params),
+            RawConn::Pg(c) => pg_execute(c, k.sql, params),
+        }
+    }
+
+    /// [`query`](Self::query) through the statement kept for the key (SQLite;
+    /// PostgreSQL caches by text).
+    #[inline(always)]
+    pub(crate) fn query_keyed<F>(
+        &mut self,
+        k: Keyed<'_>,
+        params: &[&dyn ToParam],
+        f: F,
+    ) -> Result<u64>
+    where
+        F: FnMut(&Row<'_>) -> Result<bool>,
+    {
+        match self {
+            RawConn::Sqlite(c) => c.query_keyed(k.key, k.sql, params, f),
+            RawConn::Pg(c) => pg_query(c, k.sql, params, f),
         }
     }
 

@@ -1,8 +1,14 @@
 //! SQLite through rusqlite: opening connections, binding, running statements.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::BuildHasherDefault;
+use std::ptr::NonNull;
 use std::time::Duration;
 
 use rusqlite::types::ToSqlOutput;
+
+use super::Fingerprinted;
 
 use crate::error::{Error, Result, from_sqlite};
 use crate::row::Row;
@@ -11,9 +17,41 @@ use crate::value::ToParam;
 /// How many prepared statements each SQLite connection keeps.
 pub(crate) const STATEMENT_CACHE_CAPACITY: usize = 256;
 
-/// A rusqlite connection.
+/// How many statements each SQLite connection keeps prepared by key (the
+/// runtime's own cache, besides rusqlite's cache by text).
+pub(crate) const KEYED_CAPACITY: usize = 512;
+
+/// A rusqlite connection, with the statements the runtime keeps prepared on it
+/// by key.
+///
+/// The runtime's SQL (built queries, by the fingerprint of their text; the
+/// generator's constants, by address) is looked up by a 128-bit key instead of
+/// rusqlite's cache by text, which hashes and compares the whole text twice per
+/// statement. The connection lives in its own heap allocation so that the
+/// statements, which refer to it, stay valid when this struct moves; they are
+/// finalized before the connection is closed.
 pub(crate) struct SqliteConn {
-    pub(crate) conn: rusqlite::Connection,
+    /// Declared (and dropped) first: every statement refers to `*conn`.
+    keyed: HashMap<u128, rusqlite::Statement<'static>, BuildHasherDefault<Fingerprinted>>,
+    /// From `Box::into_raw`; freed in `Drop`, after `keyed` is emptied. Only ever
+    /// lent out as `&Connection`, never as `&mut`.
+    conn: NonNull<rusqlite::Connection>,
+}
+
+// SAFETY: `rusqlite::Connection` is `Send`. The statements in `keyed` hold
+// shared references to that connection only; they are reachable only through
+// this struct, so they always move to another thread together with the
+// connection they refer to, and nothing else can use them meanwhile.
+unsafe impl Send for SqliteConn {}
+
+impl Drop for SqliteConn {
+    fn drop(&mut self) {
+        // Finalize every statement while the connection is alive, then close it.
+        self.keyed.clear();
+        // SAFETY: `conn` came from `Box::into_raw` in `new` and is freed only here;
+        // no statement refers to it any more.
+        drop(unsafe { Box::from_raw(self.conn.as_ptr()) });
+    }
 }
 
 /// Where a SQLite engine's database lives.
@@ -75,9 +113,133 @@ fn count_mismatch(expected: usize, given: usize) -> Error {
     ))
 }
 
+/// Checks the number of `params` against the statement's placeholders and
+/// binds them.
+#[inline(always)]
+fn bind_all(stmt: &mut rusqlite::Statement<'_>, params: &[&dyn ToParam]) -> Result<()> {
+    let expected = stmt.parameter_count();
+    if expected != params.len() {
+        return Err(count_mismatch(expected, params.len()));
+    }
+    for (i, p) in params.iter().enumerate() {
+        stmt.raw_bind_parameter(i + 1, Bind(*p))
+            .map_err(from_sqlite)?;
+    }
+    Ok(())
+}
+
+/// Runs a bound statement to its end; `Some(n)` rows changed, or `None` for a
+/// statement with results (RETURNING, PRAGMA, …), whose count the caller
+/// reads from the connection.
+#[inline(always)]
+fn execute_bound(stmt: &mut rusqlite::Statement<'_>) -> Result<Option<u64>> {
+    if stmt.column_count() == 0 {
+        // `raw_execute` resets the statement.
+        Ok(Some(stmt.raw_execute().map_err(from_sqlite)? as u64))
+    } else {
+        let mut rows = stmt.raw_query();
+        while rows.next().map_err(from_sqlite)?.is_some() {}
+        Ok(None)
+    }
+}
+
+/// Steps a bound statement, calling `f` per row until it returns `false`;
+/// dropping the cursor resets the statement, also after an error or an early
+/// stop.
+#[inline(always)]
+fn query_bound<F>(stmt: &mut rusqlite::Statement<'_>, mut f: F) -> Result<u64>
+where
+    F: FnMut(&Row<'_>) -> Result<bool>,
+{
+    let mut rows = stmt.raw_query();
+    let mut n = 0u64;
+    while let Some(r) = rows.next().map_err(from_sqlite)? {
+        n += 1;
+        if !f(&Row::sqlite(r))? {
+            break;
+        }
+    }
+    Ok(n)
+}
+
 impl SqliteConn {
+    pub(crate) fn new(conn: rusqlite::Connection) -> Self {
+        SqliteConn {
+            keyed: HashMap::default(),
+            conn: NonNull::from(Box::leak(Box::new(conn))),
+        }
+    }
+
+    /// The connection.
+    #[inline]
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+        // SAFETY: the allocation lives as long as `self` (freed in `Drop`) and is
+        // never borrowed mutably.
+        unsafe { self.conn.as_ref() }
+    }
+
     pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
-        self.conn.execute_batch(sql).map_err(from_sqlite)
+        self.conn().execute_batch(sql).map_err(from_sqlite)
+    }
+
+    /// The statement prepared for `key` (whose text is `sql`), with `params`
+    /// bound.
+    #[inline]
+    fn keyed_bound(
+        &mut self,
+        key: u128,
+        sql: &str,
+        params: &[&dyn ToParam],
+    ) -> Result<&mut rusqlite::Statement<'static>> {
+        if self.keyed.len() >= KEYED_CAPACITY && !self.keyed.contains_key(&key) {
+            self.keyed.clear();
+        }
+        let conn = self.conn;
+        let stmt = match self.keyed.entry(key) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(v) => {
+                // SAFETY: as in `conn()`.
+                let st = unsafe { conn.as_ref() }.prepare(sql).map_err(from_sqlite)?;
+                // SAFETY: the statement refers to the boxed connection, which
+                // outlives it: `Drop` empties `keyed` before freeing the connection,
+                // and evictions (`clear`) finalize statements while it is alive.
+                let st: rusqlite::Statement<'static> = unsafe { std::mem::transmute(st) };
+                v.insert(st)
+            }
+        };
+        bind_all(stmt, params)?;
+        Ok(stmt)
+    }
+
+    /// [`execute`](Self::execute) through the statement kept for `key`.
+    #[inline(always)]
+    pub(crate) fn execute_keyed(
+        &mut self,
+        key: u128,
+        sql: &str,
+        params: &[&dyn ToParam],
+    ) -> Result<u64> {
+        let stmt = self.keyed_bound(key, sql, params)?;
+        match execute_bound(stmt)? {
+            Some(n) => Ok(n),
+            None => Ok(self.conn().changes()),
+        }
+    }
+
+    /// [`query`](Self::query) through the statement kept for `key`.
+    #[inline(always)]
+    pub(crate) fn query_keyed<F>(
+        &mut self,
+        key: u128,
+        sql: &str,
+        params: &[&dyn ToParam],
+        f: F,
+    ) -> Result<u64>
+    where
+        F: FnMut(&Row<'_>) -> Result<bool>,
+    {
+        let stmt = self.keyed_bound(key, sql, params)?;
+        query_bound(stmt, f)
     }
 
     #[inline(always)]
@@ -86,48 +248,28 @@ impl SqliteConn {
         sql: &str,
         params: &[&dyn ToParam],
     ) -> Result<rusqlite::CachedStatement<'_>> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(from_sqlite)?;
-        let expected = stmt.parameter_count();
-        if expected != params.len() {
-            return Err(count_mismatch(expected, params.len()));
-        }
-        for (i, p) in params.iter().enumerate() {
-            stmt.raw_bind_parameter(i + 1, Bind(*p))
-                .map_err(from_sqlite)?;
-        }
+        let mut stmt = self.conn().prepare_cached(sql).map_err(from_sqlite)?;
+        bind_all(&mut stmt, params)?;
         Ok(stmt)
     }
 
     #[inline(always)]
     pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         let mut stmt = self.prepare_bound(sql, params)?;
-        if stmt.column_count() == 0 {
-            let n = stmt.raw_execute().map_err(from_sqlite)?;
-            Ok(n as u64)
-        } else {
-            // A statement with results (RETURNING, PRAGMA, …): run it to the end.
-            let mut rows = stmt.raw_query();
-            while rows.next().map_err(from_sqlite)?.is_some() {}
-            drop(rows);
-            drop(stmt);
-            Ok(self.conn.changes())
+        let n = execute_bound(&mut stmt)?;
+        drop(stmt);
+        match n {
+            Some(n) => Ok(n),
+            None => Ok(self.conn().changes()),
         }
     }
 
     #[inline(always)]
-    pub(crate) fn query<F>(&mut self, sql: &str, params: &[&dyn ToParam], mut f: F) -> Result<u64>
+    pub(crate) fn query<F>(&mut self, sql: &str, params: &[&dyn ToParam], f: F) -> Result<u64>
     where
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
         let mut stmt = self.prepare_bound(sql, params)?;
-        let mut rows = stmt.raw_query();
-        let mut n = 0u64;
-        while let Some(r) = rows.next().map_err(from_sqlite)? {
-            n += 1;
-            if !f(&Row::sqlite(r))? {
-                break;
-            }
-        }
-        Ok(n)
+        query_bound(&mut stmt, f)
     }
 }

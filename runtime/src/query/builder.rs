@@ -157,7 +157,7 @@ impl<T: Table> Query<Root<T>> {
     /// What the generated `Model::query()` calls.
     pub fn new() -> Self {
         Query {
-            st: QueryState::new(T::INFO),
+            st: QueryState::new(&T::INFO),
             _p: PhantomData,
         }
     }
@@ -271,7 +271,7 @@ impl<S, R, G> Query<S, R, G> {
         self.st.add_join(
             Rel::PATH,
             <Rel::From as Table>::INFO.qualifier(),
-            <Rel::To as Table>::INFO,
+            &<Rel::To as Table>::INFO,
             false,
         );
         self.retype()
@@ -291,7 +291,7 @@ impl<S, R, G> Query<S, R, G> {
         self.st.add_join(
             Rel::PATH,
             <Rel::From as Table>::INFO.qualifier(),
-            <Rel::To as Table>::INFO,
+            &<Rel::To as Table>::INFO,
             true,
         );
         self.retype()
@@ -315,7 +315,7 @@ impl<S, R, G> Query<S, R, G> {
         self.st.add_join(
             Rel::PATH,
             <Rel::From as Table>::INFO.qualifier(),
-            <Rel::To as Table>::INFO,
+            &<Rel::To as Table>::INFO,
             <Rel::Cardinality as ToOne>::LEFT,
         );
         self.retype()

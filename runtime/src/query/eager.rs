@@ -2,7 +2,8 @@
 //! batch of distinct parent keys (`WHERE key IN (..)`, each batch within the
 //! backend's parameter limit), children grouped per parent by key.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::marker::PhantomData;
 
 use super::builder::Query;
@@ -114,61 +115,129 @@ type Child<Rel> = <<Rel as Relation>::To as Table>::Model;
 /// What loading a relation yields per parent.
 pub type Loaded<Rel> = <<Rel as Relation>::Cardinality as Cardinality>::Out<Child<Rel>>;
 
-/// A hashable form of a key value.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Key {
-    /// Integers of any width.
-    Int(i64),
-    /// Text and UUIDs.
-    Text(String),
-    /// Any other value, by its debug form.
-    Other(String),
+/// A key's values (the near-side columns of a relation, in path order), hashed
+/// and compared as keys: integers by value whatever their width, the rest by
+/// their SQL value. One column (the common case) needs no allocation.
+#[derive(Debug, Clone)]
+pub enum KeyVals {
+    /// A one-column key.
+    Single(Value),
+    /// A composite key.
+    Composite(Box<[Value]>),
 }
 
-fn key_of(v: &Value) -> Option<Key> {
-    Some(match v {
-        Value::Null => return None,
-        Value::I32(i) => Key::Int(i64::from(*i)),
-        Value::I64(i) => Key::Int(*i),
-        Value::Text(t) => Key::Text(t.clone()),
-        Value::Uuid(u) => Key::Text(u.hyphenated().to_string()),
-        other => Key::Other(format!("{other:?}")),
-    })
+impl KeyVals {
+    fn values(&self) -> &[Value] {
+        match self {
+            KeyVals::Single(v) => std::slice::from_ref(v),
+            KeyVals::Composite(vs) => vs,
+        }
+    }
 }
 
-/// A parent's key for one relation: the hashable form and the values to bind;
-/// `None` when a key column is NULL (no children).
-pub type RelKey = Option<(Vec<Key>, Vec<Value>)>;
+fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
+    match v {
+        Value::I32(i) => h.write_i64(i64::from(*i)),
+        Value::I64(i) => h.write_i64(*i),
+        Value::Text(t) => h.write(t.as_bytes()),
+        Value::Bytes(b) => h.write(b),
+        Value::Bool(b) => h.write_u8(u8::from(*b)),
+        Value::Uuid(u) => h.write(u.as_bytes()),
+        Value::DateTime(t) => h.write_i64(t.timestamp_micros()),
+        // Equal floats (0.0 and -0.0 included) hash alike.
+        Value::F64(f) => h.write_u64(if *f == 0.0 { 0 } else { f.to_bits() }),
+        // Numerically equal decimals (1.0 and 1.00) hash alike.
+        Value::Decimal(d) => h.write(d.normalized().to_string().as_bytes()),
+        other => h.write(format!("{other:?}").as_bytes()),
+    }
+}
 
-/// Children grouped by parent key, with how many parents still want each key.
+fn key_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::I32(x), Value::I64(y)) | (Value::I64(y), Value::I32(x)) => i64::from(*x) == *y,
+        _ => a == b,
+    }
+}
+
+impl Hash for KeyVals {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        for v in self.values() {
+            hash_value(v, h);
+        }
+    }
+}
+
+impl PartialEq for KeyVals {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.values(), other.values());
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| key_eq(x, y))
+    }
+}
+impl Eq for KeyVals {}
+
+/// A parent's key for one relation; `None` when a key column is NULL (no
+/// children).
+pub type RelKey = Option<KeyVals>;
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::backend::SqlHasher>>;
+
+/// The distinct keys of a batch of parents, each with a slot, and how many
+/// parents want each slot.
+struct Slots {
+    by_key: FastMap<KeyVals, usize>,
+    /// The distinct keys, by slot (first-seen order).
+    keys: Vec<KeyVals>,
+    remaining: Vec<usize>,
+}
+
+impl Slots {
+    fn new(keys: &[RelKey]) -> Self {
+        let mut s = Slots {
+            by_key: FastMap::default(),
+            keys: Vec::new(),
+            remaining: Vec::new(),
+        };
+        for k in keys.iter().flatten() {
+            match s.by_key.get(k) {
+                Some(&i) => s.remaining[i] += 1,
+                None => {
+                    s.by_key.insert(k.clone(), s.keys.len());
+                    s.keys.push(k.clone());
+                    s.remaining.push(1);
+                }
+            }
+        }
+        s
+    }
+    #[inline]
+    fn slot(&self, k: &KeyVals) -> Option<usize> {
+        self.by_key.get(k).copied()
+    }
+}
+
+/// Children grouped by parent key (one bucket per distinct key).
 pub struct Grouped<M> {
-    by_key: HashMap<Vec<Key>, Vec<M>>,
-    remaining: HashMap<Vec<Key>, usize>,
+    slots: Slots,
+    buckets: Vec<Vec<M>>,
 }
 
 impl<M: Clone> Grouped<M> {
-    fn new(keys: &[RelKey]) -> Self {
-        let mut remaining: HashMap<Vec<Key>, usize> = HashMap::new();
-        for (k, _) in keys.iter().flatten() {
-            *remaining.entry(k.clone()).or_default() += 1;
-        }
-        Grouped {
-            by_key: HashMap::new(),
-            remaining,
-        }
+    fn new(slots: Slots) -> Self {
+        let buckets = (0..slots.keys.len()).map(|_| Vec::new()).collect();
+        Grouped { slots, buckets }
     }
+    /// The children of one parent: moved out for the last parent that wants
+    /// them, cloned for the others.
     fn take(&mut self, key: &RelKey) -> Vec<M> {
-        let Some((k, _)) = key else {
+        let Some(i) = key.as_ref().and_then(|k| self.slots.slot(k)) else {
             return Vec::new();
         };
-        let left = self.remaining.get_mut(k).map_or(0, |n| {
-            *n = n.saturating_sub(1);
-            *n
-        });
-        if left == 0 {
-            self.by_key.remove(k).unwrap_or_default()
+        let left = &mut self.slots.remaining[i];
+        *left = left.saturating_sub(1);
+        if *left == 0 {
+            std::mem::take(&mut self.buckets[i])
         } else {
-            self.by_key.get(k).cloned().unwrap_or_default()
+            self.buckets[i].clone()
         }
     }
 }
@@ -196,38 +265,36 @@ fn near_columns(path: Path) -> Vec<&'static str> {
     }
 }
 
-fn rel_key(idx: &[usize], row: &Row<'_>) -> Result<RelKey> {
-    let values = idx
-        .iter()
-        .map(|&i| row.get::<Value>(i))
-        .collect::<Result<Vec<Value>>>()?;
-    Ok(values
-        .iter()
-        .map(key_of)
-        .collect::<Option<Vec<Key>>>()
-        .map(|k| (k, values)))
+/// The key in columns `idx` of `row`; `None` if one of them is NULL.
+fn read_key(idx: impl ExactSizeIterator<Item = usize>, row: &Row<'_>) -> Result<RelKey> {
+    let one = idx.len() == 1;
+    let mut values = Vec::new();
+    for i in idx {
+        let v = row.get::<Value>(i)?;
+        if matches!(v, Value::Null) {
+            return Ok(None);
+        }
+        if one {
+            return Ok(Some(KeyVals::Single(v)));
+        }
+        values.push(v);
+    }
+    Ok(Some(KeyVals::Composite(values.into_boxed_slice())))
 }
 
-/// Runs the child statements of `Rel` for the distinct non-NULL `keys`, one per
+/// Runs the child statements of `Rel` for the distinct keys of `slots`, one per
 /// batch within the parameter limit, and calls `on_row` with each child row's
-/// parent key and the row shifted to the child's columns.
+/// parent slot and the row (shifted to the child's columns when the key was
+/// selected before them).
 fn fetch_children<Rel: Relation>(
     s: &mut Session,
-    keys: &[RelKey],
-    mut on_row: impl FnMut(Vec<Key>, &Row<'_>) -> Result<()>,
+    slots: &Slots,
+    mut on_row: impl FnMut(usize, &Row<'_>) -> Result<()>,
 ) -> Result<()> {
-    let mut seen: HashSet<&[Key]> = HashSet::new();
-    let distinct: Vec<&Vec<Value>> = keys
-        .iter()
-        .flatten()
-        .filter(|(k, _)| seen.insert(k.as_slice()))
-        .map(|(_, v)| v)
-        .collect();
-    if distinct.is_empty() {
+    if slots.keys.is_empty() {
         return Ok(());
     }
-    let d = s.dialect();
-    let to = <Rel::To as Table>::INFO;
+    let to = &<Rel::To as Table>::INFO;
     let far = to.qualifier();
     // (child-side key expressions, FROM, JOIN)
     let (key_nodes, child_from, join): (Vec<Node>, TableRef, Option<JoinClause>) = match Rel::PATH {
@@ -251,6 +318,15 @@ fn fetch_children<Rel: Relation>(
         ),
     };
     let width = key_nodes.len();
+    // A direct relation's key columns are columns of the child: read them there
+    // instead of selecting them twice.
+    let in_child: Option<Vec<usize>> = match Rel::PATH {
+        Path::Direct(pairs) => pairs
+            .iter()
+            .map(|(_, f)| to.columns.iter().position(|c| c == f))
+            .collect(),
+        Path::Through { .. } => None,
+    };
     let mut list = key_nodes.clone();
     list.extend(to.columns.iter().map(|c| Node::Col(far, c)));
     let lhs = if width == 1 {
@@ -259,31 +335,41 @@ fn fetch_children<Rel: Relation>(
         Node::Tuple(key_nodes)
     };
     let per_batch = (session_max_params(s) / width).max(1);
-    for chunk in distinct.chunks(per_batch) {
+    for chunk in slots.keys.chunks(per_batch) {
         let mut sub = QueryState::new(to);
         sub.from = child_from;
         sub.joins.extend(join.clone());
-        sub.select = Some(list.clone());
+        if in_child.is_none() {
+            sub.select = Some(list.clone());
+        }
         let items = chunk
             .iter()
-            .map(|k| {
-                if width == 1 {
-                    Node::Bind(k[0].clone())
-                } else {
-                    Node::Tuple(k.iter().cloned().map(Node::Bind).collect())
-                }
+            .map(|k| match k {
+                KeyVals::Single(v) => Node::Bind(v.clone()),
+                KeyVals::Composite(vs) => Node::Tuple(vs.iter().cloned().map(Node::Bind).collect()),
             })
             .collect();
         sub.filters.push(Node::InList(Box::new(lhs.clone()), items));
-        let st = sub.to_statement(d);
-        s.try_for_each(crate::Native(&st.sql), &st.params, |r: &Row<'_>| {
-            let key = (0..width)
-                .map(|i| r.get::<Value>(i).map(|v| key_of(&v)))
-                .collect::<Result<Option<Vec<Key>>>>()?;
-            if let Some(k) = key {
-                on_row(k, &r.shifted(width))?;
-            }
-            Ok(true)
+        sub.with_select(s, |s, sql, p| {
+            s.try_for_each(sql, p, |r: &Row<'_>| {
+                match &in_child {
+                    Some(idx) => {
+                        if let Some(k) = read_key(idx.iter().copied(), r)?
+                            && let Some(slot) = slots.slot(&k)
+                        {
+                            on_row(slot, r)?;
+                        }
+                    }
+                    None => {
+                        if let Some(k) = read_key(0..width, r)?
+                            && let Some(slot) = slots.slot(&k)
+                        {
+                            on_row(slot, &r.shifted(width))?;
+                        }
+                    }
+                }
+                Ok(true)
+            })
         })?;
     }
     Ok(())
@@ -303,18 +389,16 @@ where
         positions(columns, &near_columns(Rel::PATH))
     }
     fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<RelKey> {
-        rel_key(idx, row)
+        read_key(idx.iter().copied(), row)
     }
     fn fetch(&self, s: &mut Session, keys: &[RelKey]) -> Result<Self::Fetched> {
-        let mut g = Grouped::new(keys);
-        fetch_children::<Rel>(s, keys, |k, r| {
-            g.by_key
-                .entry(k)
-                .or_default()
-                .push(Child::<Rel>::decode(r)?);
+        let slots = Slots::new(keys);
+        let mut buckets: Vec<Vec<Child<Rel>>> = (0..slots.keys.len()).map(|_| Vec::new()).collect();
+        fetch_children::<Rel>(s, &slots, |slot, r| {
+            buckets[slot].push(Child::<Rel>::decode(r)?);
             Ok(())
         })?;
-        Ok(g)
+        Ok(Grouped { slots, buckets })
     }
     fn take(fetched: &mut Self::Fetched, key: &RelKey) -> Result<Self::Out> {
         Rel::Cardinality::pack(fetched.take(key))
@@ -341,17 +425,19 @@ where
     }
     fn fetch(&self, s: &mut Session, keys: &[RelKey]) -> Result<Self::Fetched> {
         let inner_idx = I::resolve(<Rel::To as Table>::INFO.columns)?;
-        let mut rows: Vec<(Vec<Key>, Child<Rel>, I::Key)> = Vec::new();
-        fetch_children::<Rel>(s, keys, |k, r| {
-            rows.push((k, Child::<Rel>::decode(r)?, I::key(&inner_idx, r)?));
+        let slots = Slots::new(keys);
+        let mut rows: Vec<(usize, Child<Rel>)> = Vec::new();
+        let mut inner_keys: Vec<I::Key> = Vec::new();
+        fetch_children::<Rel>(s, &slots, |slot, r| {
+            rows.push((slot, Child::<Rel>::decode(r)?));
+            inner_keys.push(I::key(&inner_idx, r)?);
             Ok(())
         })?;
-        let inner_keys: Vec<I::Key> = rows.iter().map(|(_, _, ik)| ik.clone()).collect();
         let mut inner = self.inner.fetch(s, &inner_keys)?;
-        let mut g = Grouped::new(keys);
-        for (k, child, ik) in rows {
-            let out = I::take(&mut inner, &ik)?;
-            g.by_key.entry(k).or_default().push((child, out));
+        let mut g = Grouped::new(slots);
+        for ((slot, child), ik) in rows.into_iter().zip(&inner_keys) {
+            let out = I::take(&mut inner, ik)?;
+            g.buckets[slot].push((child, out));
         }
         Ok(g)
     }
@@ -417,17 +503,20 @@ impl<T: Table, L: EagerLoad> Eager<T, L> {
     /// `("c"."a", "c"."b") IN ((?1, ?2), ..)`.
     pub fn all(self, s: &mut Session) -> Result<Vec<(T::Model, L::Out)>> {
         let idx = L::resolve(T::INFO.columns)?;
-        let st = self.parent.to_statement(s.dialect());
-        let mut parents: Vec<(T::Model, L::Key)> = Vec::new();
-        s.try_for_each(crate::Native(&st.sql), &st.params, |r: &Row<'_>| {
-            parents.push((T::Model::decode(r)?, L::key(&idx, r)?));
-            Ok(true)
+        let mut parents: Vec<T::Model> = Vec::new();
+        let mut keys: Vec<L::Key> = Vec::new();
+        self.parent.with_select(s, |s, sql, p| {
+            s.try_for_each(sql, p, |r: &Row<'_>| {
+                parents.push(T::Model::decode(r)?);
+                keys.push(L::key(&idx, r)?);
+                Ok(true)
+            })
         })?;
-        let keys: Vec<L::Key> = parents.iter().map(|(_, k)| k.clone()).collect();
         let mut fetched = self.load.fetch(s, &keys)?;
         parents
             .into_iter()
-            .map(|(p, k)| Ok((p, L::take(&mut fetched, &k)?)))
+            .zip(&keys)
+            .map(|(p, k)| Ok((p, L::take(&mut fetched, k)?)))
             .collect()
     }
 }
@@ -439,7 +528,7 @@ impl<T: Table, L: EagerLoad> Eager<T, L> {
 /// path order; a NULL (an unset optional foreign key) matches no row.
 pub fn related<Rel: Relation>(near: Vec<Value>) -> Query<Root<Rel::To>> {
     let mut q = Query::<Root<Rel::To>>::new();
-    let to = <Rel::To as Table>::INFO;
+    let to = &<Rel::To as Table>::INFO;
     let far = to.qualifier();
     let eq = |col: Node, v: Value| Node::Cmp("=", Box::new(col), Box::new(Node::Bind(v)));
     let cond = match Rel::PATH {

@@ -18,14 +18,13 @@ use postgres::types::{IsNull, ToSql, Type};
 
 use super::builder::{Executable, Query, RowOf};
 use super::decode::{Decode, ReadAs};
-use super::node::Statement;
 use super::operand::PrimaryKey;
 use super::schema::Table;
 use crate::backend::RawConn;
 use crate::error::{Error, Result, from_pg, from_sqlite};
 use crate::events::Event;
 use crate::value::PgError;
-use crate::{Native, Params, Row, Session, ToParam, Value};
+use crate::{AsSql, Keyed, Native, Params, Row, Session, ToParam, Value};
 
 /// Runs `sql` with `params` and decodes every row as `T`.
 pub fn fetch_all<T: Decode, P: Params + ?Sized>(
@@ -33,12 +32,7 @@ pub fn fetch_all<T: Decode, P: Params + ?Sized>(
     sql: &str,
     params: &P,
 ) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    s.try_for_each(Native(sql), params, |r| {
-        out.push(T::decode(r)?);
-        Ok(true)
-    })?;
-    Ok(out)
+    fetch_all_as(s, Native(sql), params)
 }
 
 /// Runs `sql` and decodes its first row, if any, without reading further.
@@ -47,12 +41,7 @@ pub fn fetch_first<T: Decode, P: Params + ?Sized>(
     sql: &str,
     params: &P,
 ) -> Result<Option<T>> {
-    let mut out = None;
-    s.try_for_each(Native(sql), params, |r| {
-        out = Some(T::decode(r)?);
-        Ok(false)
-    })?;
-    Ok(out)
+    fetch_first_as(s, Native(sql), params)
 }
 
 /// Runs `sql`; exactly one row or [`Error::NotFound`] / [`Error::TooManyRows`].
@@ -61,9 +50,49 @@ pub fn fetch_one<T: Decode, P: Params + ?Sized>(
     sql: &str,
     params: &P,
 ) -> Result<T> {
+    fetch_one_as(s, Native(sql), params)
+}
+
+/// [`fetch_all`] for any [`AsSql`] (the runtime passes [`Keyed`](crate::Keyed) SQL).
+#[inline]
+pub(crate) fn fetch_all_as<T: Decode, P: Params + ?Sized>(
+    s: &mut Session,
+    sql: impl AsSql,
+    params: &P,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    s.try_for_each(sql, params, |r| {
+        out.push(T::decode(r)?);
+        Ok(true)
+    })?;
+    Ok(out)
+}
+
+/// [`fetch_first`] for any [`AsSql`].
+#[inline]
+pub(crate) fn fetch_first_as<T: Decode, P: Params + ?Sized>(
+    s: &mut Session,
+    sql: impl AsSql,
+    params: &P,
+) -> Result<Option<T>> {
+    let mut out = None;
+    s.try_for_each(sql, params, |r| {
+        out = Some(T::decode(r)?);
+        Ok(false)
+    })?;
+    Ok(out)
+}
+
+/// [`fetch_one`] for any [`AsSql`].
+#[inline]
+pub(crate) fn fetch_one_as<T: Decode, P: Params + ?Sized>(
+    s: &mut Session,
+    sql: impl AsSql,
+    params: &P,
+) -> Result<T> {
     let mut out = None;
     let mut many = false;
-    s.try_for_each(Native(sql), params, |r| {
+    s.try_for_each(sql, params, |r| {
         if out.is_some() {
             many = true;
             return Ok(false);
@@ -75,10 +104,6 @@ pub fn fetch_one<T: Decode, P: Params + ?Sized>(
         return Err(Error::TooManyRows);
     }
     out.ok_or(Error::NotFound)
-}
-
-fn run_all<T: Decode>(s: &mut Session, st: &Statement) -> Result<Vec<T>> {
-    fetch_all(s, &st.sql, &st.params)
 }
 
 impl<S, R, G> Query<S, R, G> {
@@ -101,7 +126,7 @@ where
         G: Executable,
     {
         self.check()?;
-        run_all(s, &self.st.to_statement(s.dialect()))
+        self.st.with_select(s, |s, sql, p| fetch_all_as(s, sql, p))
     }
 
     /// The first row, if any (adds `LIMIT 1`).
@@ -111,8 +136,8 @@ where
     {
         self.check()?;
         self.st.limit = Some(1);
-        let st = self.st.to_statement(s.dialect());
-        fetch_first(s, &st.sql, &st.params)
+        self.st
+            .with_select(s, |s, sql, p| fetch_first_as(s, sql, p))
     }
 
     /// Exactly one row: [`Error::NotFound`] for none, [`Error::TooManyRows`] for more
@@ -123,8 +148,7 @@ where
     {
         self.check()?;
         self.st.limit = Some(self.st.limit.map_or(2, |l| l.min(2)));
-        let st = self.st.to_statement(s.dialect());
-        fetch_one(s, &st.sql, &st.params)
+        self.st.with_select(s, |s, sql, p| fetch_one_as(s, sql, p))
     }
 
     /// The number of rows the query returns (`SELECT COUNT(*) ..`, wrapped as a
@@ -185,7 +209,7 @@ pub fn get<T: Table, K: PrimaryKey<T::PrimaryKey>>(
     key: K,
 ) -> Result<Option<T::Model>> {
     let sql = T::GET.get(s.dialect());
-    fetch_first(s, sql, &key.key_values())
+    fetch_first_as(s, Keyed::constant(sql), &key.key_values())
 }
 
 // ------------------------------------------------------------------ streaming
@@ -302,7 +326,7 @@ impl<'s, T: Decode> RowStream<'s, T> {
             events.emit(&Event::BeforeExecute { sql, params: &refs });
         }
         let r = match &mut conn.raw {
-            RawConn::Sqlite(c) => SqliteCursor::open(&c.conn, sql, params).map(Cursor::Sqlite),
+            RawConn::Sqlite(c) => SqliteCursor::open(c.conn(), sql, params).map(Cursor::Sqlite),
             RawConn::Pg(c) => match c.statement(sql) {
                 Ok(stmt) => c
                     .client

@@ -47,6 +47,7 @@ mod operand;
 mod schema;
 mod scope;
 mod select;
+mod shape;
 mod sql_types;
 mod unit_of_work;
 mod write;
@@ -55,11 +56,11 @@ pub use builder::*;
 pub use decode::{Decode, ReadAs, Scalar};
 pub use defaults::{cuid, now, uuid, uuid_string};
 pub use eager::{
-    Cardinality, Eager, EagerLoad, Grouped, Key, Load, Loaded, NestExt, Nested, RelKey, related,
+    Cardinality, Eager, EagerLoad, Grouped, KeyVals, Load, Loaded, NestExt, Nested, RelKey, related,
 };
 pub use exec::{RowStream, fetch_all, fetch_first, fetch_one, get};
 pub use expr::*;
-pub use node::{Node, PgCast, Statement, Writer, push_ident, render_list, render_node};
+pub use node::{Node, Param, PgCast, Statement, Writer, push_ident, render_list, render_node};
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
 pub use schema::{
     Column, ForeignKey, KeySide, Many, ManyToMany, One, OptionalOne, Path, Record, Relation,
@@ -67,6 +68,7 @@ pub use schema::{
 };
 pub use scope::*;
 pub use select::{JoinClause, LockMode, LockWait, QueryState};
+pub use shape::fingerprint_static;
 pub use sql_types::*;
 pub use unit_of_work::{Flushed, Handle, Target, Tracked, UnitOfWork};
 pub use write::{

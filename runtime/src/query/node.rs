@@ -5,8 +5,10 @@
 //! quoted (`"users"."email"`, `"` doubled inside) and every value, LIMIT and OFFSET
 //! included, is a bound parameter (`$n` on PostgreSQL, `?n` on SQLite).
 
+use smallvec::SmallVec;
+
 use super::select::QueryState;
-use crate::{Dialect, Value};
+use crate::{Dialect, ToParam, Value};
 
 /// A rendered statement: SQL text in the dialect's placeholder syntax plus its
 /// parameters, in placeholder order.
@@ -90,67 +92,171 @@ pub enum Node {
     Excluded(&'static str),
     /// A row value `(a, b, ..)` (composite keys in `IN` lists).
     Tuple(Vec<Node>),
+    /// The join condition of a relation: `"far"."f" = "near"."n"` for each
+    /// `(n, f)` pair, ANDed (as nested [`Node::And`]s would render).
+    Link {
+        /// `(near column, far column)` pairs (at least one).
+        pairs: &'static [(&'static str, &'static str)],
+        /// The near table's qualifier.
+        near: &'static str,
+        /// The far table's qualifier.
+        far: &'static str,
+    },
+}
+
+/// A bound value as the [`Writer`] records it: borrowed from the expression tree
+/// being rendered (no copy of texts or blobs), owned, or a row count
+/// (`LIMIT`/`OFFSET`, bound as a 64-bit integer).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param<'a> {
+    /// A value of the rendered tree.
+    Ref(&'a Value),
+    /// A value made while rendering (rare: boxed, to keep `Param` two words).
+    Own(Box<Value>),
+    /// A `LIMIT`/`OFFSET` count (saturating at `i64::MAX`).
+    Count(u64),
+}
+
+impl Param<'_> {
+    /// The value, owned.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Param::Ref(v) => (*v).clone(),
+            Param::Own(v) => (**v).clone(),
+            Param::Count(n) => count_value(*n),
+        }
+    }
+}
+
+fn count_value(n: u64) -> Value {
+    Value::I64(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl ToParam for Param<'_> {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Ref(v) => v.to_sqlite(),
+            Param::Own(v) => v.to_sqlite(),
+            Param::Count(n) => Ok(rusqlite::types::ToSqlOutput::from(
+                i64::try_from(*n).unwrap_or(i64::MAX),
+            )),
+        }
+    }
+    fn pg_accepts(&self, ty: &postgres::types::Type) -> bool {
+        match self {
+            Param::Ref(v) => v.pg_accepts(ty),
+            Param::Own(v) => v.pg_accepts(ty),
+            Param::Count(n) => count_value(*n).pg_accepts(ty),
+        }
+    }
+    #[inline]
+    fn to_pg(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, crate::value::PgError> {
+        match self {
+            Param::Ref(v) => v.to_pg(ty, out),
+            Param::Own(v) => v.to_pg(ty, out),
+            Param::Count(n) => count_value(*n).to_pg(ty, out),
+        }
+    }
 }
 
 /// Accumulates SQL text and parameters.
 #[derive(Debug)]
-pub struct Writer {
+pub struct Writer<'a> {
     /// The dialect being written.
     pub dialect: Dialect,
     /// The SQL so far.
     pub sql: String,
-    /// The parameters so far.
-    pub params: Vec<Value>,
+    /// The parameters so far (inline up to 8).
+    pub params: SmallVec<[Param<'a>; 8]>,
     /// Placeholders bound elsewhere that come before `params` (their numbers are
     /// taken): the first bound value gets number `base + 1`.
     pub base: usize,
 }
 
-impl Writer {
+impl<'a> Writer<'a> {
     /// An empty writer.
     pub fn new(dialect: Dialect) -> Self {
         Writer {
             dialect,
-            sql: String::new(),
-            params: Vec::new(),
+            sql: String::with_capacity(128),
+            params: SmallVec::new(),
             base: 0,
         }
     }
-    /// Appends raw SQL text.
+    /// Appends SQL text.
+    #[inline]
     pub fn push(&mut self, s: &str) {
         self.sql.push_str(s);
     }
     /// Appends an always-quoted identifier (double quotes doubled inside).
+    #[inline]
     pub fn ident(&mut self, name: &str) {
         push_ident(&mut self.sql, name);
     }
     /// Appends `"table"."column"`.
+    #[inline]
     pub fn col(&mut self, table: &str, col: &str) {
-        self.ident(table);
+        push_ident(&mut self.sql, table);
         self.sql.push('.');
-        self.ident(col);
+        push_ident(&mut self.sql, col);
     }
     /// Appends a placeholder for `v` and records it.
     pub fn bind(&mut self, v: Value) {
-        self.params.push(v);
+        self.bind_param(Param::Own(Box::new(v)));
+    }
+    /// Appends a placeholder for a value of the tree being rendered, and records
+    /// it by reference.
+    #[inline]
+    pub fn bind_ref(&mut self, v: &'a Value) {
+        self.bind_param(Param::Ref(v));
+    }
+    /// Appends a placeholder for a `LIMIT`/`OFFSET` count.
+    pub fn bind_count(&mut self, n: u64) {
+        self.bind_param(Param::Count(n));
+    }
+    #[inline]
+    fn bind_param(&mut self, p: Param<'a>) {
+        self.params.push(p);
         let n = self.base + self.params.len();
         self.placeholder(n);
     }
     /// Appends placeholder number `n` (1-based) without recording a value.
+    #[inline]
     pub fn placeholder(&mut self, n: usize) {
-        use std::fmt::Write as _;
-        let _ = match self.dialect {
-            Dialect::Postgres => write!(self.sql, "${n}"),
-            Dialect::Sqlite => write!(self.sql, "?{n}"),
-        };
+        self.sql.push(match self.dialect {
+            Dialect::Postgres => '$',
+            Dialect::Sqlite => '?',
+        });
+        push_decimal(&mut self.sql, n);
     }
-    /// The statement written.
+    /// The statement written (parameters copied out).
     pub fn finish(self) -> Statement {
         Statement {
             sql: self.sql,
-            params: self.params,
+            params: self.params.iter().map(Param::to_value).collect(),
         }
     }
+}
+
+/// Appends `n` in decimal.
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or("0"));
 }
 
 /// Appends an always-quoted identifier to `out`.
@@ -165,10 +271,10 @@ pub fn push_ident(out: &mut String, name: &str) {
 }
 
 /// Renders one node.
-pub fn render_node(n: &Node, w: &mut Writer) {
+pub fn render_node<'a>(n: &'a Node, w: &mut Writer<'a>) {
     match n {
         Node::Col(t, c) => w.col(t, c),
-        Node::Bind(v) => w.bind(v.clone()),
+        Node::Bind(v) => w.bind_ref(v),
         Node::Cmp(op, l, r) => {
             render_node(l, w);
             w.push(" ");
@@ -299,11 +405,27 @@ pub fn render_node(n: &Node, w: &mut Writer) {
             render_list(w, items, ", ");
             w.push(")");
         }
+        Node::Link { pairs, near, far } => {
+            for _ in 1..pairs.len() {
+                w.push("(");
+            }
+            for (i, (n, f)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    w.push(" AND ");
+                }
+                w.col(far, f);
+                w.push(" = ");
+                w.col(near, n);
+                if i > 0 {
+                    w.push(")");
+                }
+            }
+        }
     }
 }
 
 /// Renders nodes separated by `sep`.
-pub fn render_list(w: &mut Writer, nodes: &[Node], sep: &str) {
+pub fn render_list<'a>(w: &mut Writer<'a>, nodes: &'a [Node], sep: &str) {
     for (i, n) in nodes.iter().enumerate() {
         if i > 0 {
             w.push(sep);

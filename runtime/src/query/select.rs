@@ -2,10 +2,16 @@
 //! select list, filters, grouping, ordering, paging and locking as [`Node`]s and
 //! renders SELECT, COUNT and EXISTS statements for a [`Dialect`].
 
+use smallvec::SmallVec;
+
 use super::expr::OrderNode;
-use super::node::{Node, Statement, Writer, render_list, render_node};
+use super::node::{Node, Param, Statement, Writer, render_list, render_node};
 use super::schema::{Path, Relation, Table, TableInfo, TableRef};
-use crate::{Dialect, Value};
+use super::shape::Shape;
+use crate::{Dialect, Keyed, Result, Session, Value};
+
+/// The fingerprint kind of a query's SELECT statement.
+const KIND_SELECT: u8 = 1;
 
 /// One `[LEFT|INNER] JOIN table ON ..`.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,16 +48,17 @@ pub enum LockWait {
 pub struct QueryState {
     /// The FROM table (with its alias, if any).
     pub from: TableRef,
-    /// Tables whose models make up a `Models` row, in scope order.
-    pub models: Vec<TableInfo>,
+    /// Tables whose models make up a `Models` row, in scope order (inline for a
+    /// table and one join: building a query allocates as little as possible).
+    pub models: SmallVec<[&'static TableInfo; 2]>,
     /// Joins, in order.
-    pub joins: Vec<JoinClause>,
+    pub joins: SmallVec<[JoinClause; 1]>,
     /// `None`: all columns of `models`.
     pub select: Option<Vec<Node>>,
     /// `SELECT DISTINCT`.
     pub distinct: bool,
     /// WHERE conditions (ANDed).
-    pub filters: Vec<Node>,
+    pub filters: SmallVec<[Node; 2]>,
     /// GROUP BY terms.
     pub group_by: Vec<Node>,
     /// HAVING conditions (ANDed).
@@ -70,14 +77,14 @@ pub struct QueryState {
 
 impl QueryState {
     /// `SELECT <all columns of t> FROM t`.
-    pub fn new(t: TableInfo) -> Self {
+    pub fn new(t: &'static TableInfo) -> Self {
         QueryState {
             from: t.table_ref(),
-            models: vec![t],
-            joins: Vec::new(),
+            models: smallvec::smallvec![t],
+            joins: SmallVec::new(),
             select: None,
             distinct: false,
-            filters: Vec::new(),
+            filters: SmallVec::new(),
             group_by: Vec::new(),
             having: Vec::new(),
             order: Vec::new(),
@@ -89,7 +96,7 @@ impl QueryState {
     }
 
     /// FROM .. JOIN .. WHERE ..
-    fn render_from_where(&self, w: &mut Writer) {
+    fn render_from_where<'a>(&'a self, w: &mut Writer<'a>) {
         w.push(" FROM ");
         table_ref(w, self.from);
         for j in &self.joins {
@@ -109,7 +116,7 @@ impl QueryState {
     }
 
     /// Full SELECT statement.
-    pub fn render(&self, w: &mut Writer) {
+    pub fn render<'a>(&'a self, w: &mut Writer<'a>) {
         w.push("SELECT ");
         if self.distinct {
             w.push("DISTINCT ");
@@ -156,7 +163,7 @@ impl QueryState {
         match (self.limit, self.offset, w.dialect) {
             (Some(l), _, _) => {
                 w.push(" LIMIT ");
-                w.bind(Value::I64(i64::try_from(l).unwrap_or(i64::MAX)));
+                w.bind_count(l);
             }
             // SQLite accepts OFFSET only after a LIMIT; -1 means "no limit".
             (None, Some(_), Dialect::Sqlite) => w.push(" LIMIT -1"),
@@ -164,7 +171,7 @@ impl QueryState {
         }
         if let Some(o) = self.offset {
             w.push(" OFFSET ");
-            w.bind(Value::I64(i64::try_from(o).unwrap_or(i64::MAX)));
+            w.bind_count(o);
         }
         // Row locks: PostgreSQL only. SQLite locks the whole database for a
         // write transaction (the runtime opens those with BEGIN IMMEDIATE), so
@@ -189,42 +196,67 @@ impl QueryState {
         w.finish()
     }
 
+    /// Runs `run` with this query's SELECT text, from the connection's cache of
+    /// rendered statements (keyed by the query's [`Shape`]: a walk that writes no
+    /// text), and its parameters, borrowed from the query.
+    pub(crate) fn with_select<R>(
+        &self,
+        s: &mut Session,
+        run: impl FnOnce(&mut Session, Keyed<'_>, &[Param<'_>]) -> Result<R>,
+    ) -> Result<R> {
+        let d = s.dialect();
+        let mut shape = Shape::new(d, KIND_SELECT);
+        shape.query(self);
+        let (key, params) = shape.finish();
+        let sql = s.rendered_sql(key, || self.to_statement(d).sql)?;
+        run(s, Keyed::rendered(key, &sql), &params)
+    }
+
     /// `SELECT COUNT(*) ...` for the `count` terminal.
     pub fn count_statement(&self, d: Dialect) -> Statement {
-        let mut w = Writer::new(d);
         let simple = !self.distinct
             && self.group_by.is_empty()
             && self.limit.is_none()
             && self.offset.is_none();
-        if simple {
-            w.push("SELECT COUNT(*)");
-            self.render_from_where(&mut w);
-        } else {
-            w.push("SELECT COUNT(*) FROM (");
+        let inner = (!simple).then(|| {
             let mut inner = self.clone();
             inner.lock = None;
+            inner
+        });
+        let mut w = Writer::new(d);
+        if let Some(inner) = &inner {
+            w.push("SELECT COUNT(*) FROM (");
             inner.render(&mut w);
             w.push(") AS \"q\"");
+        } else {
+            w.push("SELECT COUNT(*)");
+            self.render_from_where(&mut w);
         }
         w.finish()
     }
 
     /// `SELECT EXISTS (SELECT 1 ...)` for the `exists` terminal.
     pub fn exists_statement(&self, d: Dialect) -> Statement {
-        let mut w = Writer::new(d);
         let mut inner = self.clone();
         inner.lock = None;
         inner.order.clear();
         if inner.group_by.is_empty() && !inner.distinct {
             inner.select = Some(vec![Node::One]);
         }
+        let mut w = Writer::new(d);
         w.push("SELECT EXISTS (");
         inner.render(&mut w);
         w.push(")");
         w.finish()
     }
 
-    pub(crate) fn add_join(&mut self, path: Path, from: &'static str, to: TableInfo, left: bool) {
+    pub(crate) fn add_join(
+        &mut self,
+        path: Path,
+        from: &'static str,
+        to: &'static TableInfo,
+        left: bool,
+    ) {
         // A table appears once per query under each name: the generator gives
         // the relations that can reach a table twice (self-relations, several
         // relations between two models) alias tables of their own. Reaching a
@@ -274,7 +306,7 @@ impl QueryState {
 }
 
 /// `"table" [AS "alias"]`.
-fn table_ref(w: &mut Writer, t: TableRef) {
+fn table_ref(w: &mut Writer<'_>, t: TableRef) {
     w.ident(t.name);
     if let Some(a) = t.alias {
         w.push(" AS ");
@@ -284,32 +316,25 @@ fn table_ref(w: &mut Writer, t: TableRef) {
 
 /// `"far_table"."far" = "near_table"."near" AND ...`
 pub(crate) fn link(
-    pairs: &[(&'static str, &'static str)],
+    pairs: &'static [(&'static str, &'static str)],
     near: &'static str,
     far: &'static str,
 ) -> Node {
-    let mut it = pairs.iter().map(|(n, f)| {
-        Node::Cmp(
-            "=",
-            Box::new(Node::Col(far, f)),
-            Box::new(Node::Col(near, n)),
-        )
-    });
-    match it.next() {
-        Some(first) => it.fold(first, |acc, n| Node::And(Box::new(acc), Box::new(n))),
+    if pairs.is_empty() {
         // A relation always links at least one column pair; never match otherwise.
-        None => Node::Cmp(
+        return Node::Cmp(
             "=",
             Box::new(Node::Bind(Value::I32(1))),
             Box::new(Node::Bind(Value::I32(0))),
-        ),
+        );
     }
+    Node::Link { pairs, near, far }
 }
 
 /// The EXISTS subquery behind `some` / `every` / `none` / `exists`.
 pub(crate) fn relation_exists<R: Relation>(pred: Option<Node>, negated: bool) -> Node {
     let from = <R::From as Table>::INFO.qualifier();
-    let to = <R::To as Table>::INFO;
+    let to = &<R::To as Table>::INFO;
     let far = to.qualifier();
     let mut sub = QueryState::new(to);
     sub.select = Some(vec![Node::One]);

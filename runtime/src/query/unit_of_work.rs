@@ -665,7 +665,7 @@ fn side_value(
     }
 }
 
-fn where_key(w: &mut Writer, key: &[&str], values: Vec<Value>) {
+fn where_key(w: &mut Writer<'_>, key: &[&'static str], values: Vec<Value>) {
     w.push(" WHERE ");
     for (i, (c, v)) in key.iter().zip(values).enumerate() {
         if i > 0 {
@@ -681,10 +681,10 @@ fn where_key(w: &mut Writer, key: &[&str], values: Vec<Value>) {
 /// time unless `sets` sets it.
 fn update_head(
     d: Dialect,
-    table: &str,
-    mut sets: Vec<(&str, Value)>,
+    table: &'static str,
+    mut sets: Vec<(&'static str, Value)>,
     updated_at: Option<&'static str>,
-) -> Writer {
+) -> Writer<'static> {
     if let Some(u) = updated_at
         && !sets.iter().any(|(c, _)| *c == u)
     {

@@ -11,14 +11,15 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::exec::{fetch_all, fetch_first, fetch_one};
+use super::exec::{fetch_all, fetch_all_as, fetch_first, fetch_one_as};
 use super::expr::{Assign, Expression};
 use super::node::{Node, Statement, Writer, render_node};
 use super::operand::PrimaryKey;
 use super::schema::{Column, Sql2, Table};
 use super::scope::{AllInFilterScope, Root};
+use super::shape::fingerprint_insert;
 use super::sql_types::{BoolType, NotAggregate};
-use crate::{Dialect, Error, Native, Result, Session, ToParam, Value};
+use crate::{Dialect, Error, Keyed, Native, Result, Session, ToParam, Value};
 
 /// Largest number of bound parameters in one statement: 65,535 on PostgreSQL (the
 /// protocol's 16-bit count); 32,766 on SQLite (`SQLITE_MAX_VARIABLE_NUMBER` of the
@@ -96,10 +97,10 @@ pub fn insert<N: Insertable>(s: &mut Session, mut new: N) -> Result<ModelOf<N>> 
     let mut p: Vec<&dyn ToParam> = Vec::with_capacity(N::COLUMNS.len());
     new.params(&mut p);
     let sql = N::INSERT.get(s.dialect());
-    fetch_one(s, sql, &p[..])
+    fetch_one_as(s, Keyed::constant(sql), &p[..])
 }
 
-pub(crate) fn returning(w: &mut Writer, columns: &[&str]) {
+pub(crate) fn returning(w: &mut Writer<'_>, columns: &[&'static str]) {
     w.push(" RETURNING ");
     for (i, c) in columns.iter().enumerate() {
         if i > 0 {
@@ -109,7 +110,7 @@ pub(crate) fn returning(w: &mut Writer, columns: &[&str]) {
     }
 }
 
-fn insert_head(w: &mut Writer, table: &str, columns: &[&str]) {
+fn insert_head(w: &mut Writer<'_>, table: &'static str, columns: &[&'static str]) {
     w.push("INSERT INTO ");
     w.ident(table);
     w.push(" (");
@@ -122,7 +123,7 @@ fn insert_head(w: &mut Writer, table: &str, columns: &[&str]) {
     w.push(") VALUES ");
 }
 
-fn values_rows(w: &mut Writer, rows: usize, width: usize) {
+fn values_rows(w: &mut Writer<'_>, rows: usize, width: usize) {
     let mut n = 0;
     for r in 0..rows {
         w.push(if r == 0 { "(" } else { ", (" });
@@ -153,7 +154,7 @@ pub fn insert_many<N: Insertable>(
     }
     let mut out = Vec::with_capacity(rows.len());
     in_batches(s, &mut rows, true, |s, sql, p| {
-        out.extend(fetch_all::<ModelOf<N>, _>(s, sql, p)?);
+        out.extend(fetch_all_as::<ModelOf<N>, _>(s, sql, p)?);
         Ok(())
     })?;
     Ok(out)
@@ -177,7 +178,7 @@ pub fn insert_all<N: Insertable>(
     }
     let mut n = 0;
     in_batches(s, &mut rows, false, |s, sql, p| {
-        n += s.execute(Native(sql), p)?;
+        n += s.execute(sql, p)?;
         Ok(())
     })?;
     Ok(n)
@@ -189,7 +190,7 @@ fn in_batches<N: Insertable>(
     s: &mut Session,
     rows: &mut [N],
     with_returning: bool,
-    mut each: impl FnMut(&mut Session, &str, &[&dyn ToParam]) -> Result<()>,
+    mut each: impl FnMut(&mut Session, Keyed<'_>, &[&dyn ToParam]) -> Result<()>,
 ) -> Result<()> {
     for r in rows.iter_mut() {
         r.fill_defaults();
@@ -198,26 +199,25 @@ fn in_batches<N: Insertable>(
     let width = N::COLUMNS.len();
     let per_batch = (session_max_params(s) / width).max(1);
     let info = <N::Table as Table>::INFO;
-    let mut last: Option<(usize, String)> = None;
     for chunk in rows.chunks(per_batch) {
-        let sql = match last.take() {
-            Some((n, sql)) if n == chunk.len() => sql,
-            _ => {
-                let mut w = Writer::new(d);
-                insert_head(&mut w, info.name, N::COLUMNS);
-                values_rows(&mut w, chunk.len(), width);
-                if with_returning {
-                    returning(&mut w, info.columns);
-                }
-                w.sql
+        // The text depends on the table and columns (which the generated
+        // single-row INSERT constant stands for), the row count and RETURNING:
+        // rendered once per connection, then found by that key.
+        let key = fingerprint_insert(N::INSERT.get(d), chunk.len(), with_returning);
+        let sql = s.rendered_sql(key, || {
+            let mut w = Writer::new(d);
+            insert_head(&mut w, info.name, N::COLUMNS);
+            values_rows(&mut w, chunk.len(), width);
+            if with_returning {
+                returning(&mut w, info.columns);
             }
-        };
+            w.sql
+        })?;
         let mut p: Vec<&dyn ToParam> = Vec::with_capacity(chunk.len() * width);
         for r in chunk {
             r.params(&mut p);
         }
-        each(s, &sql, &p[..])?;
-        last = Some((chunk.len(), sql));
+        each(s, Keyed::rendered(key, &sql), &p[..])?;
     }
     Ok(())
 }
@@ -345,6 +345,8 @@ impl<N: Insertable> Upsert<N> {
     /// inserted values come first, as `N::COLUMNS.len()` parameters).
     pub fn to_sql(&self, d: Dialect) -> Result<Statement> {
         let info = <N::Table as Table>::INFO;
+        // The assignments outlive the writer, which borrows their values.
+        let mut sets: Vec<(&str, Node)>;
         let mut w = Writer::new(d);
         insert_head(&mut w, info.name, N::COLUMNS);
         values_rows(&mut w, 1, N::COLUMNS.len());
@@ -368,7 +370,7 @@ impl<N: Insertable> Upsert<N> {
                         "an upsert that updates needs a conflict target (`on_conflict`)".into(),
                     ));
                 }
-                let mut sets: Vec<(&str, Node)> = match cols {
+                sets = match cols {
                     Some(cols) => cols.iter().map(|c| (*c, Node::Excluded(c))).collect(),
                     None => N::COLUMNS
                         .iter()
@@ -435,7 +437,7 @@ fn pk_filter<T: Table>(values: Vec<Value>) -> Vec<Node> {
         .collect()
 }
 
-fn where_clause(w: &mut Writer, filters: &[Node]) {
+fn where_clause<'a>(w: &mut Writer<'a>, filters: &'a [Node]) {
     for (i, f) in filters.iter().enumerate() {
         w.push(if i == 0 { " WHERE " } else { " AND " });
         render_node(f, w);
