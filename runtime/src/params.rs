@@ -341,29 +341,23 @@ fn with_refs<T: ToParam, R>(
     }
 }
 
-impl Params for [Value] {
-    #[inline]
-    fn with_values<R>(
-        &self,
-        p: Option<&Placeholders>,
-        f: impl FnOnce(&[&dyn ToParam]) -> Result<R>,
-    ) -> Result<R> {
-        check_positional(p, self.len())?;
-        with_refs(self, f)
-    }
+/// Slices of owned values and of the query builder's parameters.
+macro_rules! params_for_slice {
+    ($($t:ty),*) => {$(
+        impl Params for [$t] {
+            #[inline]
+            fn with_values<R>(
+                &self,
+                p: Option<&Placeholders>,
+                f: impl FnOnce(&[&dyn ToParam]) -> Result<R>,
+            ) -> Result<R> {
+                check_positional(p, self.len())?;
+                with_refs(self, f)
+            }
+        }
+    )*};
 }
-
-impl Params for [crate::query::Param<'_>] {
-    #[inline]
-    fn with_values<R>(
-        &self,
-        p: Option<&Placeholders>,
-        f: impl FnOnce(&[&dyn ToParam]) -> Result<R>,
-    ) -> Result<R> {
-        check_positional(p, self.len())?;
-        with_refs(self, f)
-    }
-}
+params_for_slice!(Value, crate::query::Param<'_>);
 
 impl Params for Vec<Value> {
     fn with_values<R>(
@@ -577,7 +571,8 @@ pub enum SqlRef<'a> {
 
 /// SQL the runtime renders or the generator emits, in the dialect's syntax, with
 /// the key its prepared statement is cached under (the fingerprint of a built
-/// query's text, or the address of a generated constant). Only the runtime makes
+/// query's structure or of a multi-row INSERT's shape, or the address of a
+/// generated constant). Only the runtime makes
 /// these, so a key always stands for one text.
 #[derive(Debug, Clone, Copy)]
 pub struct Keyed<'a> {
@@ -586,7 +581,8 @@ pub struct Keyed<'a> {
 }
 
 impl<'a> Keyed<'a> {
-    /// SQL rendered by the query builder, whose text has fingerprint `key`.
+    /// SQL rendered by the query builder from a structure whose fingerprint is
+    /// `key`.
     pub(crate) fn rendered(key: u128, sql: &'a str) -> Self {
         Keyed { key, sql }
     }

@@ -31,7 +31,7 @@ pub(crate) struct Conn {
     translations: HashMap<Box<str>, usize, BuildHasherDefault<SqlHasher>>,
     /// The translations, in the order they were first needed.
     translated: Vec<Translated>,
-    /// SQL rendered by the query builder, by the fingerprint of its text (see
+    /// SQL rendered by the query builder, by the fingerprint of its structure (see
     /// the query module's `shape`); at most [`RENDERED_CAPACITY`] entries.
     rendered: HashMap<u128, Arc<str>, BuildHasherDefault<Fingerprinted>>,
     pub(crate) created: Instant,

@@ -24,7 +24,7 @@ pub(crate) const KEYED_CAPACITY: usize = 512;
 /// A rusqlite connection, with the statements the runtime keeps prepared on it
 /// by key.
 ///
-/// The runtime's SQL (built queries, by the fingerprint of their text; the
+/// The runtime's SQL (built queries, by the fingerprint of their structure; the
 /// generator's constants, by address) is looked up by a 128-bit key instead of
 /// rusqlite's cache by text, which hashes and compares the whole text twice per
 /// statement. The connection lives in its own heap allocation so that the

@@ -318,8 +318,10 @@ fn fetch_children<Rel: Relation>(
         ),
     };
     let width = key_nodes.len();
-    // A direct relation's key columns are columns of the child: read them there
-    // instead of selecting them twice.
+    // Where each child row's key is read and how far the row is shifted to the
+    // child's columns: a direct relation's key columns are columns of the child
+    // (read there instead of selecting them twice); a join table's are selected
+    // before the child's columns.
     let in_child: Option<Vec<usize>> = match Rel::PATH {
         Path::Direct(pairs) => pairs
             .iter()
@@ -327,6 +329,8 @@ fn fetch_children<Rel: Relation>(
             .collect(),
         Path::Through { .. } => None,
     };
+    let shift = if in_child.is_some() { 0 } else { width };
+    let key_at = in_child.unwrap_or_else(|| (0..width).collect());
     let mut list = key_nodes.clone();
     list.extend(to.columns.iter().map(|c| Node::Col(far, c)));
     let lhs = if width == 1 {
@@ -339,7 +343,7 @@ fn fetch_children<Rel: Relation>(
         let mut sub = QueryState::new(to);
         sub.from = child_from;
         sub.joins.extend(join.clone());
-        if in_child.is_none() {
+        if shift > 0 {
             sub.select = Some(list.clone());
         }
         let items = chunk
@@ -352,20 +356,13 @@ fn fetch_children<Rel: Relation>(
         sub.filters.push(Node::InList(Box::new(lhs.clone()), items));
         sub.with_select(s, |s, sql, p| {
             s.try_for_each(sql, p, |r: &Row<'_>| {
-                match &in_child {
-                    Some(idx) => {
-                        if let Some(k) = read_key(idx.iter().copied(), r)?
-                            && let Some(slot) = slots.slot(&k)
-                        {
-                            on_row(slot, r)?;
-                        }
-                    }
-                    None => {
-                        if let Some(k) = read_key(0..width, r)?
-                            && let Some(slot) = slots.slot(&k)
-                        {
-                            on_row(slot, &r.shifted(width))?;
-                        }
+                if let Some(k) = read_key(key_at.iter().copied(), r)?
+                    && let Some(slot) = slots.slot(&k)
+                {
+                    if shift == 0 {
+                        on_row(slot, r)?;
+                    } else {
+                        on_row(slot, &r.shifted(shift))?;
                     }
                 }
                 Ok(true)
@@ -392,13 +389,13 @@ where
         read_key(idx.iter().copied(), row)
     }
     fn fetch(&self, s: &mut Session, keys: &[RelKey]) -> Result<Self::Fetched> {
-        let slots = Slots::new(keys);
-        let mut buckets: Vec<Vec<Child<Rel>>> = (0..slots.keys.len()).map(|_| Vec::new()).collect();
-        fetch_children::<Rel>(s, &slots, |slot, r| {
+        let mut g = Grouped::new(Slots::new(keys));
+        let Grouped { slots, buckets } = &mut g;
+        fetch_children::<Rel>(s, slots, |slot, r| {
             buckets[slot].push(Child::<Rel>::decode(r)?);
             Ok(())
         })?;
-        Ok(Grouped { slots, buckets })
+        Ok(g)
     }
     fn take(fetched: &mut Self::Fetched, key: &RelKey) -> Result<Self::Out> {
         Rel::Cardinality::pack(fetched.take(key))
