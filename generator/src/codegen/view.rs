@@ -237,6 +237,8 @@ pub struct RelationView {
     pub load_method: String,
     /// `self.field` expressions of the near-side key columns, as `Value`s.
     pub near_values: Vec<String>,
+    /// The relation's `Key` type (see [`relation_key_type`]).
+    pub key_type: String,
     /// The target model's Rust name.
     pub target_rust: String,
     /// What `load_*` returns and the terminal it calls.
@@ -393,6 +395,30 @@ pub struct Ddl {
     pub create: (Vec<String>, Vec<String>),
     /// Drop statements.
     pub drop: (Vec<String>, Vec<String>),
+}
+
+/// A relation's `Key` (what eager loading hashes per row): the Rust type of its
+/// near-side key column, or a tuple of them, when every one has exact equality;
+/// otherwise the runtime's dynamic `KeyVals` (floats, decimals, enums, JSON).
+fn relation_key_type(near: &[&ColumnView]) -> String {
+    const EXACT: &[&str] = &[
+        "i32",
+        "i64",
+        "bool",
+        "String",
+        "::std::vec::Vec<u8>",
+        "::ormgen::uuid::Uuid",
+        "::ormgen::chrono::DateTime<::ormgen::chrono::Utc>",
+    ];
+    let exact = |c: &&ColumnView| EXACT.contains(&c.base_rust_type.as_str());
+    match near {
+        [one] if exact(one) => one.base_rust_type.clone(),
+        [_, _, ..] if near.len() <= 4 && near.iter().all(exact) => {
+            let types: Vec<&str> = near.iter().map(|c| c.base_rust_type.as_str()).collect();
+            format!("({})", types.join(", "))
+        }
+        _ => format!("{Q}::KeyVals"),
+    }
 }
 
 fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usize) -> ColumnView {
@@ -915,11 +941,12 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                     vec![own.referenced_column.clone()]
                 }
             };
-            let near_values = near
+            let near_columns: Vec<&ColumnView> = near
                 .iter()
                 .filter_map(|col| columns.iter().find(|c| c.column_doc == *col))
-                .map(|c| value_expr(&c.rust_name))
                 .collect();
+            let near_values = near_columns.iter().map(|c| value_expr(&c.rust_name)).collect();
+            let key_type = relation_key_type(&near_columns);
             const TAKEN: &[&str] = &[
                 "query",
                 "get",
@@ -957,6 +984,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                 method,
                 load_method: format!("load_{bare}"),
                 near_values,
+                key_type,
                 target_rust: target.rust_name.clone(),
                 load_type,
                 load_terminal,

@@ -115,9 +115,78 @@ type Child<Rel> = <<Rel as Relation>::To as Table>::Model;
 /// What loading a relation yields per parent.
 pub type Loaded<Rel> = <<Rel as Relation>::Cardinality as Cardinality>::Out<Child<Rel>>;
 
+/// A relation's key as eager loading reads, hashes and binds it: the Rust
+/// type of the near-side key column (`i32`, `String`, …), a tuple of them for a
+/// composite key, or [`KeyVals`] (dynamic values) for key types without exact
+/// equality. The generator emits it as [`Relation::Key`]; the far-side columns
+/// have the same types (the schema validator requires it).
+pub trait EagerKey: Clone + Eq + Hash + 'static {
+    /// Reads the key from columns `at` of `row` (one per key column, in path
+    /// order); `None` when one of them is NULL (no related rows).
+    fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>>;
+    /// Appends the key's values, in path order, for binding.
+    fn push_values(&self, out: &mut Vec<Value>);
+}
+
+macro_rules! scalar_key {
+    ($($t:ty),*) => {$(
+        impl EagerKey for $t {
+            #[inline]
+            fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>> {
+                match at {
+                    [i] => row.get::<Option<$t>>(*i),
+                    _ => Err(key_width(at.len(), 1)),
+                }
+            }
+            fn push_values(&self, out: &mut Vec<Value>) {
+                out.push(Value::from(self.clone()));
+            }
+        }
+    )*};
+}
+scalar_key!(
+    i32,
+    i64,
+    bool,
+    String,
+    Vec<u8>,
+    uuid::Uuid,
+    chrono::DateTime<chrono::Utc>
+);
+
+macro_rules! tuple_key {
+    ($n:literal: $($t:ident $i:tt),+) => {
+        impl<$($t: EagerKey),+> EagerKey for ($($t,)+) {
+            fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>> {
+                if at.len() != $n {
+                    return Err(key_width(at.len(), $n));
+                }
+                Ok(Some(($(match $t::read(row, &at[$i..=$i])? {
+                    Some(v) => v,
+                    None => return Ok(None),
+                },)+)))
+            }
+            fn push_values(&self, out: &mut Vec<Value>) {
+                $(self.$i.push_values(out);)+
+            }
+        }
+    };
+}
+tuple_key!(2: A 0, B 1);
+tuple_key!(3: A 0, B 1, C 2);
+tuple_key!(4: A 0, B 1, C 2, D 3);
+
+fn key_width(got: usize, want: usize) -> Error {
+    Error::Unsupported(format!(
+        "a relation key of {want} column(s) read from {got} column(s)"
+    ))
+}
+
 /// A key's values (the near-side columns of a relation, in path order), hashed
 /// and compared as keys: integers by value whatever their width, the rest by
-/// their SQL value. One column (the common case) needs no allocation.
+/// their SQL value. One column (the common case) needs no allocation. The
+/// [`EagerKey`] of relations whose key types have no exact equality (floats,
+/// decimals, enums, JSON).
 #[derive(Debug, Clone)]
 pub enum KeyVals {
     /// A one-column key.
@@ -175,23 +244,43 @@ impl PartialEq for KeyVals {
 }
 impl Eq for KeyVals {}
 
+impl EagerKey for KeyVals {
+    fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>> {
+        let mut values = Vec::new();
+        for &i in at {
+            let v = row.get::<Value>(i)?;
+            if matches!(v, Value::Null) {
+                return Ok(None);
+            }
+            if at.len() == 1 {
+                return Ok(Some(KeyVals::Single(v)));
+            }
+            values.push(v);
+        }
+        Ok(Some(KeyVals::Composite(values.into_boxed_slice())))
+    }
+    fn push_values(&self, out: &mut Vec<Value>) {
+        out.extend_from_slice(self.values());
+    }
+}
+
 /// A parent's key for one relation; `None` when a key column is NULL (no
 /// children).
-pub type RelKey = Option<KeyVals>;
+pub type RelKey<K = KeyVals> = Option<K>;
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::backend::SqlHasher>>;
 
 /// The distinct keys of a batch of parents, each with a slot, and how many
 /// parents want each slot.
-struct Slots {
-    by_key: FastMap<KeyVals, usize>,
+struct Slots<K> {
+    by_key: FastMap<K, usize>,
     /// The distinct keys, by slot (first-seen order).
-    keys: Vec<KeyVals>,
+    keys: Vec<K>,
     remaining: Vec<usize>,
 }
 
-impl Slots {
-    fn new(keys: &[RelKey]) -> Self {
+impl<K: EagerKey> Slots<K> {
+    fn new(keys: &[RelKey<K>]) -> Self {
         let mut s = Slots {
             by_key: FastMap::default(),
             keys: Vec::new(),
@@ -210,25 +299,25 @@ impl Slots {
         s
     }
     #[inline]
-    fn slot(&self, k: &KeyVals) -> Option<usize> {
+    fn slot(&self, k: &K) -> Option<usize> {
         self.by_key.get(k).copied()
     }
 }
 
 /// Children grouped by parent key (one bucket per distinct key).
-pub struct Grouped<M> {
-    slots: Slots,
+pub struct Grouped<M, K = KeyVals> {
+    slots: Slots<K>,
     buckets: Vec<Vec<M>>,
 }
 
-impl<M: Clone> Grouped<M> {
-    fn new(slots: Slots) -> Self {
+impl<M: Clone, K: EagerKey> Grouped<M, K> {
+    fn new(slots: Slots<K>) -> Self {
         let buckets = (0..slots.keys.len()).map(|_| Vec::new()).collect();
         Grouped { slots, buckets }
     }
     /// The children of one parent: moved out for the last parent that wants
     /// them, cloned for the others.
-    fn take(&mut self, key: &RelKey) -> Vec<M> {
+    fn take(&mut self, key: &RelKey<K>) -> Vec<M> {
         let Some(i) = key.as_ref().and_then(|k| self.slots.slot(k)) else {
             return Vec::new();
         };
@@ -265,30 +354,13 @@ fn near_columns(path: Path) -> Vec<&'static str> {
     }
 }
 
-/// The key in columns `idx` of `row`; `None` if one of them is NULL.
-fn read_key(idx: impl ExactSizeIterator<Item = usize>, row: &Row<'_>) -> Result<RelKey> {
-    let one = idx.len() == 1;
-    let mut values = Vec::new();
-    for i in idx {
-        let v = row.get::<Value>(i)?;
-        if matches!(v, Value::Null) {
-            return Ok(None);
-        }
-        if one {
-            return Ok(Some(KeyVals::Single(v)));
-        }
-        values.push(v);
-    }
-    Ok(Some(KeyVals::Composite(values.into_boxed_slice())))
-}
-
 /// Runs the child statements of `Rel` for the distinct keys of `slots`, one per
 /// batch within the parameter limit, and calls `on_row` with each child row's
 /// parent slot and the row (shifted to the child's columns when the key was
 /// selected before them).
 fn fetch_children<Rel: Relation>(
     s: &mut Session,
-    slots: &Slots,
+    slots: &Slots<Rel::Key>,
     mut on_row: impl FnMut(usize, &Row<'_>) -> Result<()>,
 ) -> Result<()> {
     if slots.keys.is_empty() {
@@ -346,17 +418,22 @@ fn fetch_children<Rel: Relation>(
         if shift > 0 {
             sub.select = Some(list.clone());
         }
-        let items = chunk
-            .iter()
-            .map(|k| match k {
-                KeyVals::Single(v) => Node::Bind(v.clone()),
-                KeyVals::Composite(vs) => Node::Tuple(vs.iter().cloned().map(Node::Bind).collect()),
-            })
-            .collect();
+        let mut values = Vec::with_capacity(chunk.len() * width);
+        for k in chunk {
+            k.push_values(&mut values);
+        }
+        let items = if width == 1 {
+            values.into_iter().map(Node::Bind).collect()
+        } else {
+            let mut it = values.into_iter();
+            (0..chunk.len())
+                .map(|_| Node::Tuple(it.by_ref().take(width).map(Node::Bind).collect()))
+                .collect()
+        };
         sub.filters.push(Node::InList(Box::new(lhs.clone()), items));
         sub.with_select(s, |s, sql, p| {
             s.try_for_each(sql, p, |r: &Row<'_>| {
-                if let Some(k) = read_key(key_at.iter().copied(), r)?
+                if let Some(k) = Rel::Key::read(r, &key_at)?
                     && let Some(slot) = slots.slot(&k)
                 {
                     if shift == 0 {
@@ -380,15 +457,15 @@ where
 {
     type Out = Loaded<Rel>;
     type Idx = Vec<usize>;
-    type Key = RelKey;
-    type Fetched = Grouped<Child<Rel>>;
+    type Key = RelKey<Rel::Key>;
+    type Fetched = Grouped<Child<Rel>, Rel::Key>;
     fn resolve(columns: &[&str]) -> Result<Vec<usize>> {
         positions(columns, &near_columns(Rel::PATH))
     }
-    fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<RelKey> {
-        read_key(idx.iter().copied(), row)
+    fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<Self::Key> {
+        Rel::Key::read(row, idx)
     }
-    fn fetch(&self, s: &mut Session, keys: &[RelKey]) -> Result<Self::Fetched> {
+    fn fetch(&self, s: &mut Session, keys: &[Self::Key]) -> Result<Self::Fetched> {
         let mut g = Grouped::new(Slots::new(keys));
         let Grouped { slots, buckets } = &mut g;
         fetch_children::<Rel>(s, slots, |slot, r| {
@@ -397,7 +474,7 @@ where
         })?;
         Ok(g)
     }
-    fn take(fetched: &mut Self::Fetched, key: &RelKey) -> Result<Self::Out> {
+    fn take(fetched: &mut Self::Fetched, key: &Self::Key) -> Result<Self::Out> {
         Rel::Cardinality::pack(fetched.take(key))
     }
 }
@@ -412,15 +489,15 @@ where
 {
     type Out = <Rel::Cardinality as Cardinality>::Out<(Child<Rel>, I::Out)>;
     type Idx = Vec<usize>;
-    type Key = RelKey;
-    type Fetched = Grouped<(Child<Rel>, I::Out)>;
+    type Key = RelKey<Rel::Key>;
+    type Fetched = Grouped<(Child<Rel>, I::Out), Rel::Key>;
     fn resolve(columns: &[&str]) -> Result<Vec<usize>> {
         <Rel as EagerLoad>::resolve(columns)
     }
-    fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<RelKey> {
+    fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<Self::Key> {
         <Rel as EagerLoad>::key(idx, row)
     }
-    fn fetch(&self, s: &mut Session, keys: &[RelKey]) -> Result<Self::Fetched> {
+    fn fetch(&self, s: &mut Session, keys: &[Self::Key]) -> Result<Self::Fetched> {
         let inner_idx = I::resolve(<Rel::To as Table>::INFO.columns)?;
         let slots = Slots::new(keys);
         let mut rows: Vec<(usize, Child<Rel>)> = Vec::new();
@@ -438,7 +515,7 @@ where
         }
         Ok(g)
     }
-    fn take(fetched: &mut Self::Fetched, key: &RelKey) -> Result<Self::Out> {
+    fn take(fetched: &mut Self::Fetched, key: &Self::Key) -> Result<Self::Out> {
         Rel::Cardinality::pack(fetched.take(key))
     }
 }

@@ -175,6 +175,10 @@ pub trait Relation: Copy + 'static {
     type To: super::Table;
     /// [`Many`], [`One`] or [`OptionalOne`].
     type Cardinality;
+    /// The Rust type of the near-side key column(s) (`i32`; a tuple for a
+    /// composite key; [`KeyVals`](super::KeyVals) for key types without exact
+    /// equality), which eager loading reads, hashes and binds.
+    type Key: super::EagerKey;
     /// How the tables are linked.
     const PATH: Path;
     /// Which side holds the foreign key.

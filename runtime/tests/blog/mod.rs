@@ -198,6 +198,7 @@ pub mod user {
         type From = table;
         type To = super::post::table;
         type Cardinality = q::Many;
+        type Key = i32;
         const PATH: q::Path = q::Path::Direct(&[("id", "author_id")]);
         const KEY: q::KeySide = q::KeySide::Far { nullable: false };
     }
@@ -357,6 +358,7 @@ pub mod post {
         type From = table;
         type To = super::user::table;
         type Cardinality = q::One;
+        type Key = i32;
         const PATH: q::Path = q::Path::Direct(&[("author_id", "id")]);
         const KEY: q::KeySide = q::KeySide::Near { nullable: false };
     }
@@ -370,6 +372,8 @@ pub mod post {
         type From = table;
         type To = super::tag::table;
         type Cardinality = q::Many;
+        // The dynamic key (what the generator emits for float, decimal or enum keys).
+        type Key = q::KeyVals;
         const PATH: q::Path = q::Path::Through {
             table: "_PostToTag",
             from: &[("id", "A")],
@@ -387,6 +391,7 @@ pub mod post {
         type From = table;
         type To = super::comment::table;
         type Cardinality = q::Many;
+        type Key = i32;
         const PATH: q::Path = q::Path::Direct(&[("id", "post_id")]);
         const KEY: q::KeySide = q::KeySide::Far { nullable: false };
     }
@@ -482,6 +487,7 @@ pub mod tag {
         type From = table;
         type To = super::post::table;
         type Cardinality = q::Many;
+        type Key = i32;
         const PATH: q::Path = q::Path::Through {
             table: "_PostToTag",
             from: &[("id", "B")],
@@ -613,6 +619,7 @@ pub mod comment {
         type From = table;
         type To = super::post::table;
         type Cardinality = q::One;
+        type Key = i32;
         const PATH: q::Path = q::Path::Direct(&[("post_id", "id")]);
         const KEY: q::KeySide = q::KeySide::Near { nullable: false };
     }
@@ -714,6 +721,7 @@ pub mod post_to_tag {
         type From = table;
         type To = table;
         type Cardinality = q::OptionalOne;
+        type Key = (i32, i32);
         const PATH: q::Path = q::Path::Direct(&[("A", "A"), ("B", "B")]);
         const KEY: q::KeySide = q::KeySide::Near { nullable: true };
     }
