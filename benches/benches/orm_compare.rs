@@ -21,7 +21,8 @@
 //!
 //! Run: `cargo bench --manifest-path benches/Cargo.toml --bench orm_compare`
 //! (`ORMGEN_BENCH_QUICK=1` for fewer rounds; `ORMGEN_BENCH_ONLY=sqlite_memory`
-//! to run one backend).
+//! to run one backend; `ORMGEN_BENCH_WORKLOADS=associations,by_pk` to run some
+//! workloads). On PostgreSQL the contenders alternate after every operation.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -863,7 +864,7 @@ fn measure(
     let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); n];
     // Warm up (caches, prepared statements).
     for c in env.contenders.iter_mut() {
-        for i in 0..per_round.min(3) {
+        for i in 0..3 {
             op(c.as_mut(), i);
         }
     }
@@ -907,19 +908,28 @@ fn main() {
     // `ORMGEN_BENCH_PROBE=<backend>:<workload>:<contender>[:<ops>]` runs `ops`
     // (default 1,000) operations of one contender and exits: for `strace -c`,
     // `perf` or callgrind on one contender. Workloads: trivial, medium (1 user,
-    // 1 post), insert (1 row), associations (100x10x10), single_insert, by_pk.
+    // 1 post), insert[/N] (N rows, default 1), associations (100x10x10), single_insert, by_pk.
     if let Ok(probe) = std::env::var("ORMGEN_BENCH_PROBE") {
         let parts: Vec<&str> = probe.split(':').collect();
         let [backend, workload, who, rest @ ..] = &parts[..] else {
             panic!("ORMGEN_BENCH_PROBE=<backend>:<workload>:<contender>[:<ops>]");
         };
         let ops: usize = rest.first().map_or(1_000, |n| n.parse().expect("ops"));
-        let backend = [Backend::SqliteMemory, Backend::SqliteFile, Backend::Postgres]
-            .into_iter()
-            .find(|b| b.name() == *backend)
-            .expect("backend: sqlite_memory, sqlite_file or postgres");
+        // `insert/N`: N rows per statement (default 1).
+        let (workload, rows) = match workload.split_once('/') {
+            Some((w, n)) => (w, n.parse::<usize>().expect("rows per insert")),
+            None => (*workload, 1),
+        };
+        let backend = [
+            Backend::SqliteMemory,
+            Backend::SqliteFile,
+            Backend::Postgres,
+        ]
+        .into_iter()
+        .find(|b| b.name() == *backend)
+        .expect("backend: sqlite_memory, sqlite_file or postgres");
         let mut env = setup(backend).expect("backend unavailable");
-        match *workload {
+        match workload {
             "associations" => env.seed(100, 10, 10),
             "by_pk" => env.seed(10_000, 0, 0),
             "insert" | "single_insert" => env.seed(0, 0, 0),
@@ -931,10 +941,10 @@ fn main() {
             .find(|c| c.name() == *who)
             .expect("contender");
         for i in 0..ops {
-            match *workload {
+            match workload {
                 "medium" => drop(black_box(c.medium_timed())),
                 "trivial" => drop(black_box(c.trivial_timed())),
-                "insert" => drop(black_box(c.insert(1))),
+                "insert" => drop(black_box(c.insert(rows))),
                 "associations" => drop(black_box(c.associations_timed())),
                 "single_insert" => drop(black_box(c.single_insert())),
                 "by_pk" => drop(black_box(c.by_pk((i % 10_000) as i32 + 1))),
@@ -946,6 +956,13 @@ fn main() {
     }
     let quick = std::env::var_os("ORMGEN_BENCH_QUICK").is_some();
     let only = std::env::var("ORMGEN_BENCH_ONLY").ok();
+    // `ORMGEN_BENCH_WORKLOADS=associations,by_pk`: only these workloads (all by default).
+    let workloads = std::env::var("ORMGEN_BENCH_WORKLOADS").ok();
+    let wanted = |w: &str| {
+        workloads
+            .as_deref()
+            .is_none_or(|list| list.split(',').any(|x| x.trim() == w))
+    };
     let rounds = if quick { 7 } else { 21 };
     let mut rows: Vec<Row> = Vec::new();
     for backend in [
@@ -961,6 +978,17 @@ fn main() {
         };
         let b = backend.name();
         eprintln!("== {b}");
+        // PostgreSQL: every operation is a round trip whose time swings with
+        // how soon an idle core wakes, so the contenders alternate after each
+        // operation (the same number of operations, in single-op rounds) and
+        // see the same machine state; SQLite keeps batches (timer overhead).
+        let plan = |per: usize| {
+            if backend.pg() {
+                (rounds * per, 1)
+            } else {
+                (rounds, per)
+            }
+        };
         let mut record = |workload: String, medians| {
             rows.push(Row {
                 backend: b,
@@ -969,49 +997,68 @@ fn main() {
             })
         };
         for size in [1usize, 10, 100, 1_000, 10_000] {
+            if !wanted("trivial") && !wanted("medium") {
+                break;
+            }
             env.seed(size, 1, 0);
-            let per = (20_000 / size).clamp(1, 200);
-            let m = measure(&mut env, rounds, per, |c, _| {
-                black_box(c.trivial_timed());
-            });
-            record(format!("trivial/{size}"), m);
-            let m = measure(&mut env, rounds, per, |c, _| {
-                black_box(c.medium_timed());
-            });
-            record(format!("medium/{size}"), m);
+            let (r, per) = plan((20_000 / size).clamp(1, 200));
+            if wanted("trivial") {
+                let m = measure(&mut env, r, per, |c, _| {
+                    black_box(c.trivial_timed());
+                });
+                record(format!("trivial/{size}"), m);
+            }
+            if wanted("medium") {
+                let m = measure(&mut env, r, per, |c, _| {
+                    black_box(c.medium_timed());
+                });
+                record(format!("medium/{size}"), m);
+            }
             eprintln!("   trivial, medium {size}");
         }
-        for size in [1usize, 10, 25, 50, 100] {
-            env.seed(0, 0, 0);
-            let m = measure(&mut env, rounds, 20, |c, _| {
-                black_box(c.insert(size));
-            });
-            record(format!("insert/{size}"), m);
+        if wanted("insert") {
+            for size in [1usize, 10, 25, 50, 100] {
+                env.seed(0, 0, 0);
+                let (r, per) = plan(20);
+                let m = measure(&mut env, r, per, |c, _| {
+                    black_box(c.insert(size));
+                });
+                record(format!("insert/{size}"), m);
+            }
+            eprintln!("   insert");
         }
-        eprintln!("   insert");
-        env.seed(100, 10, 10);
-        let m = measure(&mut env, rounds, 5, |c, _| {
-            black_box(c.associations_timed());
-        });
-        record("associations/100x10x10".into(), m);
-        eprintln!("   associations");
-        env.seed(0, 0, 0);
-        let m = measure(&mut env, rounds, 20, |c, _| {
-            black_box(c.single_insert());
-        });
-        record("single_insert".into(), m);
-        eprintln!("   single_insert");
-        env.seed(10_000, 0, 0);
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let m = measure(&mut env, rounds, 500, |c, _| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            let id = (rng % 10_000) as i32 + 1;
-            black_box(c.by_pk(id));
-        });
-        record("by_pk (10,000 lookups: time per lookup)".into(), m);
-        eprintln!("   by_pk");
+        if wanted("associations") {
+            env.seed(100, 10, 10);
+            let (r, per) = plan(5);
+            let m = measure(&mut env, r, per, |c, _| {
+                black_box(c.associations_timed());
+            });
+            record("associations/100x10x10".into(), m);
+            eprintln!("   associations");
+        }
+        if wanted("single_insert") {
+            env.seed(0, 0, 0);
+            let (r, per) = plan(20);
+            let m = measure(&mut env, r, per, |c, _| {
+                black_box(c.single_insert());
+            });
+            record("single_insert".into(), m);
+            eprintln!("   single_insert");
+        }
+        if wanted("by_pk") {
+            env.seed(10_000, 0, 0);
+            let mut rng = 0x2545_f491_4f6c_dd1du64;
+            let (r, per) = plan(500);
+            let m = measure(&mut env, r, per, |c, _| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                let id = (rng % 10_000) as i32 + 1;
+                black_box(c.by_pk(id));
+            });
+            record("by_pk (10,000 lookups: time per lookup)".into(), m);
+            eprintln!("   by_pk");
+        }
         // Correctness: the contenders agree.
         env.seed(20, 3, 2);
         let nested: Vec<Nested> = env

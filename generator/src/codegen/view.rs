@@ -945,7 +945,10 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                 .iter()
                 .filter_map(|col| columns.iter().find(|c| c.column_doc == *col))
                 .collect();
-            let near_values = near_columns.iter().map(|c| value_expr(&c.rust_name)).collect();
+            let near_values = near_columns
+                .iter()
+                .map(|c| value_expr(&c.rust_name))
+                .collect();
             let key_type = relation_key_type(&near_columns);
             const TAKEN: &[&str] = &[
                 "query",

@@ -56,7 +56,8 @@ pub use builder::*;
 pub use decode::{Decode, ReadAs, Scalar};
 pub use defaults::{cuid, now, uuid, uuid_string};
 pub use eager::{
-    Cardinality, Eager, EagerKey, EagerLoad, Grouped, KeyVals, Load, Loaded, NestExt, Nested, RelKey, related,
+    Cardinality, Eager, EagerKey, EagerLoad, Grouped, KeyVals, Load, Loaded, NestExt, Nested,
+    RelKey, related,
 };
 pub use exec::{RowStream, fetch_all, fetch_first, fetch_one, get};
 pub use expr::*;
