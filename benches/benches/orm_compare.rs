@@ -853,6 +853,22 @@ struct Row {
     medians: Vec<(&'static str, Duration)>,
 }
 
+/// Times `op` for every contender (see [`measure`]) and adds the table row.
+fn timed_row(
+    env: &mut Env,
+    rows: &mut Vec<Row>,
+    workload: String,
+    (rounds, per_round): (usize, usize),
+    op: impl FnMut(&mut dyn Contender, usize),
+) {
+    let medians = measure(env, rounds, per_round, op);
+    rows.push(Row {
+        backend: env.backend.name(),
+        workload,
+        medians,
+    });
+}
+
 /// Runs `op` for every contender in interleaved rounds; the median per op.
 fn measure(
     env: &mut Env,
@@ -989,74 +1005,88 @@ fn main() {
                 (rounds, per)
             }
         };
-        let mut record = |workload: String, medians| {
-            rows.push(Row {
-                backend: b,
-                workload,
-                medians,
-            })
-        };
         for size in [1usize, 10, 100, 1_000, 10_000] {
             if !wanted("trivial") && !wanted("medium") {
                 break;
             }
             env.seed(size, 1, 0);
-            let (r, per) = plan((20_000 / size).clamp(1, 200));
+            let per = (20_000 / size).clamp(1, 200);
             if wanted("trivial") {
-                let m = measure(&mut env, r, per, |c, _| {
-                    black_box(c.trivial_timed());
-                });
-                record(format!("trivial/{size}"), m);
+                timed_row(
+                    &mut env,
+                    &mut rows,
+                    format!("trivial/{size}"),
+                    plan(per),
+                    |c, _| {
+                        black_box(c.trivial_timed());
+                    },
+                );
             }
             if wanted("medium") {
-                let m = measure(&mut env, r, per, |c, _| {
-                    black_box(c.medium_timed());
-                });
-                record(format!("medium/{size}"), m);
+                timed_row(
+                    &mut env,
+                    &mut rows,
+                    format!("medium/{size}"),
+                    plan(per),
+                    |c, _| {
+                        black_box(c.medium_timed());
+                    },
+                );
             }
             eprintln!("   trivial, medium {size}");
         }
         if wanted("insert") {
             for size in [1usize, 10, 25, 50, 100] {
                 env.seed(0, 0, 0);
-                let (r, per) = plan(20);
-                let m = measure(&mut env, r, per, |c, _| {
-                    black_box(c.insert(size));
-                });
-                record(format!("insert/{size}"), m);
+                timed_row(
+                    &mut env,
+                    &mut rows,
+                    format!("insert/{size}"),
+                    plan(20),
+                    |c, _| {
+                        black_box(c.insert(size));
+                    },
+                );
             }
             eprintln!("   insert");
         }
         if wanted("associations") {
             env.seed(100, 10, 10);
-            let (r, per) = plan(5);
-            let m = measure(&mut env, r, per, |c, _| {
-                black_box(c.associations_timed());
-            });
-            record("associations/100x10x10".into(), m);
+            timed_row(
+                &mut env,
+                &mut rows,
+                "associations/100x10x10".into(),
+                plan(5),
+                |c, _| {
+                    black_box(c.associations_timed());
+                },
+            );
             eprintln!("   associations");
         }
         if wanted("single_insert") {
             env.seed(0, 0, 0);
-            let (r, per) = plan(20);
-            let m = measure(&mut env, r, per, |c, _| {
-                black_box(c.single_insert());
-            });
-            record("single_insert".into(), m);
+            timed_row(
+                &mut env,
+                &mut rows,
+                "single_insert".into(),
+                plan(20),
+                |c, _| {
+                    black_box(c.single_insert());
+                },
+            );
             eprintln!("   single_insert");
         }
         if wanted("by_pk") {
             env.seed(10_000, 0, 0);
             let mut rng = 0x2545_f491_4f6c_dd1du64;
-            let (r, per) = plan(500);
-            let m = measure(&mut env, r, per, |c, _| {
+            let workload = "by_pk (10,000 lookups: time per lookup)".to_string();
+            timed_row(&mut env, &mut rows, workload, plan(500), |c, _| {
                 rng ^= rng << 13;
                 rng ^= rng >> 7;
                 rng ^= rng << 17;
                 let id = (rng % 10_000) as i32 + 1;
                 black_box(c.by_pk(id));
             });
-            record("by_pk (10,000 lookups: time per lookup)".into(), m);
             eprintln!("   by_pk");
         }
         // Correctness: the contenders agree.

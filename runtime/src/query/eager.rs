@@ -604,7 +604,7 @@ pub fn related<Rel: Relation>(near: Vec<Value>) -> Query<Root<Rel::To>> {
     let mut q = Query::<Root<Rel::To>>::new();
     let to = &<Rel::To as Table>::INFO;
     let far = to.qualifier();
-    let eq = |col: Node, v: Value| Node::Cmp("=", Box::new(col), Box::new(Node::Bind(v)));
+    let eq = |col: Node, v: Value| Node::cmp("=", col, Node::Bind(v));
     let cond = match Rel::PATH {
         Path::Direct(pairs) => pairs
             .iter()

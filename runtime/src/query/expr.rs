@@ -88,7 +88,7 @@ macro_rules! cmp_methods {
             Self::Src: Append<V::Src>,
             Self::Kind: Combine<V::Kind>,
         {
-            Expr::from_node(Node::Cmp($op, Box::new(self.into_node()), Box::new(v.into_node())))
+            Expr::from_node(Node::cmp($op, self.into_node(), v.into_node()))
         }
     )*};
 }
@@ -255,14 +255,14 @@ pub trait ArrayExprExt: Expression + Sized {
         BaseOf<Self>: ArrayType,
         V: ValueOf<ElemOf<Self>>,
     {
-        Expr::from_node(Node::Cmp(
+        Expr::from_node(Node::cmp(
             "=",
-            Box::new(Node::Bind(v.to_value())),
-            Box::new(Node::Func {
+            Node::Bind(v.to_value()),
+            Node::Func {
                 name: "ANY",
                 distinct: false,
                 args: vec![self.into_node()],
-            }),
+            },
         ))
     }
     /// `list @> $values`: the list contains every one of `values`.
@@ -294,14 +294,14 @@ pub trait ArrayExprExt: Expression + Sized {
             distinct: false,
             args: vec![self.into_node()],
         };
-        Expr::from_node(Node::Cmp(
+        Expr::from_node(Node::cmp(
             "=",
-            Box::new(Node::Func {
+            Node::Func {
                 name: "COALESCE",
                 distinct: false,
                 args: vec![len, Node::Bind(crate::Value::I32(0))],
-            }),
-            Box::new(Node::Bind(crate::Value::I32(0))),
+            },
+            Node::Bind(crate::Value::I32(0)),
         ))
     }
 }
@@ -313,11 +313,7 @@ where
     V: super::ToValue,
 {
     let items = values.into_iter().map(super::ToValue::to_value).collect();
-    Expr::from_node(Node::Cmp(
-        op,
-        Box::new(list),
-        Box::new(Node::Bind(crate::Value::Array(items))),
-    ))
+    Expr::from_node(Node::cmp(op, list, Node::Bind(crate::Value::Array(items))))
 }
 
 /// Methods only columns have.

@@ -37,8 +37,9 @@ pub enum Node {
     Col(&'static str, &'static str),
     /// A bound parameter.
     Bind(Value),
-    /// `l op r` for `= <> < <= > >=`
-    Cmp(&'static str, Box<Node>, Box<Node>),
+    /// `l op r` for `= <> < <= > >=` (both sides in one allocation; build it
+    /// with [`Node::cmp`]).
+    Cmp(&'static str, Box<(Node, Node)>),
     /// `(l AND r)`
     And(Box<Node>, Box<Node>),
     /// `(l OR r)`
@@ -102,6 +103,14 @@ pub enum Node {
         /// The far table's qualifier.
         far: &'static str,
     },
+}
+
+impl Node {
+    /// `l op r`.
+    #[inline]
+    pub fn cmp(op: &'static str, l: Node, r: Node) -> Node {
+        Node::Cmp(op, Box::new((l, r)))
+    }
 }
 
 /// A bound value as the [`Writer`] records it: borrowed from the expression tree
@@ -275,7 +284,8 @@ pub fn render_node<'a>(n: &'a Node, w: &mut Writer<'a>) {
     match n {
         Node::Col(t, c) => w.col(t, c),
         Node::Bind(v) => w.bind_ref(v),
-        Node::Cmp(op, l, r) => {
+        Node::Cmp(op, sides) => {
+            let (l, r) = &**sides;
             render_node(l, w);
             w.push(" ");
             w.push(op);

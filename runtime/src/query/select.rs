@@ -322,11 +322,7 @@ pub(crate) fn link(
 ) -> Node {
     if pairs.is_empty() {
         // A relation always links at least one column pair; never match otherwise.
-        return Node::Cmp(
-            "=",
-            Box::new(Node::Bind(Value::I32(1))),
-            Box::new(Node::Bind(Value::I32(0))),
-        );
+        return Node::cmp("=", Node::Bind(Value::I32(1)), Node::Bind(Value::I32(0)));
     }
     Node::Link { pairs, near, far }
 }

@@ -214,11 +214,11 @@ impl<'a> Shape<'a> {
                 self.tag(2);
                 self.params.push(Param::Ref(v));
             }
-            Node::Cmp(op, l, r) => {
+            Node::Cmp(op, sides) => {
                 self.tag(3);
                 self.f.text_static(op);
-                self.node(l);
-                self.node(r);
+                self.node(&sides.0);
+                self.node(&sides.1);
             }
             Node::And(l, r) => {
                 self.tag(4);
@@ -347,7 +347,7 @@ mod tests {
         Box::new(Node::Bind(v.into()))
     }
     fn cmp(op: &'static str, l: Box<Node>, r: Box<Node>) -> Node {
-        Node::Cmp(op, l, r)
+        Node::cmp(op, *l, *r)
     }
 
     /// Queries whose binds sit in every clause, and near-twins of them.

@@ -427,13 +427,7 @@ fn pk_filter<T: Table>(values: Vec<Value>) -> Vec<Node> {
         .primary_key
         .iter()
         .zip(values)
-        .map(|(c, v)| {
-            Node::Cmp(
-                "=",
-                Box::new(Node::Col(T::INFO.name, c)),
-                Box::new(Node::Bind(v)),
-            )
-        })
+        .map(|(c, v)| Node::cmp("=", Node::Col(T::INFO.name, c), Node::Bind(v)))
         .collect()
 }
 
