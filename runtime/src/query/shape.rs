@@ -346,8 +346,8 @@ mod tests {
     fn bind(v: impl Into<Value>) -> Box<Node> {
         Box::new(Node::Bind(v.into()))
     }
-    fn cmp(op: &'static str, l: Box<Node>, r: Box<Node>) -> Node {
-        Node::cmp(op, *l, *r)
+    fn cmp(op: &'static str, l: Node, r: Node) -> Node {
+        Node::cmp(op, l, r)
     }
 
     /// Queries whose binds sit in every clause, and near-twins of them.
@@ -355,9 +355,9 @@ mod tests {
         let base = || QueryState::new(&USERS);
         let mut out = vec![base()];
         let mut q = base();
-        q.filters.push(cmp("=", col("users", "name"), bind("a")));
+        q.filters.push(cmp("=", *col("users", "name"), *bind("a")));
         out.push(q.clone());
-        q.filters[0] = cmp("<>", col("users", "name"), bind("a"));
+        q.filters[0] = cmp("<>", *col("users", "name"), *bind("a"));
         out.push(q.clone());
         q.limit = Some(5);
         out.push(q.clone());
@@ -412,7 +412,8 @@ mod tests {
             .push(Node::Between(col("users", "id"), bind(10), bind(20)));
         let mut sub = QueryState::new(&POSTS);
         sub.select = Some(vec![Node::One]);
-        sub.filters.push(cmp("=", col("posts", "title"), bind("t")));
+        sub.filters
+            .push(cmp("=", *col("posts", "title"), *bind("t")));
         sub.limit = Some(3);
         all.filters.push(Node::Exists {
             negated: true,
@@ -421,10 +422,9 @@ mod tests {
         all.filters
             .push(Node::InQuery(col("users", "id"), Box::new(sub)));
         all.group_by.push(Node::Col("users", "name"));
-        all.having
-            .push(cmp(">", Box::new(Node::CountStar), bind(2)));
+        all.having.push(cmp(">", Node::CountStar, *bind(2)));
         all.order.push(OrderNode {
-            expr: cmp("+", col("users", "id"), bind(100)),
+            expr: cmp("+", *col("users", "id"), *bind(100)),
             desc: true,
             nulls_first: Some(false),
         });
