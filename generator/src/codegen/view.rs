@@ -401,6 +401,8 @@ pub struct Ddl {
 /// near-side key column, or a tuple of them, when every one has exact equality;
 /// otherwise the runtime's dynamic `KeyVals` (floats, decimals, enums, JSON).
 fn relation_key_type(near: &[&ColumnView]) -> String {
+    // The runtime implements `EagerKey` for exactly these (`scalar_key!` in
+    // runtime/src/query/eager.rs) and for tuples of 2–4 of them.
     const EXACT: &[&str] = &[
         "i32",
         "i64",

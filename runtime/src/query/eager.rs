@@ -144,6 +144,8 @@ macro_rules! scalar_key {
         }
     )*};
 }
+// The generator's `relation_key_type` (generator/src/codegen/view.rs) emits
+// exactly these types; keep the two lists equal.
 scalar_key!(
     i32,
     i64,
@@ -246,16 +248,19 @@ impl Eq for KeyVals {}
 
 impl EagerKey for KeyVals {
     fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>> {
-        let mut values = Vec::new();
+        // One column (the common case) allocates nothing.
+        if let [i] = at {
+            return Ok(match row.get::<Value>(*i)? {
+                Value::Null => None,
+                v => Some(KeyVals::Single(v)),
+            });
+        }
+        let mut values = Vec::with_capacity(at.len());
         for &i in at {
-            let v = row.get::<Value>(i)?;
-            if matches!(v, Value::Null) {
-                return Ok(None);
+            match row.get::<Value>(i)? {
+                Value::Null => return Ok(None),
+                v => values.push(v),
             }
-            if at.len() == 1 {
-                return Ok(Some(KeyVals::Single(v)));
-            }
-            values.push(v);
         }
         Ok(Some(KeyVals::Composite(values.into_boxed_slice())))
     }
@@ -266,7 +271,7 @@ impl EagerKey for KeyVals {
 
 /// A parent's key for one relation; `None` when a key column is NULL (no
 /// children).
-pub type RelKey<K = KeyVals> = Option<K>;
+pub type RelKey<K> = Option<K>;
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::backend::SqlHasher>>;
 
@@ -305,7 +310,7 @@ impl<K: EagerKey> Slots<K> {
 }
 
 /// Children grouped by parent key (one bucket per distinct key).
-pub struct Grouped<M, K = KeyVals> {
+pub struct Grouped<M, K> {
     slots: Slots<K>,
     buckets: Vec<Vec<M>>,
 }
