@@ -923,15 +923,17 @@ fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     // `ORMGEN_BENCH_PROBE=<backend>:<workload>:<contender>[:<ops>]` runs `ops`
     // (default 1,000) operations of one contender and exits: for `strace -c`,
-    // `perf` or callgrind on one contender. Workloads: trivial, medium (1 user,
-    // 1 post), insert[/N] (N rows, default 1), associations (100x10x10), single_insert, by_pk.
+    // `perf` or callgrind on one contender. Workloads: trivial[/N] and
+    // medium[/N] (N users with a post each, default 1), insert[/N] (N rows,
+    // default 1), associations (100x10x10), single_insert, by_pk.
     if let Ok(probe) = std::env::var("ORMGEN_BENCH_PROBE") {
         let parts: Vec<&str> = probe.split(':').collect();
         let [backend, workload, who, rest @ ..] = &parts[..] else {
             panic!("ORMGEN_BENCH_PROBE=<backend>:<workload>:<contender>[:<ops>]");
         };
         let ops: usize = rest.first().map_or(1_000, |n| n.parse().expect("ops"));
-        // `insert/N`: N rows per statement (default 1).
+        // `insert/N`: N rows per statement; `medium/N`, `trivial/N`: N users
+        // (default 1).
         let (workload, rows) = match workload.split_once('/') {
             Some((w, n)) => (w, n.parse::<usize>().expect("rows per insert")),
             None => (*workload, 1),
@@ -949,7 +951,8 @@ fn main() {
             "associations" => env.seed(100, 10, 10),
             "by_pk" => env.seed(10_000, 0, 0),
             "insert" | "single_insert" => env.seed(0, 0, 0),
-            _ => env.seed(1, 1, 0),
+            // `medium/N`, `trivial/N`: N users with one post each.
+            _ => env.seed(rows, 1, 0),
         }
         let c = env
             .contenders

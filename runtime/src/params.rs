@@ -327,18 +327,34 @@ fn with_refs<T: ToParam, R>(
     items: &[T],
     f: impl FnOnce(&[&dyn ToParam]) -> Result<R>,
 ) -> Result<R> {
-    const STACK: usize = 16;
-    static NONE: Option<i32> = None;
-    if items.len() <= STACK {
-        let refs: [&dyn ToParam; STACK] = std::array::from_fn(|i| match items.get(i) {
-            Some(v) => v as &dyn ToParam,
-            None => &NONE as &dyn ToParam,
-        });
-        f(&refs[..items.len()])
-    } else {
-        let refs: Vec<&dyn ToParam> = items.iter().map(|v| v as &dyn ToParam).collect();
-        f(&refs)
+    with_mapped(items, |v| v as &dyn ToParam, f)
+}
+
+/// How many mapped items [`with_mapped`] keeps on the stack.
+const STACK_ITEMS: usize = 16;
+
+/// Calls `f` with `map` applied to each of `items`: on the stack for up to
+/// [`STACK_ITEMS`] of them (only the slots used are written), in a vector
+/// beyond.
+#[inline]
+pub(crate) fn with_mapped<'a, T, U: Copy, R>(
+    items: &'a [T],
+    map: impl Fn(&'a T) -> U,
+    f: impl FnOnce(&[U]) -> R,
+) -> R {
+    if items.len() > STACK_ITEMS {
+        let all: Vec<U> = items.iter().map(map).collect();
+        return f(&all);
     }
+    let mut slots = [const { std::mem::MaybeUninit::<U>::uninit() }; STACK_ITEMS];
+    for (slot, item) in slots.iter_mut().zip(items) {
+        slot.write(map(item));
+    }
+    // SAFETY: the loop wrote the first `items.len()` slots (at most
+    // `STACK_ITEMS`, checked above), and `MaybeUninit<U>` has `U`'s layout.
+    // `U: Copy`, so nothing needs dropping.
+    let used = unsafe { std::slice::from_raw_parts(slots.as_ptr().cast::<U>(), items.len()) };
+    f(used)
 }
 
 /// Slices of owned values and of the query builder's parameters.

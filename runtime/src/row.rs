@@ -19,6 +19,9 @@ use crate::value::{FromColumn, PgError};
 pub struct Row<'a> {
     inner: Inner<'a>,
     base: usize,
+    /// How many rows the result has, where the driver already holds them all
+    /// (PostgreSQL's buffered results); 0 when unknown.
+    result_rows: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -79,6 +82,7 @@ impl<'a> Row<'a> {
         Row {
             inner: Inner::Sqlite(r),
             base: 0,
+            result_rows: 0,
         }
     }
 
@@ -87,7 +91,26 @@ impl<'a> Row<'a> {
         Row {
             inner: Inner::Pg(r),
             base: 0,
+            result_rows: 0,
         }
+    }
+
+    /// A row of a buffered result of `rows` rows.
+    #[inline]
+    pub(crate) fn pg_of(r: &'a postgres::Row, rows: usize) -> Self {
+        Row {
+            inner: Inner::Pg(r),
+            base: 0,
+            result_rows: rows,
+        }
+    }
+
+    /// How many rows the whole result has, when the driver already holds them
+    /// (PostgreSQL); 0 when unknown (SQLite steps through its rows). Lets a
+    /// caller collecting the rows allocate once.
+    #[inline]
+    pub fn result_len_hint(&self) -> usize {
+        self.result_rows
     }
 
     /// A view of this row whose column 0 is this row's column `offset` — for decoding
@@ -96,6 +119,7 @@ impl<'a> Row<'a> {
         Row {
             inner: self.inner,
             base: self.base + offset,
+            result_rows: self.result_rows,
         }
     }
 
@@ -266,7 +290,11 @@ impl OwnedRow {
             Data::Sqlite(names, values) => Inner::SqliteOwned(names, values),
             Data::Pg(r) => Inner::Pg(r),
         };
-        Row { inner, base: 0 }
+        Row {
+            inner,
+            base: 0,
+            result_rows: 0,
+        }
     }
 
     /// Decodes a column; see [`Row::get`].

@@ -130,6 +130,10 @@ pub struct ModelView {
     pub values: Vec<String>,
     /// The number of columns.
     pub width: usize,
+    /// The column whose NULL means "no row" when the model is left-joined:
+    /// the first required column, key columns first (none when every column
+    /// is optional).
+    pub presence: Option<ColumnView>,
 }
 
 /// The key `get`, `update` and `delete` use.
@@ -239,6 +243,9 @@ pub struct RelationView {
     pub near_values: Vec<String>,
     /// The relation's `Key` type (see [`relation_key_type`]).
     pub key_type: String,
+    /// The bodies of `near_key` and `far_key` (a key from a model's fields),
+    /// for relations along a foreign key whose key type is exact.
+    pub field_keys: Option<FieldKeys>,
     /// The target model's Rust name.
     pub target_rust: String,
     /// What `load_*` returns and the terminal it calls.
@@ -253,6 +260,16 @@ pub struct RelationView {
     /// target twice (a self-relation, or one of several relations between the
     /// same two models); `None`: the relation leads to the target's own table.
     pub alias: Option<AliasView>,
+}
+
+/// The generated `Relation::near_key` / `far_key` bodies: the key built from
+/// the fields of a row (`row`) of either side.
+#[derive(Debug)]
+pub struct FieldKeys {
+    /// From a row of the relation's model.
+    pub near: String,
+    /// From a row of the target model.
+    pub far: String,
 }
 
 /// An alias table: the target of a relation under its own SQL alias, with
@@ -952,6 +969,35 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                 .map(|c| value_expr(&c.rust_name))
                 .collect();
             let key_type = relation_key_type(&near_columns);
+            let field_keys = match &relation.storage {
+                RelationStorage::ForeignKey(fk) if !key_type.ends_with("KeyVals") => {
+                    let far = if r.holds_foreign_key {
+                        &fk.referenced_columns
+                    } else {
+                        &fk.columns
+                    };
+                    let near_fields: Vec<(&str, bool)> = near_columns
+                        .iter()
+                        .map(|c| (c.rust_name.as_str(), c.nullable))
+                        .collect();
+                    let far_fields: Vec<(&str, bool)> = far
+                        .iter()
+                        .filter_map(|col| {
+                            target
+                                .scalar_fields()
+                                .find(|(g, s)| has_code(g) && s.column_name == *col)
+                                .map(|(g, _)| (g.rust_name.as_str(), g.arity == Arity::Optional))
+                        })
+                        .collect();
+                    (near_fields.len() == near.len() && far_fields.len() == near.len()).then(|| {
+                        FieldKeys {
+                            near: key_from_fields(&near_fields),
+                            far: key_from_fields(&far_fields),
+                        }
+                    })
+                }
+                _ => None,
+            };
             const TAKEN: &[&str] = &[
                 "query",
                 "get",
@@ -990,6 +1036,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                 load_method: format!("load_{bare}"),
                 near_values,
                 key_type,
+                field_keys,
                 target_rust: target.rust_name.clone(),
                 load_type,
                 load_terminal,
@@ -1020,6 +1067,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
         column_list: literal_list(&column_names),
         width: columns.len(),
         values: columns.iter().map(|c| value_expr(&c.rust_name)).collect(),
+        presence: presence_column(&columns, &key),
         columns,
         key,
         get_sql,
@@ -1155,7 +1203,9 @@ fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             setter: String::new(),
         })
         .collect();
+    let presence = presence_column(&columns, &key);
     ModelView {
+        presence,
         rust_name: rust_name.clone(),
         module_name,
         table_name: rust_str(table),
@@ -1189,4 +1239,33 @@ fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
         relations: Vec::new(),
         join_table: true,
     }
+}
+
+/// The first required column, trying the key's columns first: NULL in it
+/// means a left join found no row (see `Decode::decode_opt`).
+fn presence_column(columns: &[ColumnView], key: &KeyView) -> Option<ColumnView> {
+    let required = |c: &&ColumnView| !c.nullable;
+    key.fields
+        .iter()
+        .filter_map(|f| columns.iter().find(|c| &c.rust_name == f))
+        .find(required)
+        .or_else(|| columns.iter().find(required))
+        .cloned()
+}
+
+/// `Some(key)` from the fields of `row`, one per key column (a tuple for
+/// several); a nullable field makes the key `None` when it is.
+fn key_from_fields(fields: &[(&str, bool)]) -> String {
+    if let [(name, true)] = fields {
+        // The field is the key's `Option` already.
+        return format!("::std::clone::Clone::clone(&row.{name})");
+    }
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(name, nullable)| {
+            let q = if *nullable { "?" } else { "" };
+            format!("::std::clone::Clone::clone(&row.{name}){q}")
+        })
+        .collect();
+    format!("::std::option::Option::Some({})", tuple(&parts))
 }

@@ -11,6 +11,7 @@ use postgres::types::{IsNull, ToSql, Type};
 
 use crate::error::{Error, Result, from_pg};
 use crate::events::short_debug;
+use crate::params::with_mapped;
 use crate::row::Row;
 use crate::value::{PgError, ToParam};
 
@@ -53,6 +54,7 @@ fn script_has_ddl(sql: &str) -> bool {
 }
 
 /// Binds through [`ToParam::to_pg`], checking [`ToParam::pg_accepts`].
+#[derive(Clone, Copy)]
 struct Bind<'a>(&'a dyn ToParam);
 
 impl fmt::Debug for Bind<'_> {
@@ -191,7 +193,7 @@ impl PgConn {
         let mut n = 0u64;
         for r in &rows {
             n += 1;
-            if !f(&Row::pg(r))? {
+            if !f(&Row::pg_of(r, rows.len()))? {
                 break;
             }
         }
@@ -203,20 +205,9 @@ impl PgConn {
 /// for up to 16 of them.
 #[inline]
 fn with_binds<R>(params: &[&dyn ToParam], f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> R) -> R {
-    const STACK: usize = 16;
-    if params.len() <= STACK {
-        let binds: [Bind<'_>; STACK] =
-            std::array::from_fn(|i| Bind(params.get(i).copied().unwrap_or(&NULL)));
-        let refs: [&(dyn ToSql + Sync); STACK] =
-            std::array::from_fn(|i| &binds[i] as &(dyn ToSql + Sync));
-        f(&refs[..params.len()])
-    } else {
-        let binds: Vec<Bind<'_>> = params.iter().map(|p| Bind(*p)).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        f(&refs)
-    }
+    with_mapped(
+        params,
+        |p| Bind(*p),
+        |binds| with_mapped(binds, |b| b as &(dyn ToSql + Sync), f),
+    )
 }
-
-/// Filler for unused stack slots.
-static NULL: Option<i32> = None;

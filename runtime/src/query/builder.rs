@@ -155,6 +155,7 @@ impl<S, R, G> Clone for Query<S, R, G> {
 
 impl<T: Table> Query<Root<T>> {
     /// What the generated `Model::query()` calls.
+    #[inline(always)]
     pub fn new() -> Self {
         Query {
             st: QueryState::new(&T::INFO),
@@ -169,6 +170,7 @@ impl<T: Table> Default for Query<Root<T>> {
 }
 
 impl<S, R, G> Query<S, R, G> {
+    #[inline(always)]
     fn retype<S2, R2, G2>(self) -> Query<S2, R2, G2> {
         Query {
             st: self.st,
@@ -188,6 +190,7 @@ impl<S, R, G> Query<S, R, G> {
 
     /// `WHERE cond` (several calls are ANDed). `cond` must be boolean, mention
     /// only tables in scope, and contain no aggregate.
+    #[inline(always)]
     pub fn filter<E, I>(mut self, cond: E) -> Self
     where
         E: Expression,
@@ -200,6 +203,7 @@ impl<S, R, G> Query<S, R, G> {
     }
 
     /// `HAVING cond` (several calls are ANDed).
+    #[inline(always)]
     pub fn having<E, I>(mut self, cond: E) -> Self
     where
         E: Expression,
@@ -211,6 +215,7 @@ impl<S, R, G> Query<S, R, G> {
     }
 
     /// `ORDER BY` (several calls append).
+    #[inline(always)]
     pub fn order_by<Src, I>(mut self, o: Ordering<Src>) -> Self
     where
         Src: AllInOrderScope<S, I>,
@@ -220,37 +225,44 @@ impl<S, R, G> Query<S, R, G> {
     }
 
     /// `LIMIT n` (bound).
+    #[inline(always)]
     pub fn limit(mut self, n: u64) -> Self {
         self.st.limit = Some(n);
         self
     }
     /// `OFFSET n` (bound; `LIMIT -1 OFFSET n` on SQLite).
+    #[inline(always)]
     pub fn offset(mut self, n: u64) -> Self {
         self.st.offset = Some(n);
         self
     }
     /// `SELECT DISTINCT`.
+    #[inline(always)]
     pub fn distinct(mut self) -> Self {
         self.st.distinct = true;
         self
     }
     /// `FOR UPDATE` (PostgreSQL; no-op on SQLite, see `QueryState::render`).
+    #[inline(always)]
     pub fn for_update(mut self) -> Self {
         self.st.lock = Some((LockMode::Update, LockWait::Wait));
         self
     }
     /// `FOR SHARE` (PostgreSQL; no-op on SQLite).
+    #[inline(always)]
     pub fn for_share(mut self) -> Self {
         self.st.lock = Some((LockMode::Share, LockWait::Wait));
         self
     }
     /// `NOWAIT`; implies `FOR UPDATE` when no lock mode was chosen.
+    #[inline(always)]
     pub fn nowait(mut self) -> Self {
         let mode = self.st.lock.map(|l| l.0).unwrap_or(LockMode::Update);
         self.st.lock = Some((mode, LockWait::NoWait));
         self
     }
     /// `SKIP LOCKED`; implies `FOR UPDATE` when no lock mode was chosen.
+    #[inline(always)]
     pub fn skip_locked(mut self) -> Self {
         let mode = self.st.lock.map(|l| l.0).unwrap_or(LockMode::Update);
         self.st.lock = Some((mode, LockWait::SkipLocked));
@@ -259,6 +271,7 @@ impl<S, R, G> Query<S, R, G> {
 
     /// `INNER JOIN` along a relation whose source table is in scope.
     /// Many-to-many relations join through their join table.
+    #[inline(always)]
     #[allow(clippy::type_complexity)]
     pub fn join<Rel, I>(
         mut self,
@@ -279,6 +292,7 @@ impl<S, R, G> Query<S, R, G> {
 
     /// `LEFT JOIN`: the joined table's model reads as `Option<_>` and its
     /// columns select as `Option<_>`.
+    #[inline(always)]
     #[allow(clippy::type_complexity)]
     pub fn left_join<Rel, I>(
         mut self,
@@ -302,6 +316,7 @@ impl<S, R, G> Query<S, R, G> {
     /// rows), a left join along an optional one or the back side of a
     /// one-to-one (`(User, Option<Profile>)` rows). To-many relations load with
     /// [`with`](Query::with) instead, which does not repeat the parent per child.
+    #[inline(always)]
     #[allow(clippy::type_complexity)]
     pub fn with_joined<Rel, I>(
         mut self,
@@ -322,6 +337,7 @@ impl<S, R, G> Query<S, R, G> {
     }
 
     /// Projection into a typed row: a column, aggregate or tuple of them.
+    #[inline(always)]
     #[allow(clippy::type_complexity)]
     pub fn select<Sel, I>(
         mut self,
@@ -338,6 +354,7 @@ impl<S, R, G> Query<S, R, G> {
     }
 
     /// `GROUP BY` one expression or a tuple of them.
+    #[inline(always)]
     pub fn group_by<Gt, I>(mut self, g: Gt) -> Query<S, R, Grouped>
     where
         Gt: GroupTerm,
@@ -350,6 +367,7 @@ impl<S, R, G> Query<S, R, G> {
 
 impl<S, R, G> Query<S, R, G> {
     /// The erased state, for subqueries.
+    #[inline(always)]
     pub fn into_state(self) -> QueryState {
         self.st
     }

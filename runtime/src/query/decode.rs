@@ -25,6 +25,23 @@ pub trait Decode: Sized {
     const WIDTH: usize;
     /// Reads columns `0..WIDTH` of `row`.
     fn decode(row: &Row<'_>) -> Result<Self>;
+
+    /// Reads columns `0..WIDTH` of `row`, which are all NULL when the value is
+    /// absent (a left-joined table without a matching row): what
+    /// `Option<Self>` decodes with.
+    ///
+    /// By default the first column that is not NULL makes it present. A
+    /// generated model with a required (`NOT NULL`) column overrides it: that
+    /// column alone decides, and is read once, straight into its field.
+    #[inline]
+    fn decode_opt(row: &Row<'_>) -> Result<Option<Self>> {
+        for i in 0..Self::WIDTH {
+            if !row.get::<IsNull>(i)?.0 {
+                return Self::decode(row).map(Some);
+            }
+        }
+        Ok(None)
+    }
 }
 
 macro_rules! decode_scalar {
@@ -88,12 +105,7 @@ impl<T: Decode> Decode for Option<T> {
     const WIDTH: usize = T::WIDTH;
     #[inline]
     fn decode(row: &Row<'_>) -> Result<Self> {
-        for i in 0..T::WIDTH {
-            if !row.get::<IsNull>(i)?.0 {
-                return T::decode(row).map(Some);
-            }
-        }
-        Ok(None)
+        T::decode_opt(row)
     }
 }
 

@@ -61,8 +61,8 @@ impl Cardinality for OptionalOne {
 pub trait Load<T>: EagerLoad {}
 impl<T, Rel: RelationOf<T>> Load<T> for Rel where Rel: EagerLoad {}
 impl<T, Rel: RelationOf<T>, I> Load<T> for Nested<Rel, I> where Nested<Rel, I>: EagerLoad {}
-impl<T, A: Load<T>, B: Load<T>> Load<T> for (A, B) {}
-impl<T, A: Load<T>, B: Load<T>, C: Load<T>> Load<T> for (A, B, C) {}
+impl<T, A: Load<T>, B: Load<T>> Load<T> for (A, B) where (A, B): EagerLoad {}
+impl<T, A: Load<T>, B: Load<T>, C: Load<T>> Load<T> for (A, B, C) where (A, B, C): EagerLoad {}
 
 /// A relation whose children get loads of their own:
 /// `user::posts.with(post::comments)` yields `Vec<(Post, Vec<Comment>)>` per user.
@@ -96,13 +96,16 @@ pub trait EagerLoad {
     type Idx;
     /// A parent's key(s).
     type Key: Clone;
+    /// The parent model.
+    type Parent;
     /// The loaded children, by key.
     type Fetched;
     /// Finds the parent columns this load needs among `columns` (the parent
     /// row's columns, in order).
     fn resolve(columns: &[&str]) -> Result<Self::Idx>;
-    /// Reads a parent's key from its row.
-    fn key(idx: &Self::Idx, row: &Row<'_>) -> Result<Self::Key>;
+    /// A parent's key: from the decoded parent's fields where the relation
+    /// allows it ([`Relation::KEYS_IN_FIELDS`]), else read from its row.
+    fn key(idx: &Self::Idx, parent: &Self::Parent, row: &Row<'_>) -> Result<Self::Key>;
     /// Loads the children of all `keys` (one statement per batch and level).
     fn fetch(&self, s: &mut Session, keys: &[Self::Key]) -> Result<Self::Fetched>;
     /// Hands out the children of one parent (in parent order; a key shared by
@@ -360,13 +363,13 @@ fn near_columns(path: Path) -> Vec<&'static str> {
 }
 
 /// Runs the child statements of `Rel` for the distinct keys of `slots`, one per
-/// batch within the parameter limit, and calls `on_row` with each child row's
-/// parent slot and the row (shifted to the child's columns when the key was
-/// selected before them).
+/// batch within the parameter limit, decodes each child row and calls
+/// `on_child` with its parent slot, the child and its row (shifted to the
+/// child's columns when the key was selected before them).
 fn fetch_children<Rel: Relation>(
     s: &mut Session,
     slots: &Slots<Rel::Key>,
-    mut on_row: impl FnMut(usize, &Row<'_>) -> Result<()>,
+    mut on_child: impl FnMut(usize, Child<Rel>, &Row<'_>) -> Result<()>,
 ) -> Result<()> {
     if slots.keys.is_empty() {
         return Ok(());
@@ -407,6 +410,8 @@ fn fetch_children<Rel: Relation>(
         Path::Through { .. } => None,
     };
     let shift = if in_child.is_some() { 0 } else { width };
+    // The child's own fields hold a direct relation's key: no second read.
+    let key_in_child = Rel::KEYS_IN_FIELDS && in_child.is_some();
     let key_at = in_child.unwrap_or_else(|| (0..width).collect());
     let mut list = key_nodes.clone();
     list.extend(to.columns.iter().map(|c| Node::Col(far, c)));
@@ -438,14 +443,24 @@ fn fetch_children<Rel: Relation>(
         sub.filters.push(Node::InList(Box::new(lhs.clone()), items));
         sub.with_select(s, |s, sql, p| {
             s.try_for_each(sql, p, |r: &Row<'_>| {
-                if let Some(k) = Rel::Key::read(r, &key_at)?
+                let shifted;
+                let row = if shift == 0 {
+                    r
+                } else {
+                    shifted = r.shifted(shift);
+                    &shifted
+                };
+                if key_in_child {
+                    let child = Child::<Rel>::decode(row)?;
+                    if let Some(k) = Rel::far_key(&child)
+                        && let Some(slot) = slots.slot(&k)
+                    {
+                        on_child(slot, child, row)?;
+                    }
+                } else if let Some(k) = Rel::Key::read(r, &key_at)?
                     && let Some(slot) = slots.slot(&k)
                 {
-                    if shift == 0 {
-                        on_row(slot, r)?;
-                    } else {
-                        on_row(slot, &r.shifted(shift))?;
-                    }
+                    on_child(slot, Child::<Rel>::decode(row)?, row)?;
                 }
                 Ok(true)
             })
@@ -463,18 +478,24 @@ where
     type Out = Loaded<Rel>;
     type Idx = Vec<usize>;
     type Key = RelKey<Rel::Key>;
+    type Parent = <Rel::From as Table>::Model;
     type Fetched = Grouped<Child<Rel>, Rel::Key>;
     fn resolve(columns: &[&str]) -> Result<Vec<usize>> {
         positions(columns, &near_columns(Rel::PATH))
     }
-    fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<Self::Key> {
-        Rel::Key::read(row, idx)
+    #[inline]
+    fn key(idx: &Vec<usize>, parent: &Self::Parent, row: &Row<'_>) -> Result<Self::Key> {
+        if Rel::KEYS_IN_FIELDS {
+            Ok(Rel::near_key(parent))
+        } else {
+            Rel::Key::read(row, idx)
+        }
     }
     fn fetch(&self, s: &mut Session, keys: &[Self::Key]) -> Result<Self::Fetched> {
         let mut g = Grouped::new(Slots::new(keys));
         let Grouped { slots, buckets } = &mut g;
-        fetch_children::<Rel>(s, slots, |slot, r| {
-            buckets[slot].push(Child::<Rel>::decode(r)?);
+        fetch_children::<Rel>(s, slots, |slot, child, _| {
+            buckets[slot].push(child);
             Ok(())
         })?;
         Ok(g)
@@ -489,27 +510,29 @@ where
     Rel: Relation,
     Rel::Cardinality: Cardinality,
     Child<Rel>: Clone,
-    I: EagerLoad,
+    I: EagerLoad<Parent = Child<Rel>>,
     I::Out: Clone,
 {
     type Out = <Rel::Cardinality as Cardinality>::Out<(Child<Rel>, I::Out)>;
     type Idx = Vec<usize>;
     type Key = RelKey<Rel::Key>;
+    type Parent = <Rel::From as Table>::Model;
     type Fetched = Grouped<(Child<Rel>, I::Out), Rel::Key>;
     fn resolve(columns: &[&str]) -> Result<Vec<usize>> {
         <Rel as EagerLoad>::resolve(columns)
     }
-    fn key(idx: &Vec<usize>, row: &Row<'_>) -> Result<Self::Key> {
-        <Rel as EagerLoad>::key(idx, row)
+    #[inline]
+    fn key(idx: &Vec<usize>, parent: &Self::Parent, row: &Row<'_>) -> Result<Self::Key> {
+        <Rel as EagerLoad>::key(idx, parent, row)
     }
     fn fetch(&self, s: &mut Session, keys: &[Self::Key]) -> Result<Self::Fetched> {
         let inner_idx = I::resolve(<Rel::To as Table>::INFO.columns)?;
         let slots = Slots::new(keys);
         let mut rows: Vec<(usize, Child<Rel>)> = Vec::new();
         let mut inner_keys: Vec<I::Key> = Vec::new();
-        fetch_children::<Rel>(s, &slots, |slot, r| {
-            rows.push((slot, Child::<Rel>::decode(r)?));
-            inner_keys.push(I::key(&inner_idx, r)?);
+        fetch_children::<Rel>(s, &slots, |slot, child, r| {
+            inner_keys.push(I::key(&inner_idx, &child, r)?);
+            rows.push((slot, child));
             Ok(())
         })?;
         let mut inner = self.inner.fetch(s, &inner_keys)?;
@@ -527,16 +550,17 @@ where
 
 macro_rules! tuple_load {
     ($($t:ident $i:tt),+) => {
-        impl<$($t: EagerLoad),+> EagerLoad for ($($t,)+) {
+        impl<P, $($t: EagerLoad<Parent = P>),+> EagerLoad for ($($t,)+) {
             type Out = ($($t::Out,)+);
             type Idx = ($($t::Idx,)+);
             type Key = ($($t::Key,)+);
+            type Parent = P;
             type Fetched = ($($t::Fetched,)+);
             fn resolve(columns: &[&str]) -> Result<Self::Idx> {
                 Ok(($($t::resolve(columns)?,)+))
             }
-            fn key(idx: &Self::Idx, row: &Row<'_>) -> Result<Self::Key> {
-                Ok(($($t::key(&idx.$i, row)?,)+))
+            fn key(idx: &Self::Idx, parent: &Self::Parent, row: &Row<'_>) -> Result<Self::Key> {
+                Ok(($($t::key(&idx.$i, parent, row)?,)+))
             }
             fn fetch(&self, s: &mut Session, keys: &[Self::Key]) -> Result<Self::Fetched> {
                 Ok(($({
@@ -576,7 +600,7 @@ impl<T: Table> Query<Root<T>> {
     }
 }
 
-impl<T: Table, L: EagerLoad> Eager<T, L> {
+impl<T: Table, L: EagerLoad<Parent = T::Model>> Eager<T, L> {
     /// Runs the parent query, then the loads: `(parent, loaded)` pairs in the
     /// parent query's order. Composite keys are matched as row values,
     /// `("c"."a", "c"."b") IN ((?1, ?2), ..)`.
@@ -586,8 +610,13 @@ impl<T: Table, L: EagerLoad> Eager<T, L> {
         let mut keys: Vec<L::Key> = Vec::new();
         self.parent.with_select(s, |s, sql, p| {
             s.try_for_each(sql, p, |r: &Row<'_>| {
-                parents.push(T::Model::decode(r)?);
-                keys.push(L::key(&idx, r)?);
+                if parents.capacity() == 0 {
+                    parents.reserve_exact(r.result_len_hint());
+                    keys.reserve_exact(r.result_len_hint());
+                }
+                let parent = T::Model::decode(r)?;
+                keys.push(L::key(&idx, &parent, r)?);
+                parents.push(parent);
                 Ok(true)
             })
         })?;

@@ -62,6 +62,11 @@ pub(crate) fn fetch_all_as<T: Decode, P: Params + ?Sized>(
 ) -> Result<Vec<T>> {
     let mut out = Vec::new();
     s.try_for_each(sql, params, |r| {
+        if out.capacity() == 0 {
+            // A buffered result (PostgreSQL) says how many rows come: one
+            // allocation instead of a doubling series.
+            out.reserve_exact(r.result_len_hint());
+        }
         out.push(T::decode(r)?);
         Ok(true)
     })?;

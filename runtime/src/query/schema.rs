@@ -183,6 +183,24 @@ pub trait Relation: Copy + 'static {
     const PATH: Path;
     /// Which side holds the foreign key.
     const KEY: KeySide;
+    /// Whether eager loading takes the keys from the models' fields
+    /// ([`near_key`](Self::near_key), [`far_key`](Self::far_key)) instead of
+    /// reading the key columns from the result rows a second time. The
+    /// generator sets it for relations along a foreign key whose [`Key`](Self::Key)
+    /// is an exact type; join-table relations read the far key from the row.
+    const KEYS_IN_FIELDS: bool = false;
+    /// The near-side key of a row of `From`, from its fields (`None` when a
+    /// key column is NULL); used when [`KEYS_IN_FIELDS`](Self::KEYS_IN_FIELDS).
+    #[inline]
+    fn near_key(_row: &<Self::From as super::Table>::Model) -> Option<Self::Key> {
+        None
+    }
+    /// The far-side key of a row of `To`, from its fields (`None` when a key
+    /// column is NULL); used when [`KEYS_IN_FIELDS`](Self::KEYS_IN_FIELDS).
+    #[inline]
+    fn far_key(_row: &<Self::To as super::Table>::Model) -> Option<Self::Key> {
+        None
+    }
 }
 
 /// Emitted per model and table it can be a row of (its own table, and the

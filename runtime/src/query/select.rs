@@ -77,6 +77,7 @@ pub struct QueryState {
 
 impl QueryState {
     /// `SELECT <all columns of t> FROM t`.
+    #[inline]
     pub fn new(t: &'static TableInfo) -> Self {
         QueryState {
             from: t.table_ref(),
@@ -207,9 +208,9 @@ impl QueryState {
         let d = s.dialect();
         let mut shape = Shape::new(d, KIND_SELECT);
         shape.query(self);
-        let (key, params) = shape.finish();
+        let key = shape.key();
         let sql = s.rendered_sql(key, || self.to_statement(d).sql)?;
-        run(s, Keyed::rendered(key, &sql), &params)
+        run(s, Keyed::rendered(key, &sql), shape.params())
     }
 
     /// `SELECT COUNT(*) ...` for the `count` terminal.
@@ -250,6 +251,7 @@ impl QueryState {
         w.finish()
     }
 
+    #[inline]
     pub(crate) fn add_join(
         &mut self,
         path: Path,

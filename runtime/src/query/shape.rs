@@ -22,7 +22,7 @@ use smallvec::SmallVec;
 
 use super::expr::OrderNode;
 use super::node::{Node, Param, PgCast};
-use super::schema::TableRef;
+use super::schema::{TableInfo, TableRef};
 use super::select::{LockMode, LockWait, QueryState};
 use crate::Dialect;
 
@@ -53,6 +53,7 @@ impl Fingerprint {
             self.mix(n | 1 << 63);
         }
     }
+    #[inline(always)]
     fn finish(self) -> u128 {
         let a = self.0 ^ (self.0 >> 29);
         let b = self.1 ^ (self.1 >> 32);
@@ -102,9 +103,17 @@ impl<'a> Shape<'a> {
         }
     }
 
-    /// The fingerprint and the values.
-    pub(crate) fn finish(self) -> (u128, SmallVec<[Param<'a>; 8]>) {
-        (self.f.finish(), self.params)
+    /// The fingerprint (of what was walked so far).
+    #[inline]
+    pub(crate) fn key(&self) -> u128 {
+        self.f.finish()
+    }
+
+    /// The values, in placeholder order (borrowed: no move of the inline
+    /// buffer).
+    #[inline]
+    pub(crate) fn params(&self) -> &[Param<'a>] {
+        &self.params
     }
 
     #[inline(always)]
@@ -112,78 +121,38 @@ impl<'a> Shape<'a> {
         self.f.mix(t);
     }
 
+    /// A table of FROM or JOIN: its name, then its alias if the caller's flags
+    /// say it has one.
+    #[inline(always)]
     fn table(&mut self, t: TableRef) {
         self.f.text_static(t.name);
-        match t.alias {
-            Some(a) => {
-                self.tag(1);
-                self.f.text_static(a);
-            }
-            None => self.tag(0),
+        if let Some(a) = t.alias {
+            self.f.text_static(a);
         }
     }
 
     fn nodes(&mut self, ns: &'a [Node]) {
         self.tag(ns.len() as u64);
+        self.each(ns);
+    }
+
+    /// The nodes of a list whose length is already folded in.
+    #[inline(always)]
+    fn each(&mut self, ns: &'a [Node]) {
         for n in ns {
             self.node(n);
         }
     }
 
     /// Everything [`QueryState::render`] writes, in its order.
+    ///
+    /// One header word holds the flags and the lengths of the query's lists
+    /// (8 bits each; a list of 255 or more also folds in its exact length
+    /// after the header), so the walk mixes one word per identifier, value
+    /// slot and operator rather than one more per empty clause.
     pub(crate) fn query(&mut self, q: &'a QueryState) {
-        // Select list.
-        match &q.select {
-            Some(list) => {
-                self.tag(0x51);
-                self.nodes(list);
-            }
-            None => {
-                self.tag(0x52);
-                self.tag(q.models.len() as u64);
-                for t in &q.models {
-                    self.f.text_static(t.qualifier());
-                    self.f.mix(t.columns.as_ptr() as u64);
-                    self.f.mix(t.columns.len() as u64);
-                }
-            }
-        }
-        self.tag(u64::from(q.distinct));
-        self.table(q.from);
-        self.tag(q.joins.len() as u64);
-        for j in &q.joins {
-            self.tag(u64::from(j.left));
-            self.table(j.table);
-            self.node(&j.on);
-        }
-        self.nodes(&q.filters);
-        self.nodes(&q.group_by);
-        self.nodes(&q.having);
-        self.tag(q.order.len() as u64);
-        for OrderNode {
-            expr,
-            desc,
-            nulls_first,
-        } in &q.order
-        {
-            self.node(expr);
-            self.tag(u64::from(*desc) | (nulls_first.map_or(0, |f| 2 + u64::from(f)) << 1));
-        }
-        // LIMIT and OFFSET are bound: only their presence shapes the text.
-        let limit = match q.limit {
-            Some(l) => {
-                self.params.push(Param::Count(l));
-                1
-            }
-            None => 0,
-        };
-        let offset = match q.offset {
-            Some(o) => {
-                self.params.push(Param::Count(o));
-                2
-            }
-            None => 0,
-        };
+        let limit = u64::from(q.limit.is_some());
+        let offset = u64::from(q.offset.is_some());
         let lock = match q.lock {
             None => 0,
             Some((mode, wait)) => {
@@ -199,7 +168,69 @@ impl<'a> Shape<'a> {
                 m << 2 | w
             }
         };
-        self.tag(0x5100 | limit | offset | lock << 4);
+        let listed = match &q.select {
+            Some(list) => list.len(),
+            None => q.models.len(),
+        };
+        let lens = [
+            listed,
+            q.joins.len(),
+            q.filters.len(),
+            q.group_by.len(),
+            q.having.len(),
+            q.order.len(),
+        ];
+        let mut header = u64::from(q.select.is_some())
+            | u64::from(q.distinct) << 1
+            | u64::from(q.from.alias.is_some()) << 2
+            | limit << 3
+            | offset << 4
+            | lock << 5;
+        for (i, n) in lens.iter().enumerate() {
+            header |= ((*n).min(255) as u64) << (9 + 8 * i);
+        }
+        self.tag(header);
+        for n in lens {
+            if n >= 255 {
+                self.tag(n as u64);
+            }
+        }
+        match &q.select {
+            Some(list) => self.each(list),
+            // A model's columns and qualifier are its `'static` table
+            // description's: its address stands for them.
+            None => {
+                for t in &q.models {
+                    self.f.mix(std::ptr::from_ref::<TableInfo>(t) as u64);
+                }
+            }
+        }
+        self.table(q.from);
+        for j in &q.joins {
+            self.tag(u64::from(j.left) | u64::from(j.table.alias.is_some()) << 1);
+            self.table(j.table);
+            self.node(&j.on);
+        }
+        self.each(&q.filters);
+        self.each(&q.group_by);
+        self.each(&q.having);
+        for OrderNode {
+            expr,
+            desc,
+            nulls_first,
+        } in &q.order
+        {
+            self.node(expr);
+            self.tag(u64::from(*desc) | (nulls_first.map_or(0, |f| 2 + u64::from(f)) << 1));
+        }
+        // LIMIT and OFFSET are bound: only their presence (in the header)
+        // shapes the text.
+        if let Some(l) = q.limit {
+            self.params.push(Param::Count(l));
+        }
+        if let Some(o) = q.offset {
+            self.params.push(Param::Count(o));
+        }
     }
 
     /// Everything [`super::render_node`] writes, children in its order.
@@ -304,9 +335,8 @@ impl<'a> Shape<'a> {
                 self.nodes(items);
             }
             Node::Link { pairs, near, far } => {
-                self.tag(20);
+                self.tag(20 | (pairs.len() as u64) << 8);
                 self.f.mix(pairs.as_ptr() as u64);
-                self.f.mix(pairs.len() as u64);
                 self.f.text_static(near);
                 self.f.text_static(far);
             }
@@ -459,14 +489,14 @@ mod tests {
                 let st = q.to_statement(d);
                 let mut shape = Shape::new(d, 1);
                 shape.query(&q);
-                let (key, params) = shape.finish();
-                let values: Vec<Value> = params.iter().map(Param::to_value).collect();
+                let key = shape.key();
+                let values: Vec<Value> = shape.params().iter().map(Param::to_value).collect();
                 assert_eq!(values, st.params, "{}", st.sql);
                 // The same structure, built again, has the same key.
                 let copy = q.clone();
                 let mut again = Shape::new(d, 1);
                 again.query(&copy);
-                assert_eq!(again.finish().0, key, "{}", st.sql);
+                assert_eq!(again.key(), key, "{}", st.sql);
                 // Different texts, different keys. (Equal texts may have two
                 // keys: a lock on SQLite renders nothing, for one.)
                 for (k, sql) in &keys {
@@ -480,10 +510,10 @@ mod tests {
         let q = QueryState::new(&USERS);
         let mut s = Shape::new(Dialect::Sqlite, 1);
         s.query(&q);
-        let sqlite = s.finish().0;
+        let sqlite = s.key();
         let mut p = Shape::new(Dialect::Postgres, 1);
         p.query(&q);
-        assert_ne!(sqlite, p.finish().0, "the dialect is part of the key");
+        assert_ne!(sqlite, p.key(), "the dialect is part of the key");
     }
 
     #[test]
