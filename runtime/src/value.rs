@@ -294,6 +294,22 @@ impl ToParam for str {
     }
 }
 
+/// The text fields of generated insert types (`Cow<'v, str>`).
+impl ToParam for std::borrow::Cow<'_, str> {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        (**self).to_sqlite()
+    }
+    #[inline]
+    fn pg_accepts(&self, ty: &Type) -> bool {
+        is_texty(ty)
+    }
+    #[inline]
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        (**self).to_pg(ty, out)
+    }
+}
+
 impl ToParam for String {
     #[inline]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {

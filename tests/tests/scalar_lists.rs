@@ -27,7 +27,7 @@ fn pg() -> Option<common::Db> {
     Some(db)
 }
 
-fn new_row(tag: &str) -> NewScalars {
+fn new_row(tag: &str) -> NewScalars<'_> {
     NewScalars::new(
         tag,
         true,

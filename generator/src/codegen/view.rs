@@ -200,6 +200,10 @@ pub struct InsertView {
     pub columns_list: String,
     /// Whether `fill_defaults` needs the current time.
     pub uses_now: bool,
+    /// `<'v>` when a field borrows (text is `Cow<'v, str>`), else empty.
+    pub generics: String,
+    /// `<'_>` when a field borrows, else empty.
+    pub anon: String,
 }
 
 /// A field of the insert type.
@@ -499,6 +503,16 @@ fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColu
         name: &s.column_name,
         insert: sql::insert_mode(s, f.arity == Arity::Optional, |d| {
             let (expr, fallible) = default_fill(schema, s, d)?;
+            // Text fields of insert types are `Cow<'v, str>`.
+            let expr = if borrows_text(f, s) {
+                if fallible {
+                    format!("({expr}).map(::std::borrow::Cow::Owned)")
+                } else {
+                    format!("::std::borrow::Cow::Owned({expr})")
+                }
+            } else {
+                expr
+            };
             let nullable = f.arity == Arity::Optional;
             Some(match (fallible, nullable) {
                 (false, false) => format!("::std::option::Option::Some({expr})"),
@@ -510,6 +524,22 @@ fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColu
             })
         }),
         updated_at: s.updated_at,
+    }
+}
+
+/// Whether the insert type holds this column as `Cow<'v, str>` (text, not a
+/// list): a caller's `&str` is bound without a copy, a `String` moves in.
+fn borrows_text(f: &Field, s: &ScalarField) -> bool {
+    f.arity != Arity::List && s.rust_type == RustScalar::String
+}
+
+/// The insert type's value type of a column: `Cow<'v, str>` for text, else
+/// the model's.
+fn insert_value_type(f: &Field, s: &ScalarField, c: &ColumnView) -> String {
+    if borrows_text(f, s) {
+        "::std::borrow::Cow<'v, str>".to_owned()
+    } else {
+        c.base_rust_type.clone()
     }
 }
 
@@ -801,20 +831,21 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                         s.column_name
                     ),
                 };
+                let base = insert_value_type(f, s, c);
                 let (rust_type, fill, setter) = match &sc.insert {
-                    InsertMode::Required => (c.base_rust_type.clone(), None, String::new()),
+                    InsertMode::Required => (base.clone(), None, String::new()),
                     InsertMode::Defaulted { fill, nullable: true } => (
-                        format!("::std::option::Option<::std::option::Option<{}>>", c.base_rust_type),
+                        format!("::std::option::Option<::std::option::Option<{base}>>"),
                         Some(fill.clone()),
                         "::std::option::Option::Some(::std::option::Option::Some(::std::convert::Into::into(value)))".to_owned(),
                     ),
                     InsertMode::Defaulted { fill, nullable: false } => (
-                        format!("::std::option::Option<{}>", c.base_rust_type),
+                        format!("::std::option::Option<{base}>"),
                         Some(fill.clone()),
                         "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
                     ),
                     _ => (
-                        format!("::std::option::Option<{}>", c.base_rust_type),
+                        format!("::std::option::Option<{base}>"),
                         None,
                         "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
                     ),
@@ -823,7 +854,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
                     rust_name: f.rust_name.clone(),
                     required: sc.insert == InsertMode::Required,
                     rust_type,
-                    base_rust_type: c.base_rust_type.clone(),
+                    base_rust_type: base,
                     doc: format!("{doc:?}"),
                     fill,
                     setter,
@@ -836,8 +867,11 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
         let columns_list = literal_list(
             &all.iter().filter(|c| c.insert.is_field()).map(|c| c.name).collect::<Vec<_>>(),
         );
+        let borrows = fields.iter().any(|f| f.base_rust_type.contains("'v"));
         InsertView {
             uses_now,
+            generics: if borrows { "<'v>".into() } else { String::new() },
+            anon: if borrows { "<'_>".into() } else { String::new() },
             columns_list,
             name: format!("New{}", model.rust_name),
             sql: per_dialect(|d| sql::insert(d, &model.table_name, &all, &column_names)),
@@ -1227,6 +1261,9 @@ fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             sql: per_dialect(|d| sql::insert(d, table, &all, &names)),
             columns_list: literal_list(&names),
             uses_now: false,
+            // The join table's keys stay owned (no borrowed text).
+            generics: String::new(),
+            anon: String::new(),
             required: fields.clone(),
             optional: Vec::new(),
             fields,
