@@ -788,6 +788,7 @@ fn setup(backend: Backend) -> Option<Env> {
                 .unwrap();
             let mut s = engine.session().unwrap();
             s.set_autocommit(true).unwrap();
+            pin_pg(&mut admin);
             Some(Env {
                 backend,
                 contenders: vec![
@@ -799,6 +800,48 @@ fn setup(backend: Backend) -> Option<Env> {
                 pg_schema: Some(schema),
             })
         }
+    }
+}
+
+/// Pins this process to CPU 0 and the PostgreSQL server processes of this
+/// database's client connections (the contenders') to CPU 1, so that every
+/// contender's round trip crosses the same two cores: unpinned, each
+/// connection's server process lands on a core of its own choosing, and the
+/// round trips of one contender came out 2x those of another for identical
+/// work, in either direction from run to run. Skipped with
+/// `ORMGEN_BENCH_NO_PIN`, with fewer than two cores, or without `taskset`.
+fn pin_pg(admin: &mut postgres::Client) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || std::env::var_os("ORMGEN_BENCH_NO_PIN").is_some() {
+        return;
+    }
+    let pids: Vec<i32> = admin
+        .query(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+             AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+            &[],
+        )
+        .map(|rows| rows.iter().map(|r| r.get(0)).collect())
+        .unwrap_or_default();
+    let taskset = |args: &[&str]| {
+        std::process::Command::new("taskset")
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let me = std::process::id().to_string();
+    let mut ok = taskset(&["-a", "-pc", "0", &me]);
+    for pid in &pids {
+        ok &= taskset(&["-pc", "1", &pid.to_string()]);
+    }
+    if ok {
+        eprintln!(
+            "   pinned: this process to CPU 0, {} server processes to CPU 1",
+            pids.len()
+        );
+    } else {
+        eprintln!("   (could not pin processes to cores; PostgreSQL rows are noisier)");
     }
 }
 

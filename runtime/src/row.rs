@@ -60,20 +60,33 @@ impl ColumnIndex for &str {
 struct PgCol<T>(T);
 
 impl<'r, T: FromColumn> FromSql<'r> for PgCol<T> {
+    #[inline]
     fn from_sql(ty: &Type, raw: &'r [u8]) -> Result<Self, PgError> {
         Self::from_sql_nullable(ty, Some(raw))
     }
+    #[inline]
     fn from_sql_null(ty: &Type) -> Result<Self, PgError> {
         Self::from_sql_nullable(ty, None)
     }
+    #[inline]
     fn from_sql_nullable(ty: &Type, raw: Option<&'r [u8]>) -> Result<Self, PgError> {
-        T::from_pg(ty, raw)
-            .map(PgCol)
-            .map_err(|found| found.into_owned().into())
+        match T::from_pg(ty, raw) {
+            Ok(v) => Ok(PgCol(v)),
+            Err(found) => Err(pg_decode_error(found)),
+        }
     }
+    #[inline]
     fn accepts(ty: &Type) -> bool {
         T::pg_accepts(ty)
     }
+}
+
+/// The driver's error for a column `FromColumn` rejected (out of line: the
+/// decode path stays small).
+#[cold]
+#[inline(never)]
+fn pg_decode_error(found: Cow<'static, str>) -> PgError {
+    found.into_owned().into()
 }
 
 impl<'a> Row<'a> {
