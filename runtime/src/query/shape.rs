@@ -46,7 +46,7 @@ impl Fingerprint {
     #[inline(always)]
     fn text_static(&mut self, s: &'static str) {
         let (p, n) = (s.as_ptr() as u64, s.len() as u64);
-        if p >> 48 == 0 && n < 1 << 15 {
+        if (p >> 48 | n >> 15) == 0 {
             self.mix(p | n << 48);
         } else {
             self.mix(p);
@@ -233,7 +233,10 @@ impl<'a> Shape<'a> {
         }
     }
 
-    /// Everything [`super::render_node`] writes, children in its order.
+    /// Everything [`super::render_node`] writes, children in its order. The
+    /// leaves (a column, a value, a join condition) are handled where the
+    /// walk meets them; the rest recurses through [`Shape::inner`].
+    #[inline(always)]
     fn node(&mut self, n: &'a Node) {
         match n {
             Node::Col(t, c) => {
@@ -245,6 +248,21 @@ impl<'a> Shape<'a> {
                 self.tag(2);
                 self.params.push(Param::Ref(v));
             }
+            Node::Link { pairs, near, far } => {
+                self.tag(20 | (pairs.len() as u64) << 8);
+                self.f.mix(pairs.as_ptr() as u64);
+                self.f.text_static(near);
+                self.f.text_static(far);
+            }
+            _ => self.inner(n),
+        }
+    }
+
+    /// [`Shape::node`] for the nodes with children (and the rarer leaves).
+    #[inline(never)]
+    fn inner(&mut self, n: &'a Node) {
+        match n {
+            Node::Col(..) | Node::Bind(_) | Node::Link { .. } => self.node(n),
             Node::Cmp(op, sides) => {
                 self.tag(3);
                 self.f.text_static(op);
@@ -333,12 +351,6 @@ impl<'a> Shape<'a> {
             Node::Tuple(items) => {
                 self.tag(19);
                 self.nodes(items);
-            }
-            Node::Link { pairs, near, far } => {
-                self.tag(20 | (pairs.len() as u64) << 8);
-                self.f.mix(pairs.as_ptr() as u64);
-                self.f.text_static(near);
-                self.f.text_static(far);
             }
         }
     }
