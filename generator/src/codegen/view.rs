@@ -867,7 +867,11 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
         let columns_list = literal_list(
             &all.iter().filter(|c| c.insert.is_field()).map(|c| c.name).collect::<Vec<_>>(),
         );
-        let borrows = fields.iter().any(|f| f.base_rust_type.contains("'v"));
+        // Some field is borrowed text: the type takes the lifetime `'v`.
+        let borrows = coded
+            .iter()
+            .zip(&all)
+            .any(|((f, s), sc)| sc.insert.is_field() && borrows_text(f, s));
         InsertView {
             uses_now,
             generics: if borrows { "<'v>".into() } else { String::new() },
