@@ -340,6 +340,41 @@ fn group_by_and_having() {
 }
 
 #[test]
+fn aggregate_orderings_with_groups_or_an_aggregate_only_selection() {
+    for db in seeded() {
+        let mut s = db.engine.session().unwrap();
+        // Ordered by an aggregate before `select`/`group_by`: the grouping state
+        // is checked by the terminal, so the order of the calls does not matter.
+        let per_role: Vec<(Role, i64)> = User::query()
+            .order_by(count(user::id).desc())
+            .select((user::role, count(user::id)))
+            .group_by(user::role)
+            .all(&mut s)
+            .unwrap();
+        assert_eq!(
+            per_role,
+            vec![(Role::User, 3), (Role::Admin, 1)],
+            "{}",
+            db.name()
+        );
+        // Only aggregates selected: one row over the whole table, which an
+        // aggregate may order (valid SQL on both databases).
+        let counts: Vec<i64> = User::query()
+            .select(count(user::id))
+            .order_by(count(user::id).desc())
+            .all(&mut s)
+            .unwrap();
+        assert_eq!(counts, vec![4], "{}", db.name());
+        let (n, top): (i64, Option<i32>) = User::query()
+            .order_by(max(user::id).asc())
+            .select((count(user::id), max(user::id)))
+            .one(&mut s)
+            .unwrap();
+        assert_eq!((n, top), (4, Some(4)), "{}", db.name());
+    }
+}
+
+#[test]
 fn joins_inner_left_many_to_many() {
     for db in seeded() {
         let mut s = db.engine.session().unwrap();

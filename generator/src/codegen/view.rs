@@ -527,6 +527,34 @@ fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColu
     }
 }
 
+/// The doc comment of an insert-type field: what `None` stores. It follows
+/// the same facts, in the same order, as the fill chosen by `stmt_col`: a list
+/// without a default stores an empty list (even on an `@updatedAt` column), a
+/// default is named, and only an `@updatedAt` column stores the current time.
+fn new_field_doc(f: &Field, s: &ScalarField, insert: &InsertMode) -> String {
+    let col = &s.column_name;
+    match (insert, &s.default) {
+        (InsertMode::Required, _) => format!(" Column `{col}` (required)."),
+        (InsertMode::Nullable, _) => format!(" Column `{col}`; `None` stores NULL."),
+        (_, None) if f.arity == Arity::List => {
+            format!(" Column `{col}`; `None` stores an empty list.")
+        }
+        (_, Some(d)) => format!(
+            " Column `{col}`; `None` stores the default (`{}`){}.",
+            default_doc(d),
+            if f.arity == Arity::Optional {
+                ", `Some(None)` NULL"
+            } else {
+                ""
+            }
+        ),
+        _ if s.updated_at => {
+            format!(" Column `{col}`; `None` stores the current time (`@updatedAt`).")
+        }
+        _ => format!(" Column `{col}`."),
+    }
+}
+
 /// Whether the insert type holds this column as `Cow<'v, str>` (text, not a
 /// list): a caller's `&str` is bound without a copy, a `String` moves in.
 fn borrows_text(f: &Field, s: &ScalarField) -> bool {
@@ -815,22 +843,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
             .zip(&columns)
             .filter(|((_, sc), _)| sc.insert.is_field())
             .map(|(((f, s), sc), c)| {
-                let doc = match (&sc.insert, &s.default) {
-                    (InsertMode::Required, _) => format!(" Column `{}` (required).", s.column_name),
-                    (InsertMode::Nullable, _) => {
-                        format!(" Column `{}`; `None` stores NULL.", s.column_name)
-                    }
-                    (_, Some(d)) => format!(
-                        " Column `{}`; `None` stores the default (`{}`){}.",
-                        s.column_name,
-                        default_doc(d),
-                        if f.arity == Arity::Optional { ", `Some(None)` NULL" } else { "" }
-                    ),
-                    _ => format!(
-                        " Column `{}`; `None` stores the current time (`@updatedAt`).",
-                        s.column_name
-                    ),
-                };
+                let doc = new_field_doc(f, s, &sc.insert);
                 let base = insert_value_type(f, s, c);
                 let (rust_type, fill, setter) = match &sc.insert {
                     InsertMode::Required => (base.clone(), None, String::new()),

@@ -3,11 +3,14 @@
 //! * `S` — scope: type-level list of `Entry<Table, NotNull|MaybeNull>`, in FROM/JOIN order.
 //! * `R` — row: `Models` (one model per scope entry, `Option<_>` when left-joined)
 //!   or `Selected<Row, SqlType>` after `.select(..)`.
-//! * `G` — grouping state: `Ungrouped`, `NeedsGroupBy` (aggregates mixed with plain
-//!   columns, no `group_by` yet) or `Grouped`.
+//! * `G` — grouping state: `Ungrouped` (no aggregate selected),
+//!   `Aggregated` (only aggregates selected: one row), `NeedsGroupBy`
+//!   (aggregates mixed with plain columns, no `group_by` yet) or `Grouped`;
+//!   the first three carry whether ORDER BY holds an aggregate
+//!   (`NoAggregateOrder` / `AggregateOrder`).
 //!
-//! Filters, orderings, limits etc. do not change the type, so conditional
-//! queries are ordinary `if` statements.
+//! Filters, column orderings, limits etc. do not change the type, so
+//! conditional queries are ordinary `if` statements.
 
 use super::decode::Decode;
 use super::expr::*;
@@ -26,30 +29,71 @@ pub struct Models;
 /// Row marker after `.select(..)`: Rust row type and SQL type(s) of the selection.
 pub struct Selected<Row, ST>(PhantomData<(Row, ST)>);
 
-/// Grouping state: no aggregates mixed with plain columns.
-pub struct Ungrouped;
+/// Ordering marker of a grouping state: no aggregate in ORDER BY.
+pub struct NoAggregateOrder;
+/// Ordering marker of a grouping state: an aggregate (or an expression
+/// mixing one with columns) in ORDER BY.
+pub struct AggregateOrder;
+
+/// Grouping state: no `group_by`, and the selection (if any) holds no
+/// aggregate. `O` records whether ORDER BY holds an aggregate, which makes the
+/// query invalid SQL until it is grouped or selects only aggregates.
+pub struct Ungrouped<O = NoAggregateOrder>(PhantomData<O>);
+/// Grouping state: no `group_by`, the selection is aggregates only (one row
+/// over the whole table), so ORDER BY may hold aggregates.
+pub struct Aggregated<O = NoAggregateOrder>(PhantomData<O>);
 /// Grouping state: aggregates mixed with plain columns, no `group_by` yet.
-pub struct NeedsGroupBy;
+pub struct NeedsGroupBy<O = NoAggregateOrder>(PhantomData<O>);
 /// Grouping state: `group_by` given.
 pub struct Grouped;
 
-/// Grouping state after selecting something of kind `K`.
+/// Grouping state after selecting something of kind `K` (a new selection
+/// replaces the previous one; the ordering marker is kept).
 pub trait GroupAfter<K> {
     /// The new state.
     type Out;
 }
 macro_rules! group_after {
     ($($g:ident),*) => {$(
-        impl GroupAfter<Const> for $g { type Out = Ungrouped; }
-        impl GroupAfter<Plain> for $g { type Out = Ungrouped; }
-        impl GroupAfter<Agg> for $g { type Out = Ungrouped; }
-        impl GroupAfter<Mixed> for $g { type Out = NeedsGroupBy; }
+        impl<O> GroupAfter<Const> for $g<O> { type Out = Ungrouped<O>; }
+        impl<O> GroupAfter<Plain> for $g<O> { type Out = Ungrouped<O>; }
+        impl<O> GroupAfter<Agg> for $g<O> { type Out = Aggregated<O>; }
+        impl<O> GroupAfter<Mixed> for $g<O> { type Out = NeedsGroupBy<O>; }
     )*};
 }
-group_after!(Ungrouped, NeedsGroupBy);
+group_after!(Ungrouped, Aggregated, NeedsGroupBy);
 impl<K> GroupAfter<K> for Grouped {
     type Out = Grouped;
 }
+
+/// Grouping state after ordering by a term of kind `K`: column and constant
+/// terms leave it unchanged; aggregate terms set the ordering marker.
+pub trait OrderAfter<K> {
+    /// The new state.
+    type Out;
+}
+macro_rules! order_after {
+    ($($g:ident),*) => {$(
+        impl<O> OrderAfter<Const> for $g<O> { type Out = $g<O>; }
+        impl<O> OrderAfter<Plain> for $g<O> { type Out = $g<O>; }
+        impl<O> OrderAfter<Agg> for $g<O> { type Out = $g<AggregateOrder>; }
+        impl<O> OrderAfter<Mixed> for $g<O> { type Out = $g<AggregateOrder>; }
+    )*};
+}
+order_after!(Ungrouped, Aggregated, NeedsGroupBy);
+impl<K> OrderAfter<K> for Grouped {
+    type Out = Grouped;
+}
+
+#[diagnostic::on_unimplemented(
+    message = "this query orders by an aggregate but has no `group_by` and does not select only aggregates",
+    label = "an aggregate such as `count` in `order_by` needs groups to order",
+    note = "group the rows first, e.g. `.select((user::role, count(user::id))).group_by(user::role).order_by(count(user::id).desc())`, or order by a column"
+)]
+/// Orderings an ungrouped query that selects columns (or whole models) can run
+/// with: no aggregate.
+pub trait OrderWithoutGroups {}
+impl OrderWithoutGroups for NoAggregateOrder {}
 
 #[diagnostic::on_unimplemented(
     message = "this query selects aggregates together with plain columns but has no `group_by`",
@@ -58,7 +102,8 @@ impl<K> GroupAfter<K> for Grouped {
 )]
 /// Grouping states a query can run in.
 pub trait Executable {}
-impl Executable for Ungrouped {}
+impl<O: OrderWithoutGroups> Executable for Ungrouped<O> {}
+impl<O> Executable for Aggregated<O> {}
 impl Executable for Grouped {}
 
 /// The Rust row type of a query with scope `S`.
@@ -214,14 +259,17 @@ impl<S, R, G> Query<S, R, G> {
         self
     }
 
-    /// `ORDER BY` (several calls append).
+    /// `ORDER BY` (several calls append). Ordering by a column keeps the
+    /// query's type; ordering by an aggregate marks the grouping state, and the
+    /// terminals then require a `group_by` or an aggregate-only selection.
     #[inline(always)]
-    pub fn order_by<Src, I>(mut self, o: Ordering<Src>) -> Self
+    pub fn order_by<Src, K, I>(mut self, o: Ordering<Src, K>) -> Query<S, R, G::Out>
     where
         Src: AllInOrderScope<S, I>,
+        G: OrderAfter<K>,
     {
         self.st.order.push(o.node);
-        self
+        self.retype()
     }
 
     /// `LIMIT n` (bound).

@@ -231,11 +231,11 @@ pub trait ExprExt: Expression + Sized {
     }
 
     /// `ORDER BY e ASC`
-    fn asc(self) -> Ordering<Self::Src> {
+    fn asc(self) -> Ordering<Self::Src, Self::Kind> {
         Ordering::new(self.into_node(), false)
     }
     /// `ORDER BY e DESC`
-    fn desc(self) -> Ordering<Self::Src> {
+    fn desc(self) -> Ordering<Self::Src, Self::Kind> {
         Ordering::new(self.into_node(), true)
     }
 }
@@ -349,12 +349,14 @@ pub struct OrderNode {
     pub nulls_first: Option<bool>,
 }
 
-/// An ORDER BY term mentioning tables `Src`.
-pub struct Ordering<Src> {
+/// An ORDER BY term mentioning tables `Src`, of expression kind `K` (an
+/// aggregate term needs a grouped or aggregate-only query, which the terminals
+/// check through the query's grouping state).
+pub struct Ordering<Src, K = Plain> {
     pub(crate) node: OrderNode,
-    _p: PhantomData<fn() -> Src>,
+    _p: PhantomData<fn() -> (Src, K)>,
 }
-impl<Src> Ordering<Src> {
+impl<Src, K> Ordering<Src, K> {
     fn new(expr: Node, desc: bool) -> Self {
         Ordering {
             node: OrderNode {
@@ -444,7 +446,7 @@ pub trait RelationExt: Relation {
     where
         E: Expression,
         E::SqlType: BoolType,
-        E::Src: AllInFilterScope<Root<Self::To>, I>,
+        E::Src: AllInRelationFilter<Self::To, I>,
     {
         Expr::from_node(super::select::relation_exists::<Self>(
             Some(pred.into_node()),
@@ -456,7 +458,7 @@ pub trait RelationExt: Relation {
     where
         E: Expression,
         E::SqlType: BoolType,
-        E::Src: AllInFilterScope<Root<Self::To>, I>,
+        E::Src: AllInRelationFilter<Self::To, I>,
     {
         Expr::from_node(super::select::relation_exists::<Self>(
             Some(Node::IsNotTrue(Box::new(pred.into_node()))),
@@ -468,7 +470,7 @@ pub trait RelationExt: Relation {
     where
         E: Expression,
         E::SqlType: BoolType,
-        E::Src: AllInFilterScope<Root<Self::To>, I>,
+        E::Src: AllInRelationFilter<Self::To, I>,
     {
         Expr::from_node(super::select::relation_exists::<Self>(
             Some(pred.into_node()),

@@ -10,8 +10,9 @@
 //! * a **typed layer** ([`Query<S, R, G>`](Query), [`Expr<ST, Src, K>`](Expr),
 //!   column and relation handles): phantom types carrying only what the compiler
 //!   must check — the tables in scope, the row type and the grouping state — so
-//!   filters, orderings and limits never change a query's type and conditional
-//!   queries are ordinary code:
+//!   filters, column orderings and limits never change a query's type and
+//!   conditional queries are ordinary code (ordering by an aggregate marks the
+//!   grouping state, which the terminals check):
 //!
 //! ```text
 //! let mut q = User::query();

@@ -148,6 +148,38 @@ where
 {
 }
 
+#[diagnostic::on_unimplemented(
+    message = "inside this relation filter the related rows are `{To}`, but the condition uses a column of `{Self}`",
+    label = "write a column of `{To}` here: the column handles in the same module",
+    note = "a self-relation, or one of several relations to the same model, reaches the related rows through an alias table: write their columns as `<model>::as_<relation>::<column>`, e.g. `user::as_mentees::age` inside `user::mentees.some(..)`, not `user::age`",
+    note = "columns of a third table need a nested relation filter, e.g. `user::posts.some(post::comments.some(..))`"
+)]
+/// The condition of a relation filter (`some`/`every`/`none`) along a
+/// relation to `To` uses a column of table `Self`: only `To` itself (for a
+/// self-relation, the alias table of the relation) is allowed. Checked
+/// directly rather than by scope membership, so that the message can name
+/// both the table used and the table to use.
+pub trait RelatedTable<To> {}
+impl<T> RelatedTable<T> for T {}
+
+/// Checks one source-list element `E` of a relation filter's condition along
+/// a relation to `To` (dispatched on `E::Kind`, like the scope contexts).
+pub trait InRelationFilter<E, To, I> {}
+impl<T: RelatedTable<To>, To> InRelationFilter<T, To, Here> for TableElem {}
+impl<L: AllInJoinedScope<Root<To>, I>, To, I> InRelationFilter<Joined<L>, To, I> for JoinedElem {}
+
+/// Every element of the source list `Self` is allowed in the condition of a
+/// relation filter along a relation to `To`.
+pub trait AllInRelationFilter<To, I> {}
+impl<To> AllInRelationFilter<To, Nil> for Nil {}
+impl<To, H, T, IH, IT> AllInRelationFilter<To, Cons<IH, IT>> for Cons<H, T>
+where
+    H: SrcElem,
+    H::Kind: InRelationFilter<H, To, IH>,
+    T: AllInRelationFilter<To, IT>,
+{
+}
+
 scope_context_with_joined!(
     #[diagnostic::on_unimplemented(
         message = "this condition uses a column of `{T}`, which is not in the query",

@@ -175,8 +175,8 @@ impl QueryState {
             w.bind_count(o);
         }
         // Row locks: PostgreSQL only. SQLite locks the whole database for a
-        // write transaction (the runtime opens those with BEGIN IMMEDIATE), so
-        // the clause is a documented no-op there.
+        // write transaction (`IsolationLevel::Serializable` begins one with
+        // BEGIN IMMEDIATE), so the clause is a documented no-op there.
         if let (Some((mode, wait)), Dialect::Postgres) = (self.lock, w.dialect) {
             w.push(match mode {
                 LockMode::Update => " FOR UPDATE",
