@@ -70,12 +70,28 @@ fn check_warnings_do_not_fail() {
         "warn",
         &VALID.replace(
             "model User",
-            "generator x {\n  provider = \"other\"\n}\n\nmodel User",
+            "generator x {\n  provider = \"ormgn\"\n}\n\nmodel User",
         ),
     );
     let out = ormgen(&["check", path.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown generator provider"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("looks like a misspelling of `ormgen`"));
+}
+
+#[test]
+fn other_tools_generators_are_ignored_silently() {
+    let path = temp_file(
+        "other_generators",
+        &VALID.replace(
+            "model User",
+            "generator client {\n  provider = \"prisma-client-js\"\n}\n\ngenerator erd {\n  provider = \"prisma-erd-generator\"\n}\n\nmodel User",
+        ),
+    );
+    let out = ormgen(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("generator"), "{err}");
+    assert!(!err.contains("warning"), "{err}");
 }
 
 #[test]
