@@ -612,8 +612,38 @@ fn extensions_are_created_as_prisma_migrate_creates_them() {
 /// case-insensitively; running it again changes nothing.
 #[test]
 fn create_all_creates_listed_extensions() {
-    let Some(mut pg) = Pg::connect("extensions") else {
-        return;
+    // Extensions belong to a database, not a schema: a database of its own
+    // keeps this test apart from any `citext` installed elsewhere.
+    let url = std::env::var("ORMGEN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let mut admin = match postgres::Client::connect(&url, postgres::NoTls) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL at {url} is unreachable ({e}) and CI is set"
+            );
+            eprintln!(
+                "\n!!!!!!!!!! SKIPPING PostgreSQL test `extensions`: {url} unreachable ({e}) !!!!!!!!!!\n"
+            );
+            return;
+        }
+    };
+    let db = format!("ormgen_ddl_ext_{}", random_suffix());
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .expect("create database");
+    let (base, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+    let at = base.rfind('/').expect("a database in the URL");
+    let sep = if query.is_empty() { "" } else { "?" };
+    let client = postgres::Client::connect(
+        &format!("{}/{db}{sep}{query}", &base[..at]),
+        postgres::NoTls,
+    )
+    .expect("connect to the new database");
+    let mut pg = Pg {
+        client,
+        schema: "public".to_owned(),
     };
     let schema = parse(
         "extensions",
@@ -631,6 +661,19 @@ fn create_all_creates_listed_extensions() {
         pg.strings("SELECT udt_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'email'"),
         ["citext"]
     );
+    assert_eq!(
+        pg.strings("SELECT extname::text FROM pg_extension WHERE extname = 'citext'"),
+        ["citext"]
+    );
+    drop_database(pg, &mut admin, &db);
+}
+
+fn drop_database(pg: Pg, admin: &mut postgres::Client, db: &str) {
+    // Closes the connection (dropping `public` of the scratch database first).
+    std::mem::drop(pg);
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("drop database");
 }
 
 /// A connection working in its own schema, dropped at the end.
