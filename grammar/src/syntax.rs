@@ -188,7 +188,7 @@ impl BodyLine {
 pub struct LineInfo {
     /// Whether one or more blank lines precede the line.
     pub blank_before: bool,
-    /// A `//` comment at the end of the line.
+    /// A `//` or block comment at the end of the line.
     pub trailing_comment: Option<Comment>,
 }
 
