@@ -573,7 +573,7 @@ impl<'a> Validator<'a> {
                     )
                 } else if t.starts_with("/*") {
                     (
-                        "syntax error: text after a block comment on the same line".to_owned(),
+                        "syntax error: only a field, enum value or attribute may follow a block comment on its line".to_owned(),
                         "not a comment line",
                         "put the item on its own line, or the comment at the end of the item's line".to_owned(),
                     )
