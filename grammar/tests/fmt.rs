@@ -107,5 +107,8 @@ fn block_comments_are_kept() {
         once,
         "/* top */\nmodel User {\n  /** doc\n     of id */\n  id   Int    @id /* after */\n  name String\n}\n"
     );
-    assert_eq!(format_schema(&once).unwrap_or_else(|d| panic!("{d:?}")), once);
+    assert_eq!(
+        format_schema(&once).unwrap_or_else(|d| panic!("{d:?}")),
+        once
+    );
 }
