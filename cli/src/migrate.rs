@@ -251,10 +251,15 @@ fn expected_snapshot(engine: &Engine, url: &str, schema: &Schema) -> Result<Snap
                 .map_or(0, |d| d.subsec_nanos());
             let name = format!("_ormgen_check_{}_{nanos}", std::process::id());
             let mut s = engine.session()?;
+            // The scratch schema comes first; the database's own search path
+            // follows, so that types of extensions already installed there
+            // (`citext`) resolve, since `CREATE EXTENSION IF NOT EXISTS` then
+            // does nothing.
+            let path: String = s.query_one("SELECT current_setting('search_path')", ())?;
             s.batch_execute(&format!("CREATE SCHEMA \"{name}\""))?;
             s.commit()?;
             let snapshot = Engine::builder(url)
-                .search_path(name.clone())
+                .search_path(format!("\"{name}\", {path}"))
                 .build()
                 .and_then(created);
             s.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{name}\" CASCADE"))?;

@@ -70,12 +70,28 @@ fn check_warnings_do_not_fail() {
         "warn",
         &VALID.replace(
             "model User",
-            "generator x {\n  provider = \"other\"\n}\n\nmodel User",
+            "generator x {\n  provider = \"ormgn\"\n}\n\nmodel User",
         ),
     );
     let out = ormgen(&["check", path.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown generator provider"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("looks like a misspelling of `ormgen`"));
+}
+
+#[test]
+fn other_tools_generators_are_ignored_silently() {
+    let path = temp_file(
+        "other_generators",
+        &VALID.replace(
+            "model User",
+            "generator client {\n  provider = \"prisma-client-js\"\n}\n\ngenerator erd {\n  provider = \"prisma-erd-generator\"\n}\n\nmodel User",
+        ),
+    );
+    let out = ormgen(&["check", path.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("generator"), "{err}");
+    assert!(!err.contains("warning"), "{err}");
 }
 
 #[test]
@@ -360,4 +376,79 @@ fn two_processes_migrating_postgres_at_once_apply_each_migration_once() {
     s.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .expect("drop");
     s.commit().expect("commit");
+}
+
+/// `migrate check` on PostgreSQL with an extension the migrations installed
+/// in the database's schema: the scratch schema the expected state is built
+/// in sees the extension's types, so there is no drift (and no error).
+#[test]
+fn migrate_check_on_postgres_sees_installed_extensions() {
+    let base = std::env::var("ORMGEN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let (_engine, mut s) =
+        match ormgen::Engine::connect(&base).and_then(|e| e.session().map(|s| (e, s))) {
+            Ok(a) => a,
+            Err(e) => {
+                assert!(
+                    std::env::var_os("CI").is_none(),
+                    "PostgreSQL at {base} unreachable and CI set: {e}"
+                );
+                eprintln!("!!!!!!!! SKIPPING: PostgreSQL at {base} unreachable: {e}");
+                return;
+            }
+        };
+    // Extensions belong to a database: `citext` goes into the `public` schema
+    // of a database of its own, and the check runs with `search_path` set to
+    // another schema of it, as an application with its own schema would.
+    let db = format!("ormgen_cli_ext_{}", std::process::id());
+    s.set_autocommit(true).expect("autocommit");
+    s.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("drop database");
+    s.batch_execute(&format!("CREATE DATABASE {db}"))
+        .expect("create database");
+    let (b, query) = base.split_once('?').unwrap_or((base.as_str(), ""));
+    let db_url = format!(
+        "{}/{db}?{query}",
+        &b[..b.rfind('/').expect("database in URL")]
+    );
+    let sep = if query.is_empty() { "" } else { "&" };
+    {
+        let (_e, mut s) = ormgen::Engine::connect(&db_url)
+            .and_then(|e| e.session().map(|s| (e, s)))
+            .expect("new database");
+        s.batch_execute("CREATE SCHEMA app; CREATE EXTENSION citext SCHEMA public")
+            .expect("schema and extension");
+        s.commit().expect("commit");
+    }
+    let path = temp_file(
+        "migrate-ext",
+        "datasource db {\n  provider   = \"postgresql\"\n  extensions = [citext]\n}\n\nmodel User {\n  id    Int    @id\n  email String @db.Citext\n}\n",
+    );
+    let dir = path.parent().expect("temp dir").join("migrations");
+    let _ = std::fs::remove_dir_all(&dir);
+    let (p, d) = (path.to_str().expect("utf-8"), dir.to_str().expect("utf-8"));
+    let diff = ormgen(&[
+        "migrate", "diff", "--schema", p, "--name", "init", "--dir", d,
+    ]);
+    assert_eq!(
+        diff.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&diff.stderr)
+    );
+    let url = format!("{db_url}{sep}options=-csearch_path%3Dapp,public");
+    let up = ormgen(&["migrate", "up", "--url", &url, "--dir", d]);
+    assert_eq!(
+        up.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    let check = ormgen(&["migrate", "check", "--schema", p, "--url", &url, "--dir", d]);
+    let out = String::from_utf8_lossy(&check.stdout).into_owned();
+    let err = String::from_utf8_lossy(&check.stderr).into_owned();
+    s.batch_execute(&format!("DROP DATABASE {db} WITH (FORCE)"))
+        .expect("drop");
+    assert_eq!(check.status.code(), Some(0), "{out}\n{err}");
+    assert!(out.contains("no drift"), "{out}");
 }

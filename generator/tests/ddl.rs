@@ -169,12 +169,19 @@ fn snapshots() {
 fn plain_mode_has_no_guards_and_if_not_exists_mode_guards_everything() {
     for (_, _, schema) in inputs() {
         for d in dialects(&schema) {
+            // Extensions are shared by the database: `IF NOT EXISTS` in both
+            // modes, as Prisma Migrate writes them.
             for s in create(&schema, d, RenderMode::Plain) {
+                if d == Dialect::Postgres && s.starts_with("CREATE EXTENSION IF NOT EXISTS ") {
+                    continue;
+                }
                 assert!(!s.contains("IF NOT EXISTS") && !s.starts_with("DO "), "{s}");
             }
             for s in create(&schema, d, RenderMode::IfNotExists) {
                 assert!(
                     s.starts_with("CREATE TABLE IF NOT EXISTS ")
+                        || (d == Dialect::Postgres
+                            && s.starts_with("CREATE EXTENSION IF NOT EXISTS "))
                         || s.starts_with("CREATE INDEX IF NOT EXISTS ")
                         || s.starts_with("CREATE UNIQUE INDEX IF NOT EXISTS ")
                         || (d == Dialect::Postgres
@@ -559,11 +566,115 @@ fn sqlite_cycle() {
 /// (`ops: InetOps` on a GiST index); `x_unsupported_ignore_renamed` needs
 /// PostGIS (`geography`).
 /// `all_types_sqlite` has SQLite-only SQL (`randomblob()`).
+/// `postgres_extensions` creates extensions, which `drop_all` leaves in place
+/// (they belong to the database): `create_all_creates_listed_extensions`
+/// runs it instead.
 const PG_SKIP: &[&str] = &[
     "schemas__all_types",
     "schemas__all_types_sqlite",
+    "valid__postgres_extensions",
     "valid__x_unsupported_ignore_renamed",
 ];
+
+/// The `CREATE EXTENSION` statements equal Prisma Migrate's for the same
+/// schema (recorded in `grammar/tests/fixtures/prisma/extensions.sql`), in
+/// the same order; SQLite gets none.
+#[test]
+fn extensions_are_created_as_prisma_migrate_creates_them() {
+    let dir = repo_root().join("grammar/tests/fixtures/prisma");
+    let schema = load(&dir.join("extensions.prisma"));
+    let prisma: Vec<String> = std::fs::read_to_string(dir.join("extensions.sql"))
+        .expect("recorded DDL")
+        .lines()
+        .filter(|l| l.starts_with("CREATE EXTENSION"))
+        .map(|l| l.trim_end_matches(';').to_owned())
+        .collect();
+    assert_eq!(prisma.len(), 4);
+    for mode in [RenderMode::Plain, RenderMode::IfNotExists] {
+        let ours: Vec<String> = create(&schema, Dialect::Postgres, mode)
+            .into_iter()
+            .filter(|s| s.starts_with("CREATE EXTENSION"))
+            .collect();
+        assert_eq!(ours, prisma);
+        // Extensions come before the tables whose types they provide, and
+        // `drop_all` leaves them alone.
+        assert!(create(&schema, Dialect::Postgres, mode)[0].starts_with("CREATE EXTENSION"));
+        assert!(
+            !drop(&schema, Dialect::Postgres, mode)
+                .iter()
+                .any(|s| s.contains("EXTENSION"))
+        );
+    }
+}
+
+/// On a fresh schema of the test database, `create_all` of a schema listing
+/// `citext` creates the extension and a `CITEXT` column that compares
+/// case-insensitively; running it again changes nothing.
+#[test]
+fn create_all_creates_listed_extensions() {
+    // Extensions belong to a database, not a schema: a database of its own
+    // keeps this test apart from any `citext` installed elsewhere.
+    let url = std::env::var("ORMGEN_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let mut admin = match postgres::Client::connect(&url, postgres::NoTls) {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL at {url} is unreachable ({e}) and CI is set"
+            );
+            eprintln!(
+                "\n!!!!!!!!!! SKIPPING PostgreSQL test `extensions`: {url} unreachable ({e}) !!!!!!!!!!\n"
+            );
+            return;
+        }
+    };
+    let db = format!("ormgen_ddl_ext_{}", random_suffix());
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .expect("create database");
+    let (base, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+    let at = base.rfind('/').expect("a database in the URL");
+    let sep = if query.is_empty() { "" } else { "?" };
+    let client = postgres::Client::connect(
+        &format!("{}/{db}{sep}{query}", &base[..at]),
+        postgres::NoTls,
+    )
+    .expect("connect to the new database");
+    let mut pg = Pg {
+        client,
+        schema: "public".to_owned(),
+    };
+    let schema = parse(
+        "extensions",
+        "datasource db {\n  provider   = \"postgresql\"\n  extensions = [citext]\n}\n\nmodel Account {\n  id    Int    @id\n  email String @unique @db.Citext\n}\n",
+    );
+    for _ in 0..2 {
+        pg.exec(&create(&schema, Dialect::Postgres, RenderMode::IfNotExists));
+    }
+    pg.exec(&[r#"INSERT INTO "Account" (id, email) VALUES (1, 'Ann@Example.org')"#.to_owned()]);
+    assert!(
+        !pg.try_exec(r#"INSERT INTO "Account" (id, email) VALUES (2, 'ann@example.ORG')"#),
+        "citext: unique regardless of case"
+    );
+    assert_eq!(
+        pg.strings("SELECT udt_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'email'"),
+        ["citext"]
+    );
+    assert_eq!(
+        pg.strings("SELECT extname::text FROM pg_extension WHERE extname = 'citext'"),
+        ["citext"]
+    );
+    drop_database(pg, &mut admin, &db);
+}
+
+fn drop_database(pg: Pg, admin: &mut postgres::Client, db: &str) {
+    // Closes the connection (dropping `public` of the scratch database first).
+    std::mem::drop(pg);
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .expect("drop database");
+}
 
 /// A connection working in its own schema, dropped at the end.
 struct Pg {

@@ -3,7 +3,9 @@
 //! The pest grammar (`schema.pest`, lowered in [`crate::lower`]) stays the
 //! definition of the language. This module recognises a conservative subset
 //! of it — blocks with a name, one item per line, no trailing or header
-//! comments, arguments and arrays on one line, strings with valid escapes, no
+//! comments, no block comments (`/*` is never the start of an item nor a
+//! `//` comment here, so it always defers), arguments and arrays on one
+//! line, strings with valid escapes, no
 //! `Unsupported(…)`, no `\r`, no byte order mark — and builds exactly the
 //! syntax tree the pest path builds for such input, with no diagnostics.
 //! Anything outside the subset (every syntax error among it) makes

@@ -156,7 +156,7 @@ pub enum RelationMode {
 }
 
 /// The `datasource` block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Datasource {
     /// The block name (`db`); also the prefix of native type attributes.
     pub name: String,
@@ -164,9 +164,43 @@ pub struct Datasource {
     pub provider: String,
     /// The URL, if given.
     pub url: Option<UrlSource>,
-    /// Other keys as written (`directUrl`, `extensions`, …), value text only.
+    /// Other keys as written (`directUrl`, `schemas`, …), value text only.
     pub other: Vec<(String, String)>,
+    /// The PostgreSQL extensions of `extensions = [...]`, in the order written.
+    pub extensions: Vec<Extension>,
     /// The block.
+    pub span: Span,
+}
+
+// Written out so that a schema without extensions dumps as before (the IR
+// snapshots of every schema would otherwise all gain `extensions: []`).
+impl std::fmt::Debug for Datasource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut d = f.debug_struct("Datasource");
+        d.field("name", &self.name)
+            .field("provider", &self.provider)
+            .field("url", &self.url)
+            .field("other", &self.other);
+        if !self.extensions.is_empty() {
+            d.field("extensions", &self.extensions);
+        }
+        d.field("span", &self.span).finish()
+    }
+}
+
+/// A PostgreSQL extension the schema needs: an item of the datasource's
+/// `extensions = [citext, pg_trgm(schema: "public", version: "1.6"), …]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extension {
+    /// The name as written in the schema (`uuid_ossp`).
+    pub name: String,
+    /// The name in the database: `map:` or the name (`uuid-ossp`).
+    pub db_name: String,
+    /// `schema:`, the schema to create it in.
+    pub schema: Option<String>,
+    /// `version:`, the version to install.
+    pub version: Option<String>,
+    /// Where it is written.
     pub span: Span,
 }
 
@@ -785,6 +819,9 @@ impl Schema {
         let z = Span::default();
         if let Some(d) = &mut s.datasource {
             d.span = z;
+            for e in &mut d.extensions {
+                e.span = z;
+            }
         }
         for g in &mut s.generators {
             g.span = z;

@@ -79,6 +79,7 @@
 //!   SQLite; both get the index `_X_B_index`.
 
 mod diagnostics;
+mod extensions;
 mod fast;
 pub mod format;
 pub mod ir;

@@ -163,6 +163,17 @@ pub(crate) fn check_nesting(source: &str) -> Option<Diagnostic> {
                     i += line.iter().position(|&c| c == b'\n').unwrap_or(line.len());
                     continue;
                 }
+                Some(b'/') if bytes.get(i + 1) == Some(&b'*') => {
+                    // A block comment: carry on after its `*/` (an unclosed
+                    // one is an invalid line; count its brackets as text).
+                    if let Some(k) = bytes
+                        .get(i + 2..)
+                        .and_then(|rest| rest.windows(2).position(|w| w == b"*/"))
+                    {
+                        i += 2 + k + 2;
+                        continue;
+                    }
+                }
                 Some(b'(' | b'[') => {
                     depth += 1;
                     if depth > MAX_NESTING {
@@ -213,7 +224,7 @@ impl Lowerer<'_, '_> {
         let span = span_of(&pair);
         Comment {
             text: pair.as_str().trim_end().to_owned(),
-            doc: pair.as_rule() == Rule::doc_comment,
+            doc: pair.as_rule() == Rule::doc_comment || pair.as_str().starts_with("/*"),
             span,
             blank_before: self.blank_between(prev_end, span.start),
         }

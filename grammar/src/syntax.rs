@@ -42,12 +42,15 @@ pub struct Invalid {
     pub blank_before: bool,
 }
 
-/// A `//` or `///` comment.
+/// A `//`, `///` or block (`/* … */`, `/** … */`) comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
-    /// The comment text including its slashes, trailing spaces removed.
+    /// The comment text including its slashes (and for a block comment its
+    /// `/*` and `*/`, inner lines as written), trailing spaces removed.
     pub text: String,
-    /// `true` for `///` documentation comments.
+    /// `true` for documentation: `///` comments and block comments (Prisma
+    /// makes `/* … */` and `/** … */` documentation of the item they precede
+    /// or end).
     pub doc: bool,
     /// Where it is.
     pub span: Span,
@@ -57,10 +60,24 @@ pub struct Comment {
 
 impl Comment {
     /// The documentation text of a `///` comment without the slashes and one
-    /// leading space.
+    /// leading space; of a block comment, the text between `/*` (or `/**`)
+    /// and `*/`, trimmed (inner lines as written, as Prisma keeps them).
     pub fn doc_text(&self) -> &str {
+        if self.is_block() {
+            let t = self.text.strip_prefix("/*").unwrap_or(&self.text);
+            let t = t.strip_suffix("*/").unwrap_or(t);
+            // `/**` is a documentation marker, not text (Prisma keeps the
+            // `*`; a Rust doc comment starting with `*` would be a list).
+            let t = t.strip_prefix('*').unwrap_or(t);
+            return t.trim();
+        }
         let t = self.text.trim_start_matches('/');
         t.strip_prefix(' ').unwrap_or(t)
+    }
+
+    /// Whether this is a block comment (`/* … */`).
+    pub fn is_block(&self) -> bool {
+        self.text.starts_with("/*")
     }
 }
 
@@ -171,7 +188,7 @@ impl BodyLine {
 pub struct LineInfo {
     /// Whether one or more blank lines precede the line.
     pub blank_before: bool,
-    /// A `//` comment at the end of the line.
+    /// A `//` or block comment at the end of the line.
     pub trailing_comment: Option<Comment>,
 }
 

@@ -493,6 +493,12 @@ impl<'a> Validator<'a> {
             None => (None, RelationMode::ForeignKeys),
         };
         let generators = generator_blocks.iter().map(|b| self.generator(b)).collect();
+        if self.dialect == Dialect::Postgres {
+            let extensions = datasource
+                .as_ref()
+                .map_or(&[][..], |d| d.extensions.as_slice());
+            crate::extensions::check_types(ast, &self.datasource_name, extensions, self.diags);
+        }
 
         // ---- enums
         let mut enums = Vec::new();
@@ -556,7 +562,22 @@ impl<'a> Validator<'a> {
                 let t = inv.text.trim();
                 let opens = t.matches('(').count() + t.matches('[').count();
                 let closes = t.matches(')').count() + t.matches(']').count();
-                let (message, label, help) = if t.matches('"').count() % 2 == 1 {
+                let (message, label, help) = if t.contains("/*")
+                    && !t.contains("*/")
+                    && !t.contains('"')
+                {
+                    (
+                        "syntax error: unclosed block comment".to_owned(),
+                        "`/*` without `*/`",
+                        "close the comment with `*/`".to_owned(),
+                    )
+                } else if t.starts_with("/*") {
+                    (
+                        "syntax error: only a field, enum value or attribute may follow a block comment on its line".to_owned(),
+                        "not a comment line",
+                        "put the item on its own line, or the comment at the end of the item's line".to_owned(),
+                    )
+                } else if t.matches('"').count() % 2 == 1 {
                     (
                         "syntax error: unterminated string literal".to_owned(),
                         "string not closed",
@@ -612,6 +633,7 @@ impl<'a> Validator<'a> {
         let mut provider_given = false;
         let mut url = None;
         let mut other = Vec::new();
+        let mut extensions_value = None;
         let mut relation_mode = RelationMode::ForeignKeys;
         let known = [
             "provider",
@@ -678,7 +700,8 @@ impl<'a> Validator<'a> {
                                 }),
                             ),
                         },
-                        "extensions" | "schemas" => {
+                        "extensions" => extensions_value = Some(&kv.value),
+                        "schemas" => {
                             other.push((kv.key.name.clone(), self.source[kv.value.span().start..kv.value.span().end].to_owned()));
                         }
                         unknown => {
@@ -737,12 +760,16 @@ impl<'a> Validator<'a> {
                 ),
             },
         }
+        let extensions = extensions_value.map_or_else(Vec::new, |e| {
+            crate::extensions::parse(e, self.dialect, self.diags)
+        });
         (
             Some(Datasource {
                 name,
                 provider: provider.map(|p| p.0).unwrap_or_default(),
                 url,
                 other,
+                extensions,
                 span: b.span,
             }),
             relation_mode,
@@ -801,11 +828,17 @@ impl<'a> Validator<'a> {
                     if kv.key.name == "provider" {
                         match &kv.value {
                             Expr::String(s) => {
-                                if s.value != "ormgen" {
+                                // Other tools' generators (`prisma-client-js`, ERD
+                                // generators, …) are ignored silently, as Prisma's
+                                // tools ignore each other's; only a near-miss of
+                                // `ormgen` (a typo) is worth a warning.
+                                if s.value != "ormgen"
+                                    && names::did_you_mean(&s.value, ["ormgen"]).is_some()
+                                {
                                     self.err(
-                                        Diagnostic::warning(s.span, format!("unknown generator provider `{}`: the generator is ignored", s.value))
+                                        Diagnostic::warning(s.span, format!("generator provider `{}` looks like a misspelling of `ormgen`: the generator is ignored", s.value))
                                             .with_label("not ormgen")
-                                            .with_help("ormgen reads generators with `provider = \"ormgen\"`"),
+                                            .with_help("did you mean `ormgen`?"),
                                     );
                                 }
                                 provider = Some(s.value.clone());
@@ -860,10 +893,20 @@ impl<'a> Validator<'a> {
                 _ => break,
             }
         }
+        docs.reverse();
+        // A block comment at the end of the item's own line documents it too
+        // (Prisma's rule; a trailing `//` comment does not).
+        let trailing = match lines.get(index) {
+            Some(BodyLine::Field(f)) => f.line.trailing_comment.as_ref(),
+            Some(BodyLine::EnumValue(v)) => v.line.trailing_comment.as_ref(),
+            _ => None,
+        };
+        if let Some(c) = trailing.filter(|c| c.is_block()) {
+            docs.push(c.doc_text().to_owned());
+        }
         if docs.is_empty() {
             return None;
         }
-        docs.reverse();
         Some(docs.join("\n"))
     }
 
@@ -2932,9 +2975,11 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        let required = holder.arity == Arity::Required && !any_optional;
+        // Prisma's default follows the scalar foreign-key fields, not the
+        // relation field: `SetNull` only when every one of them is optional.
+        let any_required_fk = local.iter().any(|f| f.arity == Arity::Required);
         let on_delete = hr.on_delete.map_or(
-            if required {
+            if any_required_fk {
                 ReferentialAction::Restrict
             } else {
                 ReferentialAction::SetNull

@@ -96,3 +96,19 @@ fn messy_input_snapshot() {
 fn syntax_errors_are_not_formatted() {
     assert!(format_schema("model A {\n  !!!\n}\n").is_err());
 }
+
+/// Block comments survive `fmt` verbatim (a multi-line one keeps its inner
+/// lines), whether on their own line, after a field or at the top level.
+#[test]
+fn block_comments_are_kept() {
+    let src = "/* top */\nmodel User {\n    /** doc\n     of id */\n  id   Int @id   /* after */\n  name String\n}\n";
+    let once = format_schema(src).unwrap_or_else(|d| panic!("{d:?}"));
+    assert_eq!(
+        once,
+        "/* top */\nmodel User {\n  /** doc\n     of id */\n  id   Int    @id /* after */\n  name String\n}\n"
+    );
+    assert_eq!(
+        format_schema(&once).unwrap_or_else(|d| panic!("{d:?}")),
+        once
+    );
+}

@@ -72,6 +72,13 @@ use ormgen_schema::{
 /// the dialect the operation was built for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
+    /// `CREATE EXTENSION IF NOT EXISTS` (PostgreSQL; nothing on SQLite).
+    CreateExtension(ExtensionDef),
+    /// `DROP EXTENSION` (PostgreSQL; nothing on SQLite).
+    DropExtension {
+        /// The extension's name in the database.
+        name: String,
+    },
     /// `CREATE TYPE … AS ENUM` (PostgreSQL; nothing on SQLite).
     CreateEnum(EnumDef),
     /// `DROP TYPE` (PostgreSQL; nothing on SQLite).
@@ -104,6 +111,17 @@ pub enum Op {
         /// The constraint name.
         name: String,
     },
+}
+
+/// A PostgreSQL extension (`extensions = [...]` of the datasource).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtensionDef {
+    /// The name in the database (`map:` or the name).
+    pub name: String,
+    /// `WITH SCHEMA`.
+    pub schema: Option<String>,
+    /// `VERSION`.
+    pub version: Option<String>,
 }
 
 /// A PostgreSQL enum type.
@@ -229,12 +247,14 @@ pub enum DdlError {
 }
 
 /// The operations that create `schema` on `dialect`, in dependency order:
-/// enums first, then each table followed by its unique constraints and
-/// indexes, then (PostgreSQL) the foreign keys that had to wait for a cycle.
+/// (PostgreSQL) extensions by name, as Prisma Migrate orders them, and enums
+/// first, then each table followed by its unique constraints and indexes,
+/// then (PostgreSQL) the foreign keys that had to wait for a cycle.
 pub fn create_ops(schema: &Schema, dialect: Dialect) -> Vec<Op> {
     let plan = order::plan(schema, dialect);
     let mut ops = Vec::new();
     if dialect == Dialect::Postgres {
+        ops.extend(extension_defs(schema).into_iter().map(Op::CreateExtension));
         for e in &schema.enums {
             ops.push(Op::CreateEnum(EnumDef {
                 name: e.db_name.clone(),
@@ -250,9 +270,26 @@ pub fn create_ops(schema: &Schema, dialect: Dialect) -> Vec<Op> {
     ops
 }
 
+/// The extensions `schema`'s datasource lists, by database name.
+pub fn extension_defs(schema: &Schema) -> Vec<ExtensionDef> {
+    let mut defs: Vec<ExtensionDef> = schema
+        .datasource
+        .iter()
+        .flat_map(|d| &d.extensions)
+        .map(|e| ExtensionDef {
+            name: e.db_name.clone(),
+            schema: e.schema.clone(),
+            version: e.version.clone(),
+        })
+        .collect();
+    defs.sort_by(|a, b| a.name.cmp(&b.name));
+    defs
+}
+
 /// The operations that drop everything [`create_ops`] creates, in reverse
 /// dependency order: deferred foreign keys, tables (with their indexes and
-/// remaining constraints), then enums. Never relies on `CASCADE`.
+/// remaining constraints), then enums. Never relies on `CASCADE`. Extensions
+/// stay: they belong to the database, and other schemas may use them.
 pub fn drop_ops(schema: &Schema, dialect: Dialect) -> Vec<Op> {
     let mut ops = Vec::new();
     for op in create_ops(schema, dialect).iter().rev() {
@@ -269,6 +306,7 @@ pub fn drop_ops(schema: &Schema, dialect: Dialect) -> Vec<Op> {
             }),
             // Dropped with their table.
             Op::CreateIndex(_) => {}
+            Op::CreateExtension(_) | Op::DropExtension { .. } => {}
             Op::DropEnum { .. }
             | Op::DropTable { .. }
             | Op::DropIndex { .. }

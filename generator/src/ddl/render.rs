@@ -57,6 +57,28 @@ pub fn render(op: &Op, dialect: Dialect, mode: RenderMode) -> Result<Vec<String>
         ""
     };
     Ok(match op {
+        Op::CreateExtension(e) => match dialect {
+            Dialect::Sqlite => Vec::new(),
+            // Always `IF NOT EXISTS`, as Prisma Migrate writes it: an
+            // extension is shared by the whole database.
+            Dialect::Postgres => {
+                let mut sql = format!("CREATE EXTENSION IF NOT EXISTS {}", quote_ident(&e.name));
+                if e.schema.is_some() || e.version.is_some() {
+                    sql.push_str(" WITH");
+                }
+                if let Some(s) = &e.schema {
+                    sql.push_str(&format!(" SCHEMA {}", quote_ident(s)));
+                }
+                if let Some(v) = &e.version {
+                    sql.push_str(&format!(" VERSION {}", quote_ident(v)));
+                }
+                vec![sql]
+            }
+        },
+        Op::DropExtension { name } => match dialect {
+            Dialect::Sqlite => Vec::new(),
+            Dialect::Postgres => vec![format!("DROP EXTENSION {if_exists}{}", quote_ident(name))],
+        },
         Op::CreateEnum(e) => match dialect {
             Dialect::Sqlite => Vec::new(),
             Dialect::Postgres => {

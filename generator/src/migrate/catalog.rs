@@ -1,9 +1,10 @@
-//! What a schema creates on one dialect, as a catalog to diff: enums, and
+//! What a schema creates on one dialect, as a catalog to diff: extensions,
+//! enums, and
 //! tables with all their foreign keys (inline or added later) and indexes.
 
 use ormgen_schema::{Dialect, Schema};
 
-use crate::ddl::{EnumDef, IndexDef, Op, TableDef, create_ops};
+use crate::ddl::{EnumDef, ExtensionDef, IndexDef, Op, TableDef, create_ops};
 
 /// A table and its indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,8 @@ pub struct TableState {
 /// Everything a schema creates on one dialect, in creation order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalog {
+    /// PostgreSQL extensions by name (none on SQLite).
+    pub extensions: Vec<ExtensionDef>,
     /// PostgreSQL enum types (none on SQLite).
     pub enums: Vec<EnumDef>,
     /// Tables in dependency order.
@@ -29,6 +32,7 @@ impl Catalog {
         let mut c = Catalog::default();
         for op in create_ops(schema, dialect) {
             match op {
+                Op::CreateExtension(e) => c.extensions.push(e),
                 Op::CreateEnum(e) => c.enums.push(e),
                 Op::CreateTable(def) => c.tables.push(TableState {
                     def,
@@ -44,7 +48,8 @@ impl Catalog {
                         t.def.foreign_keys.push(fk);
                     }
                 }
-                Op::DropEnum { .. }
+                Op::DropExtension { .. }
+                | Op::DropEnum { .. }
                 | Op::DropTable { .. }
                 | Op::DropIndex { .. }
                 | Op::DropForeignKey { .. } => {}

@@ -1,6 +1,7 @@
 //! The steps that take a database from one catalog to another, per dialect.
 //!
 //! Order of the steps (each group in catalog order):
+//! 0. new extensions are created, changed ones moved or updated (PostgreSQL);
 //! 1. new enums and added enum values (PostgreSQL);
 //! 2. foreign keys and indexes that go away or change are dropped;
 //! 3. renamed tables and (PostgreSQL) renamed columns are renamed;
@@ -12,7 +13,8 @@
 //!    for everything else);
 //! 7. tables that go away are dropped;
 //! 8. new and changed indexes and foreign keys are created;
-//! 9. enums that go away are dropped.
+//! 9. enums that go away are dropped;
+//! 10. extensions that go away are dropped (PostgreSQL).
 
 use std::collections::BTreeSet;
 
@@ -182,6 +184,38 @@ pub fn diff(from: &Catalog, to: &Catalog, ren: &Renames, d: Dialect) -> Vec<Step
             .map(|p| p.to.def.name.as_str())
             .collect(),
     };
+
+    // 0. Extensions (the types of new columns may come from them).
+    if d == Dialect::Postgres {
+        for e in &to.extensions {
+            let name = quote_ident(&e.name);
+            match from.extensions.iter().find(|x| x.name == e.name) {
+                None => steps.push(Step::plain(r(&Op::CreateExtension(e.clone()), d))),
+                Some(old) => {
+                    if let Some(s) = e
+                        .schema
+                        .as_ref()
+                        .filter(|s| old.schema.as_ref() != Some(*s))
+                    {
+                        steps.push(Step::one(format!(
+                            "ALTER EXTENSION {name} SET SCHEMA {}",
+                            quote_ident(s)
+                        )));
+                    }
+                    if let Some(v) = e
+                        .version
+                        .as_ref()
+                        .filter(|v| old.version.as_ref() != Some(*v))
+                    {
+                        steps.push(Step::one(format!(
+                            "ALTER EXTENSION {name} UPDATE TO {}",
+                            quote_ident(v)
+                        )));
+                    }
+                }
+            }
+        }
+    }
 
     // 1. Enums.
     let mut recreated: Vec<(&EnumDef, Vec<String>)> = Vec::new();
@@ -412,6 +446,17 @@ pub fn diff(from: &Catalog, to: &Catalog, ren: &Renames, d: Dialect) -> Vec<Step
         if to.enum_(&e.name).is_none() {
             steps.push(Step::plain(r(
                 &Op::DropEnum {
+                    name: e.name.clone(),
+                },
+                d,
+            )));
+        }
+    }
+    // 10. Extensions that go away (after the columns that used their types).
+    for e in &from.extensions {
+        if !to.extensions.iter().any(|x| x.name == e.name) {
+            steps.push(Step::plain(r(
+                &Op::DropExtension {
                     name: e.name.clone(),
                 },
                 d,
