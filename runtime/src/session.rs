@@ -353,7 +353,7 @@ impl Session {
     /// own that commits when `f` returns `Ok` and rolls back when it returns
     /// `Err`.
     pub(crate) fn atomic<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
-        if !(self.autocommit && !self.active) {
+        if !self.autocommit || self.active {
             return f(self);
         }
         self.begin_now()?;

@@ -159,6 +159,9 @@ pub fn insert_many<N: Insertable>(
     let mut rows: Vec<N> = rows.into_iter().collect();
     if N::COLUMNS.is_empty() {
         // One statement per row: atomic together (see `in_batches`).
+        if rows.len() < 2 {
+            return rows.into_iter().map(|n| insert(s, n)).collect();
+        }
         return s.atomic(|s| rows.into_iter().map(|n| insert(s, n)).collect());
     }
     let mut out = Vec::with_capacity(rows.len());
@@ -179,6 +182,13 @@ pub fn insert_all<N: Insertable>(
     let mut rows: Vec<N> = rows.into_iter().collect();
     if N::COLUMNS.is_empty() {
         // One statement per row: atomic together (see `in_batches`).
+        let n = rows.len() as u64;
+        if n < 2 {
+            for r in rows {
+                insert(s, r)?;
+            }
+            return Ok(n);
+        }
         return s.atomic(|s| {
             let mut n = 0;
             for r in rows {
