@@ -6,6 +6,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("../schemas/shop.prisma")
         .schema("../schemas/all_types.prisma")
         .schema("../schemas/all_types_sqlite.prisma")
+        .schema("../schemas/upserts.prisma")
         .compile()?;
     Ok(())
 }

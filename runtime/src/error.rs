@@ -143,6 +143,15 @@ pub enum Error {
     /// is missing.
     #[error("migration: {0}")]
     Migration(String),
+    /// A statement failed earlier in the session's open transaction, so the
+    /// transaction is failed: every later statement and `commit` return this
+    /// error until `Session::rollback` (or until the savepoint the failure
+    /// happened in is rolled back). Nothing of the transaction is committed.
+    #[error("the transaction failed earlier ({cause}); call rollback()")]
+    TransactionFailed {
+        /// The error that failed the transaction, as text.
+        cause: String,
+    },
     /// Any other database error, with the database's code (SQLSTATE on PostgreSQL,
     /// the extended result code on SQLite) and message.
     #[error("database error {code}: {message}")]

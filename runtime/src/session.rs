@@ -81,6 +81,45 @@ fn pg_begin(iso: Option<IsolationLevel>, ro: bool) -> &'static str {
 /// [`commit`](Self::commit)/[`rollback`](Self::rollback)); dropping the session
 /// without committing rolls back, and the connection goes back to the pool.
 ///
+/// # States
+///
+/// - **Idle**: no transaction is open. Without autocommit the next statement
+///   begins one; in [autocommit](Self::set_autocommit) mode each statement
+///   commits on its own until [`begin`](Self::begin).
+/// - **In transaction** ([`in_transaction`](Self::in_transaction)): statements
+///   run in it until [`commit`](Self::commit) or [`rollback`](Self::rollback).
+/// - **Failed** ([`transaction_failed`](Self::transaction_failed)): a statement
+///   run in the transaction returned an error — a database error (a constraint,
+///   a lost connection, …), reads included as PostgreSQL aborts the
+///   transaction on those too, or an error after the database ran it (its
+///   rows failed to decode, `query_one` found too many). Every call that
+///   returns `Err` inside a transaction leaves it so: `insert`,
+///   `insert_many`, `insert_all`, upserts, updates, deletes, `Tracked::save`,
+///   [`execute`](Self::execute) and the query methods. The failed call's
+///   writes may already be in the transaction, so nothing of it may be
+///   committed: every later statement and `commit` return
+///   [`Error::TransactionFailed`] (where PostgreSQL's own `COMMIT` of an
+///   aborted transaction would quietly roll back) until `rollback` returns
+///   the session to idle. Errors raised before anything reached the database
+///   ([`Error::Params`]: a wrong number of values, a named placeholder
+///   without one) do not fail the transaction.
+///
+/// To recover from an expected error (a unique violation, say) and go on,
+/// run the statement in a [`savepoint`](Self::savepoint): when its closure
+/// returns `Err` the savepoint is rolled back and the transaction is healthy
+/// again. [`flush`](Self::flush) runs in a savepoint, so a failed flush is
+/// undone and leaves the transaction usable. [`Engine::transaction`] rolls
+/// back on `Err`, and does not commit a failed transaction whose closure
+/// swallowed the error (it returns [`Error::TransactionFailed`]).
+///
+/// Calls that may run several statements (`insert_many`/`insert_all` in more
+/// than one batch, `flush`) are atomic: inside the transaction, or in
+/// autocommit mode outside one in a transaction of their own that rolls back
+/// on error. A single statement in autocommit mode outside a transaction is
+/// committed by the database when it runs: an error after that (its
+/// `RETURNING` row failed to decode) is returned but its write stays; use
+/// [`begin`](Self::begin) or a savepoint where that matters.
+///
 /// A session is `Send` but not `Sync`: it can move to another thread, but not be
 /// shared between threads.
 ///
@@ -102,6 +141,10 @@ pub struct Session {
     next: Option<TxOptions>,
     query_only: bool,
     savepoints: u32,
+    /// Set when a statement failed inside the open transaction (the error's
+    /// text): the transaction is failed until [`Session::rollback`] (or the
+    /// enclosing savepoint's rollback).
+    failed: Option<Box<str>>,
     pub(crate) uow: crate::query::UnitOfWork,
     _not_sync: PhantomData<Cell<()>>,
 }
@@ -111,6 +154,7 @@ impl std::fmt::Debug for Session {
         f.debug_struct("Session")
             .field("engine", &self.engine)
             .field("in_transaction", &self.active)
+            .field("failed", &self.failed)
             .finish_non_exhaustive()
     }
 }
@@ -171,6 +215,7 @@ impl Session {
             next: None,
             query_only: false,
             savepoints: 0,
+            failed: None,
             uow: crate::query::UnitOfWork::default(),
             _not_sync: PhantomData,
         })
@@ -253,12 +298,76 @@ impl Session {
         self.begin_now()
     }
 
+    /// Whether the open transaction failed: a statement run in it returned an
+    /// error, so every statement and [`commit`](Self::commit) return
+    /// [`Error::TransactionFailed`] until [`rollback`](Self::rollback).
+    pub fn transaction_failed(&self) -> bool {
+        self.failed.is_some()
+    }
+
     #[inline]
     fn ready(&mut self) -> Result<()> {
-        if self.active || (self.autocommit && self.next.is_none()) {
+        if self.active {
+            match self.failed {
+                None => Ok(()),
+                Some(_) => Err(self.failed_error()),
+            }
+        } else if self.autocommit && self.next.is_none() {
             Ok(())
         } else {
             self.begin_now()
+        }
+    }
+
+    #[cold]
+    fn failed_error(&self) -> Error {
+        Error::TransactionFailed {
+            cause: self.failed.as_deref().unwrap_or_default().to_owned(),
+        }
+    }
+
+    /// Marks the open transaction failed when `r` is an error (see the
+    /// [session states](Self#states)).
+    #[inline(always)]
+    fn settle<T>(&mut self, r: Result<T>) -> Result<T> {
+        if let Err(e) = &r {
+            self.fail(e);
+        }
+        r
+    }
+
+    /// Marks the open transaction failed by `e`, unless `e` was raised before
+    /// anything reached the database ([`Error::Params`]: a wrong number of
+    /// values, a named placeholder without one).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn fail(&mut self, e: &Error) {
+        if self.active {
+            mark_failed(&mut self.failed, e);
+        }
+    }
+
+    /// Runs `f`, which may run several statements, atomically: inside the open
+    /// transaction (an error fails it, see the [session states](Self#states)),
+    /// or, in autocommit mode outside a transaction, in a transaction of its
+    /// own that commits when `f` returns `Ok` and rolls back when it returns
+    /// `Err`.
+    pub(crate) fn atomic<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        if !self.autocommit || self.active {
+            return f(self);
+        }
+        self.begin_now()?;
+        match f(self) {
+            Ok(v) if self.failed.is_none() => self.commit_transaction().map(|()| v),
+            Ok(_) => {
+                let e = self.failed_error();
+                let _ = self.rollback_keeping_pending();
+                Err(e)
+            }
+            Err(e) => {
+                let _ = self.rollback_keeping_pending();
+                Err(e)
+            }
         }
     }
 
@@ -332,7 +441,15 @@ impl Session {
     /// transaction (a no-op when none is open). If the flush or the commit fails
     /// the transaction is rolled back and the error returned; the work a failed
     /// flush left queued stays queued.
+    ///
+    /// A failed transaction (a statement in it returned an error, see the
+    /// [session states](Self#states)) is not committed: `commit` returns
+    /// [`Error::TransactionFailed`] and the transaction stays open and failed
+    /// until [`rollback`](Self::rollback).
     pub fn commit(&mut self) -> Result<()> {
+        if self.failed.is_some() {
+            return Err(self.failed_error());
+        }
         if !self.uow.is_empty()
             && let Err(e) = self.flush()
         {
@@ -373,6 +490,7 @@ impl Session {
 
     fn rollback_keeping_pending(&mut self) -> Result<()> {
         self.next = None;
+        self.failed = None;
         if !self.active {
             return Ok(());
         }
@@ -392,41 +510,55 @@ impl Session {
     /// Runs `f` inside a savepoint of the current transaction (beginning one if
     /// needed): released when `f` returns `Ok`, rolled back to when it returns `Err`,
     /// keeping the outer transaction's work. Savepoints nest.
+    ///
+    /// This is how to recover from an expected error (a unique violation, say)
+    /// and keep going: an error inside `f` fails the transaction (see the
+    /// [session states](Self#states)), and rolling back to the savepoint clears
+    /// that again. If `f` returns `Ok` although a statement in it failed (it
+    /// swallowed the error), the savepoint is rolled back too and `savepoint`
+    /// returns [`Error::TransactionFailed`].
     pub fn savepoint<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         if self.autocommit && !self.active {
             // No transaction to save a point of: run `f` in one of its own.
-            self.begin_now()?;
-            let r = f(self);
-            return match r {
-                Ok(v) => self.commit_transaction().map(|()| v),
-                Err(e) => {
-                    let _ = self.rollback_keeping_pending();
-                    Err(e)
-                }
-            };
+            return self.atomic(f);
         }
         self.ready()?;
         self.savepoints += 1;
         let name = format!("ormgen_sp_{}", self.savepoints);
-        self.conn.get()?.batch(&format!("SAVEPOINT {name}"))?;
+        let r = self.conn.get()?.batch(&format!("SAVEPOINT {name}"));
+        if let Err(e) = self.settle(r) {
+            self.savepoints -= 1;
+            return Err(e);
+        }
         self.emit(Event::Savepoint { name: &name });
-        let r = f(self);
+        let mut r = f(self);
+        if r.is_ok() && self.failed.is_some() {
+            r = Err(self.failed_error());
+        }
         if self.active {
+            self.savepoints -= 1;
             match &r {
                 Ok(_) => {
-                    self.conn
-                        .get()?
-                        .batch(&format!("RELEASE SAVEPOINT {name}"))?;
+                    let done = self.conn.get()?.batch(&format!("RELEASE SAVEPOINT {name}"));
+                    self.settle(done)?;
                     self.emit(Event::ReleaseSavepoint { name: &name });
                 }
                 Err(_) => {
-                    self.conn.get()?.batch(&format!(
+                    let done = self.conn.get()?.batch(&format!(
                         "ROLLBACK TO SAVEPOINT {name}; RELEASE SAVEPOINT {name}"
-                    ))?;
+                    ));
+                    match done {
+                        // The work since the savepoint is undone: the
+                        // transaction is healthy again.
+                        Ok(()) => self.failed = None,
+                        Err(e) => {
+                            self.fail(&e);
+                            return Err(e);
+                        }
+                    }
                     self.emit(Event::RollbackToSavepoint { name: &name });
                 }
             }
-            self.savepoints -= 1;
         }
         r
     }
@@ -455,7 +587,8 @@ impl Session {
                 })
             }),
         };
-        conn.note(r)
+        let r = conn.note(r);
+        self.settle(r)
     }
 
     /// Runs a query, calling `f` on each row; returns the number of rows. An error
@@ -493,7 +626,8 @@ impl Session {
                 })
             }),
         };
-        conn.note(r)
+        let r = conn.note(r);
+        self.settle(r)
     }
 
     /// Runs a query and maps every row with `f`.
@@ -595,12 +729,22 @@ impl Session {
     }
 
     /// For the query builder's streaming iterator ([`crate::query`]): begins the
-    /// transaction if needed and lends the connection and the engine's listeners.
-    pub(crate) fn conn_for_stream(&mut self) -> Result<(&mut Conn, &Events)> {
+    /// transaction if needed and lends the connection, the engine's listeners
+    /// and, inside a transaction, the slot an error of the stream fails it with
+    /// (see [`mark_failed`]).
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn conn_for_stream(
+        &mut self,
+    ) -> Result<(&mut Conn, &Events, Option<&mut Option<Box<str>>>)> {
         self.ready()?;
         let events = &self.engine.inner.events;
+        let failed = if self.active {
+            Some(&mut self.failed)
+        } else {
+            None
+        };
         let conn = self.conn.get()?;
-        Ok((conn, events))
+        Ok((conn, events, failed))
     }
 
     /// Runs one or more statements without parameters (DDL, scripts), in the
@@ -619,7 +763,19 @@ impl Session {
                 RawConn::Pg(c) => c.batch(sql),
             },
         );
-        conn.note(r)
+        let r = conn.note(r);
+        self.settle(r)
+    }
+}
+
+/// Records `e` as the error that failed a transaction (the first one counts),
+/// unless it was raised before anything reached the database
+/// ([`Error::Params`]).
+#[cold]
+#[inline(never)]
+pub(crate) fn mark_failed(slot: &mut Option<Box<str>>, e: &Error) {
+    if slot.is_none() && !matches!(e, Error::Params(_)) {
+        *slot = Some(e.to_string().into_boxed_str());
     }
 }
 

@@ -107,14 +107,17 @@ fn query_one_and_opt_cardinality() {
         );
         s.execute("insert into users (id, email) values (2, 'b@x')", ())
             .unwrap();
+        // Too many rows fails the transaction like any error of a statement:
+        // each check runs in a savepoint, which recovers from it.
         assert!(matches!(
-            s.query_one::<i64>("select id from users", ()),
+            s.savepoint(|s| s.query_one::<i64>("select id from users", ())),
             Err(Error::TooManyRows)
         ));
         assert!(matches!(
-            s.query_opt::<i64>("select id from users", ()),
+            s.savepoint(|s| s.query_opt::<i64>("select id from users", ())),
             Err(Error::TooManyRows)
         ));
+        s.commit().unwrap();
     }
 }
 

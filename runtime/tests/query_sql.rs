@@ -575,12 +575,28 @@ fn upsert_statements() {
     assert_eq!(
         st.sql,
         format!(
-            r#"{head} ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name", "age" = EXCLUDED."age", "role" = EXCLUDED."role"{ret}"#
+            r#"{head} ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name", "age" = EXCLUDED."age"{ret}"#
         )
     );
     assert!(
         st.params.is_empty(),
         "inserted values are bound by the caller"
+    );
+    // A role given by the caller is updated; left to its default it was not
+    // (above), and the key and the conflict target never are.
+    let st = User::upsert(NewUser {
+        role: Some(Role::Admin),
+        ..new()
+    })
+    .on_conflict(user::email)
+    .do_update_all()
+    .to_sql(Dialect::Postgres)
+    .unwrap();
+    assert_eq!(
+        st.sql,
+        format!(
+            r#"{head} ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name", "age" = EXCLUDED."age", "role" = EXCLUDED."role"{ret}"#
+        )
     );
     let st = User::upsert(new())
         .on_conflict(user::email)

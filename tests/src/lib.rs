@@ -23,3 +23,8 @@ pub mod all_types {
 pub mod all_types_sqlite {
     ormgen::include_schema!("all_types_sqlite");
 }
+
+/// `schemas/upserts.prisma` (SQLite provider; also run on PostgreSQL).
+pub mod upserts {
+    ormgen::include_schema!("upserts");
+}

@@ -200,6 +200,9 @@ pub struct InsertView {
     pub columns_list: String,
     /// Whether `fill_defaults` needs the current time.
     pub uses_now: bool,
+    /// Whether some field has a default (then `Insertable::is_defaulted` is
+    /// generated).
+    pub has_defaults: bool,
     /// `<'v>` when a field borrows (text is `Cow<'v, str>`), else empty.
     pub generics: String,
     /// `<'_>` when a field borrows, else empty.
@@ -887,6 +890,7 @@ fn model_view(schema: &Schema, model: &Model) -> ModelView {
             .any(|((f, s), sc)| sc.insert.is_field() && borrows_text(f, s));
         InsertView {
             uses_now,
+            has_defaults: fields.iter().any(|f| f.fill.is_some()),
             generics: if borrows { "<'v>".into() } else { String::new() },
             anon: if borrows { "<'_>".into() } else { String::new() },
             columns_list,
@@ -1278,6 +1282,7 @@ fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             sql: per_dialect(|d| sql::insert(d, table, &all, &names)),
             columns_list: literal_list(&names),
             uses_now: false,
+            has_defaults: false,
             // The join table's keys stay owned (no borrowed text).
             generics: String::new(),
             anon: String::new(),

@@ -23,6 +23,7 @@ use super::schema::Table;
 use crate::backend::RawConn;
 use crate::error::{Error, Result, from_pg, from_sqlite};
 use crate::events::Event;
+use crate::session::mark_failed;
 use crate::value::PgError;
 use crate::{AsSql, Keyed, Native, Params, Row, Session, ToParam, Value};
 
@@ -313,6 +314,8 @@ enum Cursor<'s> {
 /// session's connection (`&'s mut Session`) until dropped.
 pub struct RowStream<'s, T> {
     cursor: Cursor<'s>,
+    /// Inside a transaction: where an error of the stream fails it.
+    failed: Option<&'s mut Option<Box<str>>>,
     _p: PhantomData<fn() -> T>,
 }
 
@@ -320,7 +323,7 @@ impl<'s, T: Decode> RowStream<'s, T> {
     /// Opens a stream over the rows of `sql` (in the session's dialect) with
     /// `params`.
     pub fn open(s: &'s mut Session, sql: &str, params: &[Value]) -> Result<Self> {
-        let (conn, events) = s.conn_for_stream()?;
+        let (conn, events, mut failed) = s.conn_for_stream()?;
         let start = Instant::now();
         let refs: Vec<&dyn ToParam> = if events.observed() {
             params.iter().map(|v| v as &dyn ToParam).collect()
@@ -350,8 +353,12 @@ impl<'s, T: Decode> RowStream<'s, T> {
                 error: r.as_ref().err(),
             });
         }
+        if let (Err(e), Some(slot)) = (&r, failed.as_deref_mut()) {
+            mark_failed(slot, e);
+        }
         Ok(RowStream {
             cursor: r?,
+            failed,
             _p: PhantomData,
         })
     }
@@ -377,6 +384,9 @@ impl<T: Decode> Iterator for RowStream<'_, T> {
         if !matches!(item, Some(Ok(_))) {
             // Finished or failed: release the statement now.
             self.cursor = Cursor::Done;
+            if let (Some(Err(e)), Some(slot)) = (&item, self.failed.as_deref_mut()) {
+                mark_failed(slot, e);
+            }
         }
         item
     }

@@ -84,6 +84,14 @@ pub trait Insertable: Sized {
     const INSERT: Sql2;
     /// Fills defaulted fields left unset (`None`) with their runtime default.
     fn fill_defaults(&mut self) {}
+    /// Whether the column `COLUMNS[i]` is left to its schema default: its field
+    /// has a default (`uuid()`, `cuid()`, `now()`, `@updatedAt`, a literal) and
+    /// is still `None`, so [`fill_defaults`](Self::fill_defaults) would fill it.
+    /// Asked before `fill_defaults`; an upsert's update part leaves such
+    /// columns alone.
+    fn is_defaulted(&self, _i: usize) -> bool {
+        false
+    }
     /// Pushes one parameter per entry of `COLUMNS`, in order.
     fn params<'a>(&'a self, out: &mut Vec<&'a dyn ToParam>);
 }
@@ -150,7 +158,11 @@ pub fn insert_many<N: Insertable>(
 ) -> Result<Vec<ModelOf<N>>> {
     let mut rows: Vec<N> = rows.into_iter().collect();
     if N::COLUMNS.is_empty() {
-        return rows.into_iter().map(|n| insert(s, n)).collect();
+        // One statement per row: atomic together (see `in_batches`).
+        if rows.len() < 2 {
+            return rows.into_iter().map(|n| insert(s, n)).collect();
+        }
+        return s.atomic(|s| rows.into_iter().map(|n| insert(s, n)).collect());
     }
     let mut out = Vec::with_capacity(rows.len());
     in_batches(s, &mut rows, true, |s, sql, p| {
@@ -169,12 +181,22 @@ pub fn insert_all<N: Insertable>(
 ) -> Result<u64> {
     let mut rows: Vec<N> = rows.into_iter().collect();
     if N::COLUMNS.is_empty() {
-        let mut n = 0;
-        for r in rows {
-            insert(s, r)?;
-            n += 1;
+        // One statement per row: atomic together (see `in_batches`).
+        let n = rows.len() as u64;
+        if n < 2 {
+            for r in rows {
+                insert(s, r)?;
+            }
+            return Ok(n);
         }
-        return Ok(n);
+        return s.atomic(|s| {
+            let mut n = 0;
+            for r in rows {
+                insert(s, r)?;
+                n += 1;
+            }
+            Ok(n)
+        });
     }
     let mut n = 0;
     in_batches(s, &mut rows, false, |s, sql, p| {
@@ -186,6 +208,10 @@ pub fn insert_all<N: Insertable>(
 
 /// Fills defaults, then runs `each` once per batch of rows with the batch's
 /// multi-row `INSERT` (with `RETURNING` all columns when asked) and parameters.
+///
+/// Several batches are atomic together: in the session's transaction (an
+/// error fails it) or, in autocommit mode, in a transaction of their own
+/// ([`Session::atomic`]); a single batch is one statement and needs neither.
 fn in_batches<N: Insertable>(
     s: &mut Session,
     rows: &mut [N],
@@ -195,9 +221,24 @@ fn in_batches<N: Insertable>(
     for r in rows.iter_mut() {
         r.fill_defaults();
     }
-    let d = s.dialect();
     let width = N::COLUMNS.len();
     let per_batch = (session_max_params(s) / width).max(1);
+    if rows.len() > per_batch {
+        s.atomic(|s| batches(s, rows, per_batch, with_returning, &mut each))
+    } else {
+        batches(s, rows, per_batch, with_returning, &mut each)
+    }
+}
+
+fn batches<N: Insertable>(
+    s: &mut Session,
+    rows: &[N],
+    per_batch: usize,
+    with_returning: bool,
+    each: &mut impl FnMut(&mut Session, Keyed<'_>, &[&dyn ToParam]) -> Result<()>,
+) -> Result<()> {
+    let d = s.dialect();
+    let width = N::COLUMNS.len();
     let info = <N::Table as Table>::INFO;
     for chunk in rows.chunks(per_batch) {
         // The text depends on the table and columns (which the generated
@@ -283,23 +324,42 @@ enum OnConflict {
 /// User::upsert(new).on_conflict(user::email).do_nothing().execute(&mut s)?; // None if it existed
 /// ```
 ///
-/// `DO UPDATE` also sets the table's `@updatedAt` column to the current time.
+/// The update part changes only what the caller meant (as Prisma's `upsert`
+/// update and SQLAlchemy's `excluded` do): it never sets the conflict target
+/// or the primary key (an existing row keeps its id, and so its children),
+/// and [`do_update_all`](Self::do_update_all) skips every column the caller
+/// left to its schema default (`uuid()`, `cuid()`, `now()`, literal
+/// defaults; `autoincrement()` columns are never inserted at all), so a
+/// stored value is never overwritten by a default. `DO UPDATE` also sets the
+/// table's `@updatedAt` column to the current time. When nothing is left to
+/// set, the conflict column is set to its stored value, so `execute` still
+/// returns the existing row.
 pub struct Upsert<N: Insertable> {
     new: N,
     target: Vec<&'static str>,
     action: OnConflict,
     sets: Vec<(&'static str, Node)>,
+    /// The columns `new` leaves to their schema default (read before
+    /// `fill_defaults`).
+    defaulted: Vec<&'static str>,
 }
 
 impl<N: Insertable> Upsert<N> {
     /// An upsert of `new`; choose the conflict target and the action next
     /// (without them it is `ON CONFLICT DO NOTHING` on any constraint).
     pub fn new(new: N) -> Self {
+        let defaulted = N::COLUMNS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| new.is_defaulted(*i))
+            .map(|(_, c)| *c)
+            .collect();
         Upsert {
             new,
             target: Vec::new(),
             action: OnConflict::Nothing,
             sets: Vec::new(),
+            defaulted,
         }
     }
     /// The unique key (a column or a tuple of columns) whose conflict triggers the
@@ -315,12 +375,15 @@ impl<N: Insertable> Upsert<N> {
         self.sets.clear();
         self
     }
-    /// `DO UPDATE SET c = EXCLUDED.c` for every inserted column except the target.
+    /// `DO UPDATE SET c = EXCLUDED.c` for every inserted column except the
+    /// conflict target, the primary key and the columns left to their schema
+    /// default (their field was `None`).
     pub fn do_update_all(mut self) -> Self {
         self.action = OnConflict::Excluded(None);
         self
     }
-    /// `DO UPDATE SET c = EXCLUDED.c` for the given columns.
+    /// `DO UPDATE SET c = EXCLUDED.c` for the given columns (the conflict
+    /// target and the primary key are skipped: the update never changes them).
     pub fn do_update<C: ColumnList<N::Table>>(mut self, _cols: C) -> Self {
         let mut v = Vec::new();
         C::push_names(&mut v);
@@ -370,11 +433,18 @@ impl<N: Insertable> Upsert<N> {
                         "an upsert that updates needs a conflict target (`on_conflict`)".into(),
                     ));
                 }
+                // Never the conflict target nor the primary key; for "all",
+                // never a column the caller left to its default either.
+                let keeps = |c: &str| !self.target.iter().chain(info.primary_key).any(|k| *k == c);
                 sets = match cols {
-                    Some(cols) => cols.iter().map(|c| (*c, Node::Excluded(c))).collect(),
+                    Some(cols) => cols
+                        .iter()
+                        .filter(|c| keeps(c))
+                        .map(|c| (*c, Node::Excluded(c)))
+                        .collect(),
                     None => N::COLUMNS
                         .iter()
-                        .filter(|c| !self.target.contains(c))
+                        .filter(|c| keeps(c) && !self.defaulted.contains(c))
                         .map(|c| (*c, Node::Excluded(c)))
                         .collect(),
                 };
@@ -389,9 +459,11 @@ impl<N: Insertable> Upsert<N> {
                     }
                 }
                 if sets.is_empty() {
-                    // Nothing to change: a no-op update still returns the row.
+                    // Nothing to change: setting the conflict column to its
+                    // stored value (not `EXCLUDED`'s, which may differ under a
+                    // case-insensitive collation) still returns the row.
                     let c = self.target[0];
-                    sets.push((c, Node::Excluded(c)));
+                    sets.push((c, Node::Col(info.name, c)));
                 }
                 w.push(" DO UPDATE SET ");
                 for (i, (c, v)) in sets.iter().enumerate() {

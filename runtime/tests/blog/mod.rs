@@ -122,6 +122,12 @@ impl q::Insertable for NewUser {
             self.role = Some(Role::User);
         }
     }
+    fn is_defaulted(&self, i: usize) -> bool {
+        match i {
+            3 => self.role.is_none(),
+            _ => false,
+        }
+    }
     fn params<'a>(&'a self, out: &mut Vec<&'a dyn ormgen::ToParam>) {
         out.push(&self.email);
         out.push(&self.name);
