@@ -23,3 +23,13 @@ pub mod all_types {
 pub mod all_types_sqlite {
     ormgen::include_schema!("all_types_sqlite");
 }
+
+/// `schemas/native_types.prisma` (PostgreSQL: every native type).
+pub mod native_types {
+    ormgen::include_schema!("native_types");
+}
+
+/// `schemas/native_types_sqlite.prisma` (every scalar type on SQLite).
+pub mod native_types_sqlite {
+    ormgen::include_schema!("native_types_sqlite");
+}
