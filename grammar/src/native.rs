@@ -17,7 +17,7 @@
 //! | anything else | the PSL type's own Rust type |
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::ir::{NativeType, PslType, RustScalar};
+use crate::ir::{DefaultValue, NativeType, PslType, RustScalar};
 
 /// The Rust type of a column of PSL type `psl` with native type `native`.
 pub(crate) fn rust_scalar(psl: &PslType, native: Option<&NativeType>) -> RustScalar {
@@ -82,5 +82,35 @@ pub(crate) fn updated_at_misfit(
         )
         .with_label("not a timestamp column")
         .with_help("`@updatedAt` stores the current timestamp: use `@db.Timestamp(p)`, `@db.Timestamptz(p)` or no native type"),
+    )
+}
+
+/// An integer default outside the Rust type of its column (`i16` for
+/// `@db.SmallInt`, `u32` for `@db.Oid`): PostgreSQL would reject it too.
+pub(crate) fn default_out_of_range(
+    span: Span,
+    rust: RustScalar,
+    default: Option<&DefaultValue>,
+) -> Option<Diagnostic> {
+    let items = match default? {
+        DefaultValue::List(items) => items.as_slice(),
+        one => std::slice::from_ref(one),
+    };
+    let (native, range, fits): (&str, &str, fn(i64) -> bool) = match rust {
+        RustScalar::I16 => ("SmallInt", "-32768 to 32767", |i| i16::try_from(i).is_ok()),
+        RustScalar::U32 => ("Oid", "0 to 4294967295", |i| u32::try_from(i).is_ok()),
+        _ => return None,
+    };
+    let bad = items.iter().find_map(|d| match d {
+        DefaultValue::Int(i) if !fits(*i) => Some(*i),
+        _ => None,
+    })?;
+    Some(
+        Diagnostic::error(
+            span,
+            format!("default value `{bad}` is out of range for `@db.{native}`"),
+        )
+        .with_label("out of range")
+        .with_help(format!("`@db.{native}` holds {range}")),
     )
 }

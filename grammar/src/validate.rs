@@ -1394,6 +1394,12 @@ impl<'a> Validator<'a> {
                     {
                         self.err(d);
                     }
+                    if let Some(a) = default_attr
+                        && let Some(d) =
+                            native::default_out_of_range(a.span, rust_type, default.as_ref())
+                    {
+                        self.err(d);
+                    }
                     let autoinc = matches!(default, Some(DefaultValue::Autoincrement));
                     let sql_type = PerDialect::from_fn(|d| {
                         let mut t = match (&native_type, d) {
