@@ -575,6 +575,23 @@ fn postgres_native_types_round_trip() {
         Utc.with_ymd_and_hms(2024, 6, 1, 10, 0, 0).unwrap()
     );
 
+    // The unit of work and `save` bind every type too.
+    let mut new = pg::high(1);
+    new.id = 5;
+    s.add(new.clone());
+    s.commit().expect("unit of work");
+    let mut got = NativeRow::get(&mut s, 5).expect("get").expect("row");
+    pg::assert_row(&got, &new);
+    got.date = date(1999, 12, 31);
+    got.time = time(0, 0, 0, 1);
+    got.timetz = TimeTz::new(time(1, 0, 0, 0), offset(-3600));
+    got.small_int = -1;
+    got.real = f32::EPSILON;
+    got.bit8 = "10000001".into();
+    got.xml_opt = None;
+    let saved = got.save(&mut s).expect("save").expect("row");
+    assert_eq!(saved, got);
+
     // Values the database cannot hold exactly are typed errors, never a silent change.
     raw.execute(
         "UPDATE \"NativeRow\" SET time0 = '23:59:59.6' WHERE id = 3",
