@@ -7,6 +7,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("../schemas/all_types.prisma")
         .schema("../schemas/all_types_sqlite.prisma")
         .schema("../schemas/upserts.prisma")
+        .schema("../schemas/native_types.prisma")
+        .schema("../schemas/native_types_sqlite.prisma")
         .compile()?;
     Ok(())
 }

@@ -360,16 +360,28 @@ pub enum RustScalar {
     String,
     /// `bool`
     Bool,
+    /// `i16` (`Int @db.SmallInt`)
+    I16,
     /// `i32`
     I32,
+    /// `u32` (`Int @db.Oid`)
+    U32,
     /// `i64`
     I64,
+    /// `f32` (`Float @db.Real`)
+    F32,
     /// `f64`
     F64,
     /// a decimal type
     Decimal,
     /// a UTC timestamp type
     DateTime,
+    /// a calendar date without time zone (`DateTime @db.Date`)
+    Date,
+    /// a time of day without time zone (`DateTime @db.Time`)
+    Time,
+    /// a time of day with a UTC offset (`DateTime @db.Timetz`)
+    TimeTz,
     /// `serde_json::Value`
     Json,
     /// `Vec<u8>`

@@ -85,6 +85,7 @@ pub mod format;
 pub mod ir;
 mod lower;
 pub mod names;
+mod native;
 pub mod syntax;
 mod validate;
 

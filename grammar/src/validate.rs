@@ -13,6 +13,7 @@ use crate::Span;
 use crate::diagnostics::Diagnostic;
 use crate::ir::*;
 use crate::names::{self, hint};
+use crate::native;
 use crate::syntax::*;
 
 /// The validator's lookup tables: std's `HashMap` with a fast,
@@ -1424,24 +1425,24 @@ impl<'a> Validator<'a> {
                         Some(a) if known => self.default_value(a, &psl_type, tname, arity, enums),
                         _ => None,
                     };
-                    let rust_type = match &psl_type {
-                        PslType::String
-                            if native_type.as_ref().is_some_and(|n| n.name == "Uuid") =>
-                        {
-                            RustScalar::Uuid
-                        }
-                        PslType::String => RustScalar::String,
-                        PslType::Boolean => RustScalar::Bool,
-                        PslType::Int => RustScalar::I32,
-                        PslType::BigInt => RustScalar::I64,
-                        PslType::Float => RustScalar::F64,
-                        PslType::Decimal => RustScalar::Decimal,
-                        PslType::DateTime => RustScalar::DateTime,
-                        PslType::Json => RustScalar::Json,
-                        PslType::Bytes => RustScalar::Bytes,
-                        PslType::Enum(e) => RustScalar::Enum(*e),
-                        PslType::Unsupported(_) => RustScalar::Unsupported,
-                    };
+                    let rust_type = native::rust_scalar(&psl_type, native_type.as_ref());
+                    if let Some(n) = &native_type
+                        && let Some(d) = native::unusable_native_type(n, &self.datasource_name)
+                    {
+                        self.err(d);
+                    }
+                    if let Some(span) = updated_at
+                        && let Some(d) =
+                            native::updated_at_misfit(span, rust_type, native_type.as_ref())
+                    {
+                        self.err(d);
+                    }
+                    if let Some(a) = default_attr
+                        && let Some(d) =
+                            native::default_out_of_range(a.span, rust_type, default.as_ref())
+                    {
+                        self.err(d);
+                    }
                     let autoinc = matches!(default, Some(DefaultValue::Autoincrement));
                     let sql_type = PerDialect::from_fn(|d| {
                         let mut t = match (&native_type, d) {

@@ -178,3 +178,57 @@ fn sql_types_per_dialect() {
     );
     assert_eq!(ty(5).map(|t| t.0), Some("TEXT[]".into()));
 }
+
+/// The Rust type of every PostgreSQL native type, as the table in the
+/// runtime's `value` module docs says.
+#[test]
+fn native_type_rust_types() {
+    let cases = [
+        ("String @db.Text", RustScalar::String),
+        ("String @db.Char(3)", RustScalar::String),
+        ("String @db.VarChar(20)", RustScalar::String),
+        ("String @db.Bit(8)", RustScalar::String),
+        ("String @db.VarBit", RustScalar::String),
+        ("String @db.Uuid", RustScalar::Uuid),
+        ("String @db.Xml", RustScalar::String),
+        ("String @db.Inet", RustScalar::String),
+        ("String @db.Citext", RustScalar::String),
+        ("Boolean @db.Boolean", RustScalar::Bool),
+        ("Int @db.Integer", RustScalar::I32),
+        ("Int @db.SmallInt", RustScalar::I16),
+        ("Int @db.Oid", RustScalar::U32),
+        ("BigInt @db.BigInt", RustScalar::I64),
+        ("Float @db.DoublePrecision", RustScalar::F64),
+        ("Float @db.Real", RustScalar::F32),
+        ("Decimal @db.Decimal(10, 2)", RustScalar::Decimal),
+        ("DateTime @db.Timestamp(6)", RustScalar::DateTime),
+        ("DateTime @db.Timestamptz(3)", RustScalar::DateTime),
+        ("DateTime @db.Date", RustScalar::Date),
+        ("DateTime @db.Time(0)", RustScalar::Time),
+        ("DateTime @db.Timetz(2)", RustScalar::TimeTz),
+        ("Json @db.Json", RustScalar::Json),
+        ("Json @db.JsonB", RustScalar::Json),
+        ("Bytes @db.ByteA", RustScalar::Bytes),
+        ("DateTime", RustScalar::DateTime),
+        ("Int", RustScalar::I32),
+        ("Float", RustScalar::F64),
+    ];
+    let fields: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (t, _))| format!("  f{i} {t}\n"))
+        .collect();
+    let s = schema(&format!("{PG}model T {{\n  id Int @id\n{fields}}}\n"));
+    for (i, (t, want)) in cases.iter().enumerate() {
+        let got = s.models[0].fields[i + 1].scalar().map(|c| c.rust_type);
+        assert_eq!(got, Some(*want), "{t}");
+    }
+}
+
+#[test]
+fn money_is_rejected_with_a_replacement() {
+    let src = format!("{PG}model T {{\n  id Int @id\n  m Decimal @db.Money\n}}\n");
+    let d = parse_and_validate("t.prisma", &src).expect_err("Money is rejected");
+    let text = d.render(false);
+    assert!(text.contains("@db.Decimal(19, 2)"), "{text}");
+}

@@ -36,7 +36,7 @@ pub use pool::PoolStatus;
 pub use query::{avg, count, count_distinct, count_star, max, min, sum};
 pub use row::{ColumnIndex, FromRow, OwnedRow, Row};
 pub use session::{IsolationLevel, Session, TxOptions};
-pub use value::{ArrayElement, DbEnum, FromColumn, ToParam, Value};
+pub use value::{ArrayElement, DbEnum, FromColumn, TimeTz, ToParam, Value};
 
 pub use bigdecimal;
 pub use bigdecimal::BigDecimal;

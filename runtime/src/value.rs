@@ -7,20 +7,41 @@
 //!
 //! # Type mapping
 //!
-//! | Rust | PostgreSQL | SQLite (storage) |
-//! |------|------------|------------------|
-//! | `bool` | `BOOLEAN` | INTEGER 0/1 |
-//! | `i16`, `i32`, `i64` | `SMALLINT`, `INTEGER`, `BIGINT` (decoding widens) | INTEGER (range-checked) |
-//! | `f32`, `f64` | `REAL`, `DOUBLE PRECISION` | REAL (see NaN below) |
-//! | `String`, `&str` | `TEXT`, `VARCHAR`, `CHAR`, enum labels | TEXT |
-//! | `Vec<u8>`, `&[u8]` | `BYTEA` | BLOB |
-//! | [`BigDecimal`](bigdecimal::BigDecimal) | `NUMERIC` (binary, exact, any precision) | TEXT when bound; decoded from TEXT, INTEGER or REAL |
-//! | `DateTime<Utc>` | `TIMESTAMP` (taken as UTC) and `TIMESTAMPTZ` | TEXT `YYYY-MM-DD HH:MM:SS.sss` (UTC, rounded to ms); decoded from common text formats and integer milliseconds |
-//! | `serde_json::Value` | `JSONB`, `JSON` | TEXT; INTEGER/REAL decoded as JSON numbers |
-//! | `uuid::Uuid` | `UUID` | TEXT (hyphenated); decoded from TEXT or a 16-byte BLOB |
-//! | [`DbEnum`] types | the native enum type (or text) | TEXT label |
-//! | `Option<T>` | NULL | NULL |
-//! | `Vec<T>` of the types above (not `u8`: `Vec<u8>` is bytes) | `T[]` (one dimension; a NULL column reads as an empty list) | none: scalar lists are PostgreSQL arrays, binding one on SQLite is an error |
+//! The one table of Prisma types, `@db.*` native types, generated Rust types and
+//! storage (the generator's choice is `ormgen_schema`'s `native` module).
+//!
+//! | Prisma type (`@db.*`) | Rust | PostgreSQL | SQLite (storage) |
+//! |-----------------------|------|------------|------------------|
+//! | `Boolean` (`Boolean`) | `bool` | `BOOLEAN` | INTEGER 0/1 |
+//! | `Int @db.SmallInt` | `i16` | `SMALLINT` | INTEGER (range-checked) |
+//! | `Int` (`Integer`) | `i32` | `INTEGER` (decoding also takes `SMALLINT`) | INTEGER (range-checked) |
+//! | `Int @db.Oid` | `u32` | `OID` | INTEGER (range-checked) |
+//! | `BigInt` (`BigInt`) | `i64` | `BIGINT` (decoding widens) | INTEGER |
+//! | `Float @db.Real` | `f32` | `REAL` | REAL (see NaN below) |
+//! | `Float` (`DoublePrecision`) | `f64` | `DOUBLE PRECISION` (also binds to `REAL`, rounded) | REAL (see NaN below) |
+//! | `String` (`Text`, `Char(n)`, `VarChar(n)`, `Citext`) | `String`, `&str` | `TEXT`, `BPCHAR` (blank-padded to n), `VARCHAR`, `citext`, enum labels | TEXT |
+//! | `String @db.Xml` | `String` | `XML` (its text; the server checks well-formedness) | — |
+//! | `String @db.Bit(n)`, `@db.VarBit(n)` | `String` of `0`/`1` | `BIT`, `VARBIT` (binary: bit count + packed bits) | — |
+//! | `String @db.Inet` | `String` such as `10.0.0.1`, `10.0.0.0/8`, `::1` | `INET` (binary: family, prefix, address; read back in PostgreSQL's text form, `/32` and `/128` left out) | — |
+//! | `String @db.Uuid` | `uuid::Uuid` | `UUID` | TEXT (hyphenated); decoded from TEXT or a 16-byte BLOB |
+//! | `Bytes` (`ByteA`) | `Vec<u8>`, `&[u8]` | `BYTEA` | BLOB |
+//! | `Decimal` (`Decimal(p, s)`) | [`BigDecimal`](bigdecimal::BigDecimal) | `NUMERIC` (binary, exact, any precision; the server rounds to scale `s` and rejects more than `p - s` integer digits) | TEXT when bound; decoded from TEXT, INTEGER or REAL |
+//! | `Decimal @db.Money` | — | rejected by `ormgen check`: `money`'s scale follows the server's `lc_monetary`, so use `@db.Decimal(19, 2)` | — |
+//! | `DateTime` (`Timestamp(p)`, `Timestamptz(p)`) | `DateTime<Utc>` | `TIMESTAMP` (taken as UTC; default precision 3) and `TIMESTAMPTZ`; the server rounds to `p` fractional digits (at most 6) | TEXT `YYYY-MM-DD HH:MM:SS.sss` (UTC, rounded to ms); decoded from common text formats and integer milliseconds |
+//! | `DateTime @db.Date` | `chrono::NaiveDate` | `DATE` (4713 BC to 5874897 AD; chrono holds years ±262142) | TEXT `YYYY-MM-DD` |
+//! | `DateTime @db.Time(p)` | `chrono::NaiveTime` | `TIME` (µs; the server rounds to `p`; `24:00:00` is a decode error) | TEXT `HH:MM:SS.ffffff` |
+//! | `DateTime @db.Timetz(p)` | [`TimeTz`] (time of day + `FixedOffset`) | `TIMETZ` (µs + zone) | TEXT `HH:MM:SS.ffffff+HH:MM` |
+//! | `Json` (`Json`, `JsonB`) | `serde_json::Value` | `JSONB`, `JSON` | TEXT; INTEGER/REAL decoded as JSON numbers |
+//! | enums | [`DbEnum`] types | the native enum type (or text) | TEXT label |
+//! | optional fields | `Option<T>` | NULL | NULL |
+//! | lists `T[]` | `Vec<T>` of the types above (not `u8`: `Vec<u8>` is bytes) | `T[]` (one dimension; a NULL column reads as an empty list) | none: scalar lists are PostgreSQL arrays, binding one on SQLite is an error |
+//!
+//! Why these types: `NaiveDate`/`NaiveTime` because `DATE` and `TIME` carry no
+//! time zone (a `DateTime<Utc>` would invent a midnight or a date); `TIMESTAMP` and
+//! `TIMESTAMPTZ` stay `DateTime<Utc>` as in Prisma; `i16`, `u32`, `f32` are the
+//! exact ranges of `SMALLINT`, `OID` and `REAL`, so an out-of-range value cannot
+//! be built in Rust instead of failing in the database; the `String` types Prisma
+//! maps to `String` keep PostgreSQL's text form.
 //!
 //! **Floats.** PostgreSQL stores and returns NaN, `inf` and `-inf` unchanged. SQLite
 //! stores ±inf unchanged but turns NaN into NULL: reading it back into `f64` is a
@@ -43,6 +64,11 @@ use bytes::{BufMut, BytesMut};
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
 use rusqlite::types::{ToSqlOutput, ValueRef};
+
+mod pg_wire;
+mod temporal;
+
+pub use temporal::TimeTz;
 
 /// What the driver's `to_sql`/`from_sql` return on error.
 pub type PgError = Box<dyn StdError + Sync + Send>;
@@ -96,6 +122,14 @@ fn is_texty(ty: &Type) -> bool {
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN
     ) || matches!(ty.kind(), Kind::Enum(_))
         || ty.name() == "citext"
+}
+
+/// Types a Rust string binds to and decodes from: the text types and the ones
+/// Prisma maps to `String` whose wire format is not text (`BIT`, `VARBIT`, `INET`,
+/// `CIDR`, `XML`; see [`pg_wire`]).
+#[inline]
+fn is_string_type(ty: &Type) -> bool {
+    is_texty(ty) || pg_wire::is_wire_string(ty)
 }
 
 // ---------------------------------------------------------------------------------
@@ -205,6 +239,9 @@ fn int_to_pg(v: i64, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         Type::INT4 => {
             out.put_i32(i32::try_from(v).map_err(|_| format!("{v} out of range for integer"))?)
         }
+        Type::OID => {
+            out.put_u32(u32::try_from(v).map_err(|_| format!("{v} out of range for oid"))?)
+        }
         _ => out.put_i64(v),
     }
     Ok(IsNull::No)
@@ -219,7 +256,7 @@ macro_rules! int_to_param {
             }
             #[inline]
             fn pg_accepts(&self, ty: &Type) -> bool {
-                matches!(*ty, Type::INT2 | Type::INT4 | Type::INT8)
+                matches!(*ty, Type::INT2 | Type::INT4 | Type::INT8 | Type::OID)
             }
             #[inline]
             fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
@@ -282,14 +319,15 @@ impl ToParam for str {
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.as_bytes())))
     }
-    /// Text types and enum types (the label is sent as text).
+    /// Text types, enum types (the label is sent as text), and `BIT`, `VARBIT`,
+    /// `INET`, `CIDR`, `XML` (their text form, sent in their binary format).
     #[inline]
     fn pg_accepts(&self, ty: &Type) -> bool {
-        is_texty(ty)
+        is_string_type(ty)
     }
     #[inline]
-    fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
-        out.put_slice(self.as_bytes());
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        pg_wire::encode(self, ty, out)?;
         Ok(IsNull::No)
     }
 }
@@ -302,7 +340,7 @@ impl ToParam for std::borrow::Cow<'_, str> {
     }
     #[inline]
     fn pg_accepts(&self, ty: &Type) -> bool {
-        is_texty(ty)
+        is_string_type(ty)
     }
     #[inline]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
@@ -317,7 +355,7 @@ impl ToParam for String {
     }
     #[inline]
     fn pg_accepts(&self, ty: &Type) -> bool {
-        is_texty(ty)
+        is_string_type(ty)
     }
     #[inline]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
@@ -526,11 +564,11 @@ impl FromColumn for String {
     }
     #[inline]
     fn pg_accepts(ty: &Type) -> bool {
-        is_texty(ty)
+        is_string_type(ty)
     }
     #[inline]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
-        text_from_pg(ty, raw).map(str::to_owned)
+        pg_wire::decode(ty, raw.ok_or_else(|| pg_null(ty))?).map(Cow::into_owned)
     }
 }
 
@@ -827,6 +865,12 @@ pub enum Value {
     Decimal(BigDecimal),
     /// A UTC timestamp.
     DateTime(DateTime<Utc>),
+    /// A date (`DATE`).
+    Date(chrono::NaiveDate),
+    /// A time of day (`TIME`).
+    Time(chrono::NaiveTime),
+    /// A time of day with offset (`TIMETZ`).
+    TimeTz(TimeTz),
     /// JSON.
     Json(serde_json::Value),
     /// A UUID.
@@ -847,6 +891,9 @@ macro_rules! value_dispatch {
             Value::Bytes($v) => $e,
             Value::Decimal($v) => $e,
             Value::DateTime($v) => $e,
+            Value::Date($v) => $e,
+            Value::Time($v) => $e,
+            Value::TimeTz($v) => $e,
             Value::Json($v) => $e,
             Value::Uuid($v) => $e,
             Value::Array($v) => $e,
@@ -887,13 +934,17 @@ impl FromColumn for Value {
             Type::BOOL => Value::Bool(bool::from_pg(ty, raw)?),
             Type::INT2 | Type::INT4 => Value::I32(i32::from_pg(ty, raw)?),
             Type::INT8 => Value::I64(i64::from_pg(ty, raw)?),
+            Type::OID => Value::I64(i64::from(u32::from_pg(ty, raw)?)),
+            Type::DATE => Value::Date(chrono::NaiveDate::from_pg(ty, raw)?),
+            Type::TIME => Value::Time(chrono::NaiveTime::from_pg(ty, raw)?),
+            Type::TIMETZ => Value::TimeTz(TimeTz::from_pg(ty, raw)?),
             Type::FLOAT4 | Type::FLOAT8 => Value::F64(f64::from_pg(ty, raw)?),
             Type::BYTEA => Value::Bytes(Vec::from_pg(ty, raw)?),
             Type::NUMERIC => Value::Decimal(BigDecimal::from_pg(ty, raw)?),
             Type::TIMESTAMP | Type::TIMESTAMPTZ => Value::DateTime(DateTime::from_pg(ty, raw)?),
             Type::JSON | Type::JSONB => Value::Json(serde_json::Value::from_pg(ty, raw)?),
             Type::UUID => Value::Uuid(uuid::Uuid::from_pg(ty, raw)?),
-            _ if is_texty(ty) => Value::Text(String::from_pg(ty, raw)?),
+            _ if is_string_type(ty) => Value::Text(String::from_pg(ty, raw)?),
             _ if matches!(ty.kind(), Kind::Array(_)) => Value::Array(Vec::from_pg(ty, raw)?),
             _ => {
                 return Err(Cow::Owned(format!(
@@ -913,7 +964,14 @@ macro_rules! value_from {
     )*};
 }
 value_from!(bool => Bool, i32 => I32, i64 => I64, f64 => F64, String => Text, Vec<u8> => Bytes,
-    BigDecimal => Decimal, DateTime<Utc> => DateTime, serde_json::Value => Json, uuid::Uuid => Uuid);
+    BigDecimal => Decimal, DateTime<Utc> => DateTime, serde_json::Value => Json, uuid::Uuid => Uuid,
+    chrono::NaiveDate => Date, chrono::NaiveTime => Time, TimeTz => TimeTz);
+
+impl From<u32> for Value {
+    fn from(v: u32) -> Self {
+        Value::I64(i64::from(v))
+    }
+}
 
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
@@ -949,6 +1007,10 @@ array_elements!(
     Vec<u8>,
     BigDecimal,
     DateTime<Utc>,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    TimeTz,
+    u32,
     serde_json::Value,
     uuid::Uuid,
     Value

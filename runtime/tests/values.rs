@@ -496,3 +496,70 @@ fn arrays_on_postgres_and_a_typed_error_on_sqlite() {
         assert_eq!(n, 2);
     }
 }
+
+/// Types Prisma maps to `String` whose PostgreSQL wire format is not text
+/// (`BIT`, `VARBIT`, `INET`, `CIDR`, `XML`) bind and decode as their text form.
+#[test]
+fn strings_of_bit_inet_and_xml_columns() {
+    let Some(db) = common::postgres(|b| b) else {
+        return;
+    };
+    for (ty, v) in [
+        ("BIT(3)", "101"),
+        ("VARBIT", ""),
+        ("VARBIT(20)", "10000000000000000001"),
+        ("INET", "10.0.0.1"),
+        ("INET", "10.0.0.1/8"),
+        ("INET", "::ffff:1.2.3.4"),
+        ("INET", "2001:db8::/32"),
+        ("CIDR", "10.0.0.0/8"),
+        ("XML", "<a>é</a>"),
+        ("XML", ""),
+    ] {
+        check(&db, "TEXT", ty, v.to_owned());
+        check(&db, "TEXT", ty, Some(v.to_owned()));
+    }
+    check(&db, "TEXT", "INET", None::<String>);
+    let mut s = db.engine.session().unwrap();
+    let err = s
+        .query_one::<String>("select $1::inet::text", ("10.0.0.300",))
+        .expect_err("not an address");
+    assert!(err.to_string().contains("10.0.0.300"), "{err}");
+}
+
+/// `NaiveDate`, `NaiveTime`, `TimeTz` and `u32` (OID) on both backends.
+#[test]
+fn dates_times_and_oids() {
+    use ormgen::TimeTz;
+    use ormgen::chrono::{FixedOffset, NaiveDate, NaiveTime};
+    let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+    let t = |h, m, s, us| NaiveTime::from_hms_micro_opt(h, m, s, us).unwrap();
+    for db in common::all() {
+        for v in [d(2024, 2, 29), d(1, 1, 1), d(9999, 12, 31)] {
+            check(&db, "TEXT", "DATE", v);
+        }
+        if db.is_pg() {
+            check(&db, "TEXT", "DATE", d(-4713, 11, 24));
+            check(&db, "TEXT", "DATE", d(262_142, 12, 31));
+        }
+        for v in [t(0, 0, 0, 0), t(23, 59, 59, 999_999), t(12, 30, 0, 1)] {
+            check(&db, "TEXT", "TIME", v);
+        }
+        for (v, off) in [
+            (t(0, 0, 0, 0), 15 * 3600 + 59 * 60),
+            (t(23, 59, 59, 999_999), -(15 * 3600 + 59 * 60)),
+            (t(10, 0, 0, 0), 0),
+        ] {
+            check(
+                &db,
+                "TEXT",
+                "TIMETZ",
+                TimeTz::new(v, FixedOffset::east_opt(off).unwrap()),
+            );
+        }
+        for v in [0u32, 1, u32::MAX] {
+            check(&db, "INTEGER", "OID", v);
+        }
+        check(&db, "TEXT", "DATE", None::<NaiveDate>);
+    }
+}

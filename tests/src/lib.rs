@@ -28,3 +28,13 @@ pub mod all_types_sqlite {
 pub mod upserts {
     ormgen::include_schema!("upserts");
 }
+
+/// `schemas/native_types.prisma` (PostgreSQL: every native type).
+pub mod native_types {
+    ormgen::include_schema!("native_types");
+}
+
+/// `schemas/native_types_sqlite.prisma` (every scalar type on SQLite).
+pub mod native_types_sqlite {
+    ormgen::include_schema!("native_types_sqlite");
+}

@@ -306,11 +306,17 @@ fn rust_type(schema: &Schema, t: RustScalar) -> Option<String> {
     Some(match t {
         RustScalar::String => "String".into(),
         RustScalar::Bool => "bool".into(),
+        RustScalar::I16 => "i16".into(),
         RustScalar::I32 => "i32".into(),
+        RustScalar::U32 => "u32".into(),
         RustScalar::I64 => "i64".into(),
+        RustScalar::F32 => "f32".into(),
         RustScalar::F64 => "f64".into(),
         RustScalar::Decimal => "::ormgen::BigDecimal".into(),
         RustScalar::DateTime => "::ormgen::chrono::DateTime<::ormgen::chrono::Utc>".into(),
+        RustScalar::Date => "::ormgen::chrono::NaiveDate".into(),
+        RustScalar::Time => "::ormgen::chrono::NaiveTime".into(),
+        RustScalar::TimeTz => "::ormgen::TimeTz".into(),
         RustScalar::Json => "::ormgen::serde_json::Value".into(),
         RustScalar::Bytes => "::std::vec::Vec<u8>".into(),
         RustScalar::Uuid => "::ormgen::uuid::Uuid".into(),
@@ -324,11 +330,17 @@ fn sql_type_marker(schema: &Schema, t: RustScalar) -> Option<String> {
     Some(match t {
         RustScalar::String => format!("{Q}::Text"),
         RustScalar::Bool => format!("{Q}::Bool"),
+        RustScalar::I16 => format!("{Q}::SmallInt"),
         RustScalar::I32 => format!("{Q}::Int"),
+        RustScalar::U32 => format!("{Q}::Oid"),
         RustScalar::I64 => format!("{Q}::BigInt"),
+        RustScalar::F32 => format!("{Q}::Real"),
         RustScalar::F64 => format!("{Q}::Double"),
         RustScalar::Decimal => format!("{Q}::Decimal"),
         RustScalar::DateTime => format!("{Q}::Timestamp"),
+        RustScalar::Date => format!("{Q}::Date"),
+        RustScalar::Time => format!("{Q}::Time"),
+        RustScalar::TimeTz => format!("{Q}::TimeTz"),
         RustScalar::Json => format!("{Q}::Json"),
         RustScalar::Bytes => format!("{Q}::Bytes"),
         RustScalar::Uuid => format!("{Q}::Uuid"),
@@ -620,6 +632,26 @@ fn default_fill(
                 rust_str(s)
             ));
         }
+        // The date or time of day as written, like PostgreSQL's cast of the
+        // same literal (which ignores the offset for `date` and `time`).
+        (DefaultValue::String(s), RustScalar::Date) => {
+            return fallible(format!(
+                "::ormgen::chrono::DateTime::parse_from_rfc3339({}).map(|d| d.date_naive())",
+                rust_str(s)
+            ));
+        }
+        (DefaultValue::String(s), RustScalar::Time) => {
+            return fallible(format!(
+                "::ormgen::chrono::DateTime::parse_from_rfc3339({}).map(|d| d.time())",
+                rust_str(s)
+            ));
+        }
+        (DefaultValue::String(s), RustScalar::TimeTz) => {
+            return fallible(format!(
+                "::ormgen::chrono::DateTime::parse_from_rfc3339({}).map(|d| ::ormgen::TimeTz::new(d.time(), *d.offset()))",
+                rust_str(s)
+            ));
+        }
         (DefaultValue::String(s) | DefaultValue::Decimal(s), RustScalar::Decimal) => {
             return fallible(format!(
                 "<::ormgen::BigDecimal as ::std::str::FromStr>::from_str({})",
@@ -637,7 +669,10 @@ fn default_fill(
                     .join(", ")
             )
         }
+        (DefaultValue::Int(i), RustScalar::I16) => format!("{}i16", i16::try_from(*i).ok()?),
         (DefaultValue::Int(i), RustScalar::I32) => format!("{i}i32"),
+        (DefaultValue::Int(i), RustScalar::U32) => format!("{}u32", u32::try_from(*i).ok()?),
+        (DefaultValue::Int(i), RustScalar::F32) => format!("{i}f32"),
         (DefaultValue::Int(i), RustScalar::I64) => format!("{i}i64"),
         (DefaultValue::Int(i), RustScalar::F64) => format!("{i}f64"),
         (DefaultValue::Int(i), RustScalar::Decimal) => {
@@ -646,6 +681,10 @@ fn default_fill(
         (DefaultValue::Float(f), RustScalar::F64) => {
             let v: f64 = f.parse().ok()?;
             format!("{v:?}f64")
+        }
+        (DefaultValue::Float(f), RustScalar::F32) => {
+            let v: f32 = f.parse().ok()?;
+            format!("{v:?}f32")
         }
         (DefaultValue::Float(f), RustScalar::Decimal) => {
             return fallible(format!(
@@ -660,6 +699,11 @@ fn default_fill(
             format!("{}::{}", en.rust_name, v.rust_name)
         }
         (DefaultValue::Now, RustScalar::DateTime) => "now".into(),
+        // The UTC date / time of day at `now`, as PostgreSQL's `CURRENT_DATE` /
+        // `CURRENT_TIME` in a session whose time zone is UTC.
+        (DefaultValue::Now, RustScalar::Date) => "(now).date_naive()".into(),
+        (DefaultValue::Now, RustScalar::Time) => "(now).time()".into(),
+        (DefaultValue::Now, RustScalar::TimeTz) => "::ormgen::TimeTz::utc((now).time())".into(),
         (DefaultValue::Uuid(_), RustScalar::Uuid) => "::ormgen::query::uuid()".into(),
         (DefaultValue::Uuid(_), RustScalar::String) => "::ormgen::query::uuid_string()".into(),
         (

@@ -531,6 +531,21 @@ fn column(schema: &Schema, field: &Field, scalar: &ScalarField, dialect: Dialect
 /// A default as SQL for the dialect; `None` when the database has no
 /// default (runtime-generated values, `autoincrement()`, empty
 /// `dbgenerated()`).
+/// The part of an RFC 3339 default (validated) that a `DATE`, `TIME` or `TIMETZ`
+/// column takes: PostgreSQL rejects a full timestamp literal for `TIME`/`TIMETZ`.
+/// The date and time are taken as written (the offset is kept only for `TIMETZ`),
+/// as the generated code's default does.
+fn time_part_literal<'s>(s: &'s str, sql_type: &str) -> Option<&'s str> {
+    let base = sql_type.split('(').next().unwrap_or(sql_type);
+    let zone = s.get(19..)?.find(['Z', 'z', '+', '-']).map(|i| i + 19)?;
+    match base {
+        "DATE" => s.get(..10),
+        "TIME" => s.get(11..zone),
+        "TIMETZ" => s.get(11..),
+        _ => None,
+    }
+}
+
 fn default_sql(
     value: &DefaultValue,
     ty: &PslType,
@@ -558,6 +573,9 @@ fn default_sql(
             Dialect::Sqlite => None,
         },
         DefaultValue::String(s) if *ty == PslType::Bytes => Some(bytes_literal(s, dialect)),
+        DefaultValue::String(s) if *ty == PslType::DateTime => {
+            Some(quote_literal(time_part_literal(s, sql_type).unwrap_or(s)))
+        }
         DefaultValue::String(s) => Some(quote_literal(s)),
         DefaultValue::Int(i) => Some(i.to_string()),
         DefaultValue::Float(s) | DefaultValue::Decimal(s) => Some(s.clone()),

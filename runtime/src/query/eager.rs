@@ -218,6 +218,8 @@ fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
         Value::Bool(b) => h.write_u8(u8::from(*b)),
         Value::Uuid(u) => h.write(u.as_bytes()),
         Value::DateTime(t) => h.write_i64(t.timestamp_micros()),
+        Value::Date(d) => h.write_i32(chrono::Datelike::num_days_from_ce(d)),
+        Value::Time(t) => h.write_u32(chrono::Timelike::num_seconds_from_midnight(t)),
         // Equal floats (0.0 and -0.0 included) hash alike.
         Value::F64(f) => h.write_u64(if *f == 0.0 { 0 } else { f.to_bits() }),
         // Numerically equal decimals (1.0 and 1.00) hash alike.

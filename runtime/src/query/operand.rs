@@ -320,6 +320,10 @@ crate::impl_sql_type!(Decimal);
 crate::impl_sql_type!(Text);
 crate::impl_sql_type!(Bool);
 crate::impl_sql_type!(Timestamp);
+crate::impl_sql_type!(Date);
+crate::impl_sql_type!(Time);
+crate::impl_sql_type!(TimeTz);
+crate::impl_sql_type!(Oid);
 crate::impl_sql_type!(Json);
 crate::impl_sql_type!(Bytes);
 crate::impl_sql_type!(Uuid);
@@ -345,7 +349,16 @@ to_value!(
     serde_json::Value => Json,
     Vec<u8> => Bytes,
     uuid::Uuid => Uuid,
+    chrono::NaiveDate => Date,
+    chrono::NaiveTime => Time,
+    crate::TimeTz => TimeTz,
 );
+impl ToValue for u32 {
+    #[inline]
+    fn to_value(self) -> Value {
+        Value::I64(i64::from(self))
+    }
+}
 impl ToValue for i16 {
     #[inline]
     fn to_value(self) -> Value {
@@ -385,6 +398,10 @@ crate::impl_value_type!(&str => Text);
 crate::impl_value_type!(&String => Text);
 crate::impl_value_type!(crate::BigDecimal => Decimal);
 crate::impl_value_type!(chrono::DateTime<chrono::Utc> => Timestamp);
+crate::impl_value_type!(chrono::NaiveDate => Date);
+crate::impl_value_type!(chrono::NaiveTime => Time);
+crate::impl_value_type!(crate::TimeTz => TimeTz);
+crate::impl_value_type!(u32 => Oid);
 crate::impl_value_type!(serde_json::Value => Json);
 crate::impl_value_type!(Vec<u8> => Bytes);
 crate::impl_value_type!(&[u8] => Bytes);
@@ -447,5 +464,9 @@ primary_key!(
     uuid::Uuid => Uuid,
     crate::BigDecimal => Decimal,
     chrono::DateTime<chrono::Utc> => Timestamp,
+    chrono::NaiveDate => Date,
+    chrono::NaiveTime => Time,
+    crate::TimeTz => TimeTz,
+    u32 => Oid,
     bool => Bool,
 );

@@ -39,6 +39,14 @@ sql_types! {
     Bool => bool;
     /// `TIMESTAMP` (`chrono::DateTime<Utc>`)
     Timestamp => chrono::DateTime<chrono::Utc>;
+    /// `DATE` (`chrono::NaiveDate`; `@db.Date`)
+    Date => chrono::NaiveDate;
+    /// `TIME` (`chrono::NaiveTime`; `@db.Time`)
+    Time => chrono::NaiveTime;
+    /// `TIMETZ` ([`TimeTz`](crate::TimeTz); `@db.Timetz`)
+    TimeTz => crate::TimeTz;
+    /// `OID` (`u32`; `@db.Oid`)
+    Oid => u32;
     /// `JSONB` (`serde_json::Value`)
     Json => serde_json::Value;
     /// `BYTEA` / `BLOB` (`Vec<u8>`)
