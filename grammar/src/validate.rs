@@ -74,10 +74,22 @@ impl Hasher for FxHasher {
 /// Validates a parsed schema, returning the IR (best effort when there are
 /// errors) and appending diagnostics to `diags`.
 pub fn validate(ast: &SchemaAst, source: &str, diags: &mut Vec<Diagnostic>) -> Schema {
+    validate_as(ast, source, diags, None)
+}
+
+/// [`validate`], judging the schema as if its provider were `dialect` when
+/// one is given (the portability check of `portable.rs` uses it).
+pub(crate) fn validate_as(
+    ast: &SchemaAst,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+    dialect: Option<Dialect>,
+) -> Schema {
     let mut v = Validator {
         source,
         diags,
-        dialect: Dialect::Sqlite,
+        dialect: dialect.unwrap_or(Dialect::Sqlite),
+        forced_dialect: dialect,
         datasource_name: "db".to_owned(),
     };
     v.run(ast)
@@ -87,6 +99,8 @@ struct Validator<'a> {
     source: &'a str,
     diags: &'a mut Vec<Diagnostic>,
     dialect: Dialect,
+    /// Judge the schema for this dialect whatever its provider says.
+    forced_dialect: Option<Dialect>,
     datasource_name: String,
 }
 
@@ -736,6 +750,9 @@ impl<'a> Validator<'a> {
                     .with_help_opt(hint(other, ["postgresql", "sqlite"], "")),
                 ),
             },
+        }
+        if let Some(d) = self.forced_dialect {
+            self.dialect = d;
         }
         (
             Some(Datasource {
@@ -1844,6 +1861,10 @@ impl<'a> Validator<'a> {
                         Expr::Number { text, .. } => length = text.parse().ok(),
                         other => self.err(Diagnostic::error(other.span(), "`length:` must be a number")),
                     },
+                    Some("ops") if self.dialect == Dialect::Sqlite => self.err(
+                        Diagnostic::error(arg.span, "operator classes (`ops:`) are not supported on `sqlite`")
+                            .with_help("remove `ops:`"),
+                    ),
                     Some("ops") => {}
                     _ => self.err(
                         Diagnostic::error(arg.span, "unknown argument in a field of an index (expected `sort`, `length` or `ops`)")
