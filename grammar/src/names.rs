@@ -5,6 +5,7 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::ir::{Dialect, PerDialect};
+use crate::syntax::{Expr, StringLit};
 
 /// The largest index `<= index` that is a char boundary of `s`.
 fn floor_char_boundary(s: &str, index: usize) -> usize {
@@ -288,6 +289,46 @@ pub fn hint(
         .collect();
     did_you_mean(name, owned.iter().map(String::as_str))
         .map(|s| format!("did you mean `{prefix}{s}`?"))
+}
+
+/// The SQL name of the operator class in `ops: <expr>`: Prisma's names
+/// (`JsonbPathOps` → `jsonb_path_ops`, `Int4MinMaxOps` → `int4_minmax_ops`,
+/// `TimestampTzBloomOps` → `timestamptz_bloom_ops`), or `raw("…")` as
+/// written. `None` when the expression is neither.
+pub fn operator_class(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Constant { name, .. } if name.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            // Words Prisma keeps whole in the SQL name.
+            let mut n = name.clone();
+            for (word, joined) in [
+                ("MinMax", "Minmax"),
+                ("TimestampTz", "Timestamptz"),
+                ("TimeTz", "Timetz"),
+                ("MacAddr", "Macaddr"),
+                ("VarBit", "Varbit"),
+            ] {
+                n = n.replace(word, joined);
+            }
+            let mut out = String::new();
+            let mut prev_lower_or_digit = false;
+            for c in n.chars() {
+                if c.is_ascii_uppercase() && prev_lower_or_digit {
+                    out.push('_');
+                }
+                prev_lower_or_digit = c.is_ascii_lowercase() || c.is_ascii_digit();
+                out.push(c.to_ascii_lowercase());
+            }
+            Some(out)
+        }
+        Expr::Call { name, args, .. } if name.name == "raw" => match args.as_slice() {
+            [a] if a.name.is_none() => match &a.value {
+                Expr::String(StringLit { value, .. }) if !value.is_empty() => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// What is wrong with an SQL fragment of `@check`, `@@check` or `where:`.

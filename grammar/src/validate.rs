@@ -1505,6 +1505,7 @@ impl<'a> Validator<'a> {
                     column: col,
                     sort,
                     length: None,
+                    ops: None,
                 }],
                 client_name: None,
                 compound: false,
@@ -1854,6 +1855,7 @@ impl<'a> Validator<'a> {
             };
             let mut sort = None;
             let mut length = None;
+            let mut ops = None;
             for arg in args {
                 match arg.name.as_ref().map(|n| n.name.as_str()) {
                     Some("sort") => sort = self.sort_order(&arg.value),
@@ -1865,7 +1867,13 @@ impl<'a> Validator<'a> {
                         Diagnostic::error(arg.span, "operator classes (`ops:`) are not supported on `sqlite`")
                             .with_help("remove `ops:`"),
                     ),
-                    Some("ops") => {}
+                    Some("ops") => match names::operator_class(&arg.value) {
+                        Some(o) => ops = Some(o),
+                        None => self.err(
+                            Diagnostic::error(arg.value.span(), "`ops:` must name an operator class")
+                                .with_help("write e.g. `ops: JsonbPathOps` or `ops: raw(\"gin_trgm_ops\")`"),
+                        ),
+                    },
                     _ => self.err(
                         Diagnostic::error(arg.span, "unknown argument in a field of an index (expected `sort`, `length` or `ops`)")
                             .with_help_opt(arg.name.as_ref().and_then(|n| hint(&n.name, ["sort", "length", "ops"], ""))),
@@ -1877,6 +1885,7 @@ impl<'a> Validator<'a> {
                 column: sf.column_name.clone(),
                 sort,
                 length,
+                ops,
             });
         }
         ok.then_some(out)
