@@ -182,8 +182,8 @@ fn postgresql_only_constructs_are_diagnostics_when_both_dialects_are_asked() {
     }
 
     // Through the build.rs API: the same diagnostics, rendered with file and line.
-    let report = both_error("pg_only", PG_ONLY);
-    assert!(report.contains("pg_only.prisma:8:"), "{report}");
+    let report = both_error("pg_constructs", PG_ONLY);
+    assert!(report.contains("pg_constructs.prisma:8:"), "{report}");
     assert!(report.contains("7 error(s)"), "{report}");
     // The same schema for its own dialect is fine.
     compile("pg_only_alone", PG_ONLY, Config::new()).expect("valid on PostgreSQL");

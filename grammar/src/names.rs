@@ -436,6 +436,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn operator_classes_get_prisma_sql_names() {
+        let span = crate::Span { start: 0, end: 0 };
+        let c = |name: &str| Expr::Constant {
+            name: name.to_owned(),
+            span,
+        };
+        for (psl, sql) in [
+            ("JsonbPathOps", "jsonb_path_ops"),
+            ("InetOps", "inet_ops"),
+            ("Int4MinMaxOps", "int4_minmax_ops"),
+            ("Int8MinMaxMultiOps", "int8_minmax_multi_ops"),
+            ("TimestampTzBloomOps", "timestamptz_bloom_ops"),
+            ("VarBitMinMaxOps", "varbit_minmax_ops"),
+            ("ArrayOps", "array_ops"),
+        ] {
+            assert_eq!(operator_class(&c(psl)).as_deref(), Some(sql), "{psl}");
+        }
+        let raw = Expr::Call {
+            name: crate::syntax::Ident {
+                name: "raw".to_owned(),
+                span,
+            },
+            args: vec![crate::syntax::Argument {
+                name: None,
+                value: Expr::String(StringLit {
+                    value: "gin_trgm_ops".to_owned(),
+                    raw: "gin_trgm_ops".to_owned(),
+                    span,
+                }),
+                span,
+            }],
+            span,
+        };
+        assert_eq!(operator_class(&raw).as_deref(), Some("gin_trgm_ops"));
+        assert_eq!(operator_class(&c("not-a-name")), None);
+    }
+
+    #[test]
     fn truncation_follows_prisma() {
         let long = "a".repeat(70);
         let pk = primary_key_name(&long);
