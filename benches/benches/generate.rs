@@ -13,7 +13,10 @@ use ormgen_build::codegen::{Options, generate};
 mod bench_schema;
 
 fn bench(c: &mut Criterion) {
-    let options = Options::new("bench");
+    // Both dialects, as every figure recorded before the provider chose the
+    // dialect was measured.
+    let mut options = Options::new("bench");
+    options.dialects = ormgen_schema::Dialect::ALL.to_vec();
     let mut group = c.benchmark_group("generate");
     group.sample_size(10);
     for n in [100usize, 1_000] {

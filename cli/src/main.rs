@@ -5,7 +5,7 @@ mod migrate;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use ormgen_build::{check, fmt, generate, stderr_color};
 
 /// ormgen: a typed ORM for Rust, compiled from a Prisma-style schema.
@@ -44,12 +44,40 @@ enum Command {
         /// Write nothing; exit 1 if the files on disk differ from the output.
         #[arg(long)]
         check: bool,
+        /// The dialects to generate SQL for (default: the datasource
+        /// provider's); `both` needs a schema that uses only what PostgreSQL
+        /// and SQLite both have.
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
     },
     /// Versioned migrations: write them from the schema, apply and revert them.
     Migrate {
         #[command(subcommand)]
         command: migrate::MigrateCommand,
     },
+}
+
+/// `ormgen generate --dialect`.
+#[derive(Clone, Copy, ValueEnum)]
+enum DialectArg {
+    /// PostgreSQL only.
+    #[value(alias = "postgres")]
+    Postgresql,
+    /// SQLite only.
+    Sqlite,
+    /// PostgreSQL and SQLite.
+    Both,
+}
+
+impl DialectArg {
+    fn dialects(self) -> &'static [ormgen_schema::Dialect] {
+        use ormgen_schema::Dialect;
+        match self {
+            DialectArg::Postgresql => &[Dialect::Postgres],
+            DialectArg::Sqlite => &[Dialect::Sqlite],
+            DialectArg::Both => &Dialect::ALL,
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -64,7 +92,15 @@ fn main() -> ExitCode {
             schema,
             out: dir,
             check,
-        } => generate::generate_command(&schema, &dir, check, &mut out, &mut err),
+            dialect,
+        } => generate::generate_command(
+            &schema,
+            &dir,
+            check,
+            dialect.map_or(&[], DialectArg::dialects),
+            &mut out,
+            &mut err,
+        ),
         Command::Migrate { command } => migrate::run(command, &mut out, &mut err),
     };
     ExitCode::from(code)

@@ -452,3 +452,65 @@ fn migrate_check_on_postgres_sees_installed_extensions() {
     assert_eq!(check.status.code(), Some(0), "{out}\n{err}");
     assert!(out.contains("no drift"), "{out}");
 }
+
+#[test]
+fn generate_follows_the_provider_unless_dialect_asks_for_both() {
+    let schema = temp_file("generate-dialect", VALID);
+    let dir = schema.parent().expect("temp dir");
+    let s = schema.to_str().expect("utf-8");
+    let run = |out: &str, extra: &[&str]| {
+        let out_dir = dir.join(out);
+        let _ = std::fs::remove_dir_all(&out_dir);
+        let mut args = vec!["generate", s, "--out", out_dir.to_str().expect("utf-8")];
+        args.extend_from_slice(extra);
+        let o = ormgen(&args);
+        let code = std::fs::read_to_string(out_dir.join("schema.rs")).unwrap_or_default();
+        (o, code)
+    };
+    let (o, sqlite_only) = run("default", &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(sqlite_only.contains("?1") && !sqlite_only.contains("$1"));
+    let (o, both) = run("both", &["--dialect", "both"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(both.contains("?1") && both.contains("$1"));
+    let (o, pg) = run("pg", &["--dialect", "postgresql"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(pg.contains("$1") && !pg.contains("?1"));
+
+    // A PostgreSQL-only construct with `--dialect both`: a located diagnostic, exit 1.
+    let lists = temp_file(
+        "generate-dialect-lists",
+        "datasource db {\n  provider = \"postgresql\"\n}\n\nmodel Doc {\n  id   Int      @id\n  tags String[]\n}\n",
+    );
+    let out_dir = lists.parent().expect("temp dir").join("out");
+    let o = ormgen(&[
+        "generate",
+        lists.to_str().expect("utf-8"),
+        "--out",
+        out_dir.to_str().expect("utf-8"),
+        "--dialect",
+        "both",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("PostgreSQL-only construct"), "{err}");
+    assert!(err.contains("`String[]`"), "{err}");
+    assert!(err.contains("schema.prisma:7:"), "{err}");
+    assert!(err.contains("generate PostgreSQL only"), "{err}");
+    assert!(!out_dir.exists());
+}

@@ -38,6 +38,7 @@ pub struct Config {
     out_name: Option<String>,
     out_dir: Option<PathBuf>,
     serde: bool,
+    /// Empty: the datasource provider's dialect.
     dialects: Vec<Dialect>,
     cargo_output: bool,
     migrations: Option<PathBuf>,
@@ -50,14 +51,15 @@ impl Default for Config {
 }
 
 impl Config {
-    /// No schemas yet; both dialects; no serde; output to `OUT_DIR`.
+    /// No schemas yet; the dialect of each schema's datasource provider; no
+    /// serde; output to `OUT_DIR`.
     pub fn new() -> Config {
         Config {
             schemas: Vec::new(),
             out_name: None,
             out_dir: None,
             serde: false,
-            dialects: Dialect::ALL.to_vec(),
+            dialects: Vec::new(),
             cargo_output: true,
             migrations: None,
         }
@@ -90,7 +92,13 @@ impl Config {
         self
     }
 
-    /// The dialects to generate SQL for (default: both).
+    /// The dialects to generate SQL for. The default is the schema's
+    /// datasource provider (`postgresql` → PostgreSQL, `sqlite` → SQLite);
+    /// `&[Dialect::Postgres, Dialect::Sqlite]` asks for both, and then a
+    /// construct only one of them has (scalar lists, `@db.*` native types,
+    /// PostgreSQL index types, operator classes, …) is a schema error.
+    /// Generated code run on an engine of a dialect it was not generated for
+    /// returns `ormgen::Error::DialectNotGenerated`.
     pub fn dialects(mut self, dialects: &[Dialect]) -> Config {
         self.dialects = dialects.to_vec();
         self
@@ -123,9 +131,6 @@ impl Config {
                     .into(),
             ));
         }
-        if self.dialects.is_empty() {
-            return Err(Error::Config("no dialect was selected".into()));
-        }
         let out_dir = match &self.out_dir {
             Some(d) => d.clone(),
             None => std::env::var_os("OUT_DIR")
@@ -155,13 +160,14 @@ impl Config {
                 None => file_stem(path)?,
             };
             let schema = load_schema(path, self.cargo_output)?;
+            let dialects = resolve_dialects(path, &schema, &self.dialects)?;
             let options = Options {
                 source_name: path.file_name().map_or_else(
                     || path.display().to_string(),
                     |f| f.to_string_lossy().into_owned(),
                 ),
                 serde: self.serde,
-                dialects: self.dialects.clone(),
+                dialects,
                 name,
             };
             for (rel, code) in codegen::generate(&schema, &options)? {
@@ -172,6 +178,40 @@ impl Config {
         }
         Ok(written)
     }
+}
+
+/// The dialects to generate `path`'s schema for: `asked` (deduplicated), or
+/// the datasource provider's when none were asked for. Both dialects need a
+/// portable schema: its constructs of one dialect only are reported as a
+/// schema error (re-reading the file, which `load_schema` just validated).
+pub(crate) fn resolve_dialects(
+    path: &Path,
+    schema: &ormgen_schema::Schema,
+    asked: &[Dialect],
+) -> Result<Vec<Dialect>> {
+    if asked.is_empty() {
+        return Ok(vec![schema.dialect]);
+    }
+    let dialects: Vec<Dialect> = Dialect::ALL
+        .into_iter()
+        .filter(|d| asked.contains(d))
+        .collect();
+    if dialects.len() > 1 {
+        let source = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        ormgen_schema::check_portable(&name, &source).map_err(|diags| Error::Schema {
+            path: path.to_path_buf(),
+            rendered: format!(
+                "{}{name}: {} error(s) (generating for both PostgreSQL and SQLite)",
+                diags.render(false),
+                diags.error_count()
+            ),
+        })?;
+    }
+    Ok(dialects)
 }
 
 /// The schema file's stem, the default output name.

@@ -1,5 +1,7 @@
-//! `ormgen generate SCHEMA --out DIR [--check]`: generated code for users who
-//! commit it.
+//! `ormgen generate SCHEMA --out DIR [--check] [--dialect D]`: generated code
+//! for users who commit it. The code is generated for the datasource
+//! provider's dialect unless `--dialect` asks otherwise (`both`: PostgreSQL
+//! and SQLite, for a schema that uses only what both have).
 //!
 //! Files are first written to a temporary directory next to `DIR` and then
 //! renamed into place, so a failure (a schema error, a full disk) leaves the
@@ -8,7 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::build_api::{file_stem, load_schema};
+use ormgen_schema::Dialect;
+
+use crate::build_api::{file_stem, load_schema, resolve_dialects};
 use crate::codegen::{self, Options};
 use crate::error::{Error, Result};
 
@@ -28,13 +32,20 @@ pub struct GenerateReport {
     pub files: Vec<(PathBuf, FileStatus)>,
 }
 
-/// Generates the code for `schema` into `out` (`<out>/<schema stem>.rs`).
+/// Generates the code for `schema` into `out` (`<out>/<schema stem>.rs`),
+/// for `dialects` (empty: the datasource provider's).
 ///
 /// With `check`, nothing is written and [`Error::OutOfDate`] lists the files
 /// whose content would change (or that are missing).
-pub fn run_generate(schema: &Path, out: &Path, check: bool) -> Result<GenerateReport> {
+pub fn run_generate(
+    schema: &Path,
+    out: &Path,
+    check: bool,
+    dialects: &[Dialect],
+) -> Result<GenerateReport> {
     let parsed = load_schema(schema, false)?;
     let mut options = Options::new(file_stem(schema)?);
+    options.dialects = resolve_dialects(schema, &parsed, dialects)?;
     options.source_name = schema.file_name().map_or_else(
         || schema.display().to_string(),
         |f| f.to_string_lossy().into_owned(),
@@ -135,10 +146,11 @@ pub fn generate_command(
     schema: &Path,
     out_dir: &Path,
     check: bool,
+    dialects: &[Dialect],
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> u8 {
-    match run_generate(schema, out_dir, check) {
+    match run_generate(schema, out_dir, check, dialects) {
         Ok(report) => {
             for (path, status) in &report.files {
                 let what = match status {
@@ -182,17 +194,17 @@ mod tests {
         let schema = dir.join("app.prisma");
         std::fs::write(&schema, SCHEMA).expect("write schema");
         let out = dir.join("gen");
-        let report = run_generate(&schema, &out, false).expect("generate");
+        let report = run_generate(&schema, &out, false, &[]).expect("generate");
         assert_eq!(
             report.files,
             vec![(out.join("app.rs"), FileStatus::Written)]
         );
-        run_generate(&schema, &out, true).expect("up to date");
-        let again = run_generate(&schema, &out, false).expect("generate again");
+        run_generate(&schema, &out, true, &[]).expect("up to date");
+        let again = run_generate(&schema, &out, false, &[]).expect("generate again");
         assert_eq!(again.files[0].1, FileStatus::Unchanged);
 
         std::fs::write(&schema, SCHEMA.replace("email", "mail")).expect("edit schema");
-        match run_generate(&schema, &out, true) {
+        match run_generate(&schema, &out, true, &[]) {
             Err(Error::OutOfDate(files)) => assert_eq!(files, vec![out.join("app.rs")]),
             other => panic!("expected OutOfDate, got {other:?}"),
         }
@@ -204,10 +216,10 @@ mod tests {
         let schema = dir.join("app.prisma");
         std::fs::write(&schema, SCHEMA).expect("write schema");
         let out = dir.join("gen");
-        run_generate(&schema, &out, false).expect("generate");
+        run_generate(&schema, &out, false, &[]).expect("generate");
         let before = std::fs::read_to_string(out.join("app.rs")).expect("read");
         std::fs::write(&schema, "model User {\n  id Strng @id\n}\n").expect("break schema");
-        let err = run_generate(&schema, &out, false).expect_err("schema error");
+        let err = run_generate(&schema, &out, false, &[]).expect_err("schema error");
         assert!(err.to_string().contains("did you mean `String`?"), "{err}");
         assert_eq!(
             std::fs::read_to_string(out.join("app.rs")).expect("read"),

@@ -17,6 +17,8 @@ pub mod migrate;
 
 pub use build_api::{Config, compile};
 pub use error::{Error, Result};
+/// The SQL dialects (for [`Config::dialects`]).
+pub use ormgen_schema::Dialect;
 
 /// Process exit codes of the `ormgen` command.
 pub mod exit {

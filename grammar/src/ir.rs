@@ -521,6 +521,9 @@ pub struct IndexColumn {
     pub sort: Option<SortOrder>,
     /// `length: n` (MySQL only in Prisma; kept as written).
     pub length: Option<u32>,
+    /// `ops: JsonbPathOps` / `ops: raw("gin_trgm_ops")`: the PostgreSQL
+    /// operator class, as its SQL name (`jsonb_path_ops`).
+    pub ops: Option<String>,
 }
 
 /// A unique constraint (a unique index in SQL).

@@ -86,12 +86,14 @@ pub mod ir;
 mod lower;
 pub mod names;
 mod native;
+mod portable;
 pub mod syntax;
 mod validate;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Severity, Span, render};
 pub use ir::*;
 pub use lower::MAX_NESTING;
+pub use portable::check_portable;
 
 /// Parses a schema into its syntax tree. Syntax errors are returned as
 /// diagnostics next to the (partial) tree; parsing never panics.

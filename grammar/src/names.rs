@@ -5,6 +5,7 @@
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::ir::{Dialect, PerDialect};
+use crate::syntax::{Expr, StringLit};
 
 /// The largest index `<= index` that is a char boundary of `s`.
 fn floor_char_boundary(s: &str, index: usize) -> usize {
@@ -290,6 +291,46 @@ pub fn hint(
         .map(|s| format!("did you mean `{prefix}{s}`?"))
 }
 
+/// The SQL name of the operator class in `ops: <expr>`: Prisma's names
+/// (`JsonbPathOps` → `jsonb_path_ops`, `Int4MinMaxOps` → `int4_minmax_ops`,
+/// `TimestampTzBloomOps` → `timestamptz_bloom_ops`), or `raw("…")` as
+/// written. `None` when the expression is neither.
+pub fn operator_class(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Constant { name, .. } if name.chars().all(|c| c.is_ascii_alphanumeric()) => {
+            // Words Prisma keeps whole in the SQL name.
+            let mut n = name.clone();
+            for (word, joined) in [
+                ("MinMax", "Minmax"),
+                ("TimestampTz", "Timestamptz"),
+                ("TimeTz", "Timetz"),
+                ("MacAddr", "Macaddr"),
+                ("VarBit", "Varbit"),
+            ] {
+                n = n.replace(word, joined);
+            }
+            let mut out = String::new();
+            let mut prev_lower_or_digit = false;
+            for c in n.chars() {
+                if c.is_ascii_uppercase() && prev_lower_or_digit {
+                    out.push('_');
+                }
+                prev_lower_or_digit = c.is_ascii_lowercase() || c.is_ascii_digit();
+                out.push(c.to_ascii_lowercase());
+            }
+            Some(out)
+        }
+        Expr::Call { name, args, .. } if name.name == "raw" => match args.as_slice() {
+            [a] if a.name.is_none() => match &a.value {
+                Expr::String(StringLit { value, .. }) if !value.is_empty() => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// What is wrong with an SQL fragment of `@check`, `@@check` or `where:`.
 /// Only the obvious is checked: emptiness, quotes and parentheses.
 pub fn sql_problem(sql: &str) -> Option<&'static str> {
@@ -393,6 +434,44 @@ pub fn is_rfc3339(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn operator_classes_get_prisma_sql_names() {
+        let span = crate::Span { start: 0, end: 0 };
+        let c = |name: &str| Expr::Constant {
+            name: name.to_owned(),
+            span,
+        };
+        for (psl, sql) in [
+            ("JsonbPathOps", "jsonb_path_ops"),
+            ("InetOps", "inet_ops"),
+            ("Int4MinMaxOps", "int4_minmax_ops"),
+            ("Int8MinMaxMultiOps", "int8_minmax_multi_ops"),
+            ("TimestampTzBloomOps", "timestamptz_bloom_ops"),
+            ("VarBitMinMaxOps", "varbit_minmax_ops"),
+            ("ArrayOps", "array_ops"),
+        ] {
+            assert_eq!(operator_class(&c(psl)).as_deref(), Some(sql), "{psl}");
+        }
+        let raw = Expr::Call {
+            name: crate::syntax::Ident {
+                name: "raw".to_owned(),
+                span,
+            },
+            args: vec![crate::syntax::Argument {
+                name: None,
+                value: Expr::String(StringLit {
+                    value: "gin_trgm_ops".to_owned(),
+                    raw: "gin_trgm_ops".to_owned(),
+                    span,
+                }),
+                span,
+            }],
+            span,
+        };
+        assert_eq!(operator_class(&raw).as_deref(), Some("gin_trgm_ops"));
+        assert_eq!(operator_class(&c("not-a-name")), None);
+    }
 
     #[test]
     fn truncation_follows_prisma() {

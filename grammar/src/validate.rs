@@ -75,10 +75,22 @@ impl Hasher for FxHasher {
 /// Validates a parsed schema, returning the IR (best effort when there are
 /// errors) and appending diagnostics to `diags`.
 pub fn validate(ast: &SchemaAst, source: &str, diags: &mut Vec<Diagnostic>) -> Schema {
+    validate_as(ast, source, diags, None)
+}
+
+/// [`validate`], judging the schema as if its provider were `dialect` when
+/// one is given (the portability check of `portable.rs` uses it).
+pub(crate) fn validate_as(
+    ast: &SchemaAst,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+    dialect: Option<Dialect>,
+) -> Schema {
     let mut v = Validator {
         source,
         diags,
-        dialect: Dialect::Sqlite,
+        dialect: dialect.unwrap_or(Dialect::Sqlite),
+        forced_dialect: dialect,
         datasource_name: "db".to_owned(),
     };
     v.run(ast)
@@ -88,6 +100,8 @@ struct Validator<'a> {
     source: &'a str,
     diags: &'a mut Vec<Diagnostic>,
     dialect: Dialect,
+    /// Judge the schema for this dialect whatever its provider says.
+    forced_dialect: Option<Dialect>,
     datasource_name: String,
 }
 
@@ -760,6 +774,9 @@ impl<'a> Validator<'a> {
                     .with_help_opt(hint(other, ["postgresql", "sqlite"], "")),
                 ),
             },
+        }
+        if let Some(d) = self.forced_dialect {
+            self.dialect = d;
         }
         let extensions = extensions_value.map_or_else(Vec::new, |e| {
             crate::extensions::parse(e, self.dialect, self.diags)
@@ -1532,6 +1549,7 @@ impl<'a> Validator<'a> {
                     column: col,
                     sort,
                     length: None,
+                    ops: None,
                 }],
                 client_name: None,
                 compound: false,
@@ -1881,6 +1899,7 @@ impl<'a> Validator<'a> {
             };
             let mut sort = None;
             let mut length = None;
+            let mut ops = None;
             for arg in args {
                 match arg.name.as_ref().map(|n| n.name.as_str()) {
                     Some("sort") => sort = self.sort_order(&arg.value),
@@ -1888,7 +1907,17 @@ impl<'a> Validator<'a> {
                         Expr::Number { text, .. } => length = text.parse().ok(),
                         other => self.err(Diagnostic::error(other.span(), "`length:` must be a number")),
                     },
-                    Some("ops") => {}
+                    Some("ops") if self.dialect == Dialect::Sqlite => self.err(
+                        Diagnostic::error(arg.span, "operator classes (`ops:`) are not supported on `sqlite`")
+                            .with_help("remove `ops:`"),
+                    ),
+                    Some("ops") => match names::operator_class(&arg.value) {
+                        Some(o) => ops = Some(o),
+                        None => self.err(
+                            Diagnostic::error(arg.value.span(), "`ops:` must name an operator class")
+                                .with_help("write e.g. `ops: JsonbPathOps` or `ops: raw(\"gin_trgm_ops\")`"),
+                        ),
+                    },
                     _ => self.err(
                         Diagnostic::error(arg.span, "unknown argument in a field of an index (expected `sort`, `length` or `ops`)")
                             .with_help_opt(arg.name.as_ref().and_then(|n| hint(&n.name, ["sort", "length", "ops"], ""))),
@@ -1900,6 +1929,7 @@ impl<'a> Validator<'a> {
                 column: sf.column_name.clone(),
                 sort,
                 length,
+                ops,
             });
         }
         ok.then_some(out)

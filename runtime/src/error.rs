@@ -138,6 +138,16 @@ pub enum Error {
     /// among pending rows, a handle from another session or an earlier flush.
     #[error("unit of work: {0}")]
     UnitOfWork(String),
+    /// Generated code ran on an engine of a dialect it was generated without
+    /// (`ormgen_build::Config::dialects`, `ormgen generate --dialect`): its
+    /// fixed statements for that dialect are absent.
+    #[error(
+        "this schema's code was generated without SQL for {dialect:?}; generate it for this dialect too (`ormgen_build::Config::dialects`, `ormgen generate --dialect`)"
+    )]
+    DialectNotGenerated {
+        /// The engine's dialect.
+        dialect: crate::Dialect,
+    },
     /// A migration cannot be applied or reverted: it failed (the database
     /// stays at the previous version), was edited after it was applied, or
     /// is missing.

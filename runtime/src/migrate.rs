@@ -425,9 +425,13 @@ fn run_in_transaction(
 }
 
 /// What a database holds, normalized for comparing two databases: per table
-/// its columns (name, type, nullability, default), foreign keys, checks,
-/// constraints and indexes, and (PostgreSQL) per enum its values. The
-/// version table is left out; on PostgreSQL only the current schema is read.
+/// its columns (name, type with its modifiers, nullability, default),
+/// foreign keys (named; columns, referenced table and columns, actions),
+/// checks, constraints and indexes (on SQLite read from the catalog, not
+/// from their SQL text: name, uniqueness, key columns with order and
+/// collation, a partial index's condition; and whether the table is
+/// `AUTOINCREMENT`), and (PostgreSQL) per enum its values. The version table
+/// is left out; on PostgreSQL only the current schema is read.
 pub fn introspect(engine: &Engine) -> Result<Snapshot> {
     let mut s = engine.session()?;
     let mut out = Snapshot::new();
@@ -450,28 +454,66 @@ pub fn introspect(engine: &Engine) -> Result<Snapshot> {
                 for c in cols {
                     facts.push(format!("column {c:?}"));
                 }
-                let fks: Vec<(String, String, String, String, String)> = s
-                    .query_as(
-                        "SELECT \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list($1) ORDER BY \"from\"",
-                        (t.as_str(),),
-                    )
-                    ?;
-                for fk in fks {
-                    facts.push(format!("fk {fk:?}"));
-                }
-                let idx: Vec<(String, Option<String>)> = s
-                    .query_as(
-                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 ORDER BY name",
-                        (t.as_str(),),
-                    )
-                    ?;
-                for i in idx {
-                    facts.push(format!("index {i:?}"));
-                }
                 let sql: String = s.query_one(
                     "SELECT sql FROM sqlite_master WHERE name = $1",
                     (t.as_str(),),
                 )?;
+                if sql.to_ascii_uppercase().contains("AUTOINCREMENT") {
+                    facts.push("autoincrement".to_owned());
+                }
+                // Foreign keys, one fact each (columns in order), named as
+                // in the table's SQL (SQLite keeps names nowhere else).
+                let fks: Vec<(i64, String, String, Option<String>, String, String)> = s
+                    .query_as(
+                        "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM pragma_foreign_key_list($1) ORDER BY id, seq",
+                        (t.as_str(),),
+                    )
+                    ?;
+                let names = sqlite_fk_names(&sql);
+                let mut i = 0;
+                while i < fks.len() {
+                    let id = fks[i].0;
+                    let group: Vec<_> = fks[i..].iter().take_while(|f| f.0 == id).collect();
+                    i += group.len();
+                    let from: Vec<&str> = group.iter().map(|f| f.2.as_str()).collect();
+                    let to: Vec<&str> =
+                        group.iter().map(|f| f.3.as_deref().unwrap_or("")).collect();
+                    let name = names
+                        .iter()
+                        .find(|(_, cols)| *cols == from)
+                        .map(|(n, _)| n.as_str());
+                    let (_, table, _, _, on_update, on_delete) = group[0];
+                    facts.push(format!(
+                        "fk {name:?} {from:?} -> {table} {to:?} on delete {on_delete} on update {on_update}"
+                    ));
+                }
+                // Indexes (those of UNIQUE / PRIMARY KEY constraints too),
+                // from the catalog rather than their SQL text: name,
+                // uniqueness, origin, key columns with order and collation,
+                // and a partial index's condition.
+                let idx: Vec<(String, i64, String, i64, Option<String>)> = s
+                    .query_as(
+                        "SELECT il.name, il.\"unique\", il.origin, il.partial, m.sql FROM pragma_index_list($1) il \
+                         LEFT JOIN sqlite_master m ON m.type = 'index' AND m.name = il.name ORDER BY il.name",
+                        (t.as_str(),),
+                    )
+                    ?;
+                for (name, unique, origin, partial, isql) in idx {
+                    let cols: Vec<(Option<String>, i64, String)> = s.query_as(
+                        "SELECT name, \"desc\", coll FROM pragma_index_xinfo($1) WHERE key = 1 ORDER BY seqno",
+                        (name.as_str(),),
+                    )?;
+                    let condition = (partial == 1)
+                        .then(|| {
+                            isql.as_deref()
+                                .and_then(|q| q.split_once(" WHERE "))
+                                .map(|(_, w)| w.trim())
+                        })
+                        .flatten();
+                    facts.push(format!(
+                        "index {name} unique={unique} origin={origin} {cols:?} where {condition:?}"
+                    ));
+                }
                 // Checks, as written in the table's SQL.
                 for part in sql.split("CONSTRAINT").skip(1) {
                     if part.contains("CHECK") {
@@ -485,11 +527,17 @@ pub fn introspect(engine: &Engine) -> Result<Snapshot> {
             }
         }
         Dialect::Postgres => {
+            // Types with their modifiers (`character varying(320)`,
+            // `timestamp(3) without time zone`, `numeric(65,30)`, `text[]`).
             let cols: Vec<(String, String, String, String, Option<String>)> = s
                 .query_as(
-                    "SELECT table_name::text, column_name::text, udt_name::text, is_nullable::text, column_default::text \
-                     FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> $1 \
-                     ORDER BY table_name, column_name",
+                    "SELECT c.relname::text, a.attname::text, format_type(a.atttypid, a.atttypmod), \
+                     CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END, pg_get_expr(d.adbin, d.adrelid) \
+                     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+                     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+                     WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') \
+                     AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> $1 \
+                     ORDER BY 1, 2",
                     (VERSION_TABLE,),
                 )
                 ?;
@@ -569,9 +617,67 @@ pub fn drift(expected: &Snapshot, actual: &Snapshot) -> Vec<String> {
     out
 }
 
+/// The named foreign keys in a SQLite `CREATE TABLE` statement: `CONSTRAINT
+/// "name" FOREIGN KEY ("a", "b")` as (name, columns).
+fn sqlite_fk_names(sql: &str) -> Vec<(String, Vec<String>)> {
+    fn ident(s: &str) -> String {
+        let s = s.trim();
+        match s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            Some(inner) => inner.replace("\"\"", "\""),
+            None => s.to_owned(),
+        }
+    }
+    let mut out = Vec::new();
+    let upper = sql.to_ascii_uppercase();
+    let mut at = 0;
+    while let Some(i) = upper[at..].find("CONSTRAINT ") {
+        let start = at + i + "CONSTRAINT ".len();
+        at = start;
+        let rest = &sql[start..];
+        let Some(fk) = rest.to_ascii_uppercase().find("FOREIGN KEY") else {
+            break;
+        };
+        let name = &rest[..fk];
+        if name.trim().is_empty() || name.contains(',') || name.contains('(') {
+            continue;
+        }
+        let after = &rest[fk + "FOREIGN KEY".len()..];
+        let (Some(open), Some(close)) = (after.find('('), after.find(')')) else {
+            continue;
+        };
+        let cols = after[open + 1..close].split(',').map(ident).collect();
+        out.push((ident(name), cols));
+    }
+    out
+}
+
 fn object(name: &str) -> String {
     match name.strip_prefix("enum ") {
         Some(e) => format!("enum `{e}`"),
         None => format!("table `{name}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_fk_names;
+
+    #[test]
+    fn foreign_key_names_are_read_from_sqlite_table_sql() {
+        let sql = "CREATE TABLE \"posts\" (\n    \"id\" INTEGER NOT NULL PRIMARY KEY,\n    \"a\" INTEGER, \"b\" INTEGER,\n    \
+                   CONSTRAINT \"posts_pkey2\" UNIQUE (\"id\"),\n    \
+                   CONSTRAINT \"posts_a_b_fkey\" FOREIGN KEY (\"a\", \"b\") REFERENCES \"t\" (\"x\", \"y\") ON DELETE CASCADE,\n    \
+                   CONSTRAINT \"we\"\"ird\" FOREIGN KEY (\"b\") REFERENCES \"u\" (\"id\"),\n    \
+                   CONSTRAINT \"posts_a_check\" CHECK (a > 0)\n)";
+        assert_eq!(
+            sqlite_fk_names(sql),
+            vec![
+                (
+                    "posts_a_b_fkey".to_owned(),
+                    vec!["a".to_owned(), "b".to_owned()]
+                ),
+                ("we\"ird".to_owned(), vec!["b".to_owned()]),
+            ]
+        );
     }
 }

@@ -43,20 +43,25 @@ pub struct Options {
     /// Derive `serde::Serialize` / `serde::Deserialize` on models, enums and
     /// insert types (the including crate must depend on `serde`).
     pub serde: bool,
-    /// The dialects to emit SQL for (statements of the others are empty, and
-    /// `create_all` / `drop_all` fail there with a configuration error).
+    /// The dialects to emit SQL for; empty means the schema's own (its
+    /// datasource provider's). The statements of the others are empty
+    /// strings, and the generated code returns
+    /// `ormgen::Error::DialectNotGenerated` on an engine of such a dialect.
+    /// (Whether the schema is portable to every dialect listed is checked by
+    /// the callers that read the schema file: [`crate::Config`] and
+    /// `ormgen generate`.)
     pub dialects: Vec<Dialect>,
 }
 
 impl Options {
-    /// Defaults: no serde, both dialects, source name `<name>.prisma`.
+    /// Defaults: no serde, the schema's own dialect, source name `<name>.prisma`.
     pub fn new(name: impl Into<String>) -> Options {
         let name = name.into();
         Options {
             source_name: format!("{name}.prisma"),
             name,
             serde: false,
-            dialects: Dialect::ALL.to_vec(),
+            dialects: Vec::new(),
         }
     }
 }
@@ -66,6 +71,13 @@ impl Options {
 /// Errors are generator bugs (a template rendering invalid Rust, named with
 /// its line) or DDL the dialect cannot express.
 pub fn generate(schema: &Schema, options: &Options) -> Result<BTreeMap<PathBuf, String>, Error> {
+    if options.dialects.is_empty() {
+        let options = Options {
+            dialects: vec![schema.dialect],
+            ..options.clone()
+        };
+        return generate(schema, &options);
+    }
     let mut ddl_sql = view::Ddl::default();
     for dialect in &options.dialects {
         let create = ddl::create_all(schema, *dialect, RenderMode::IfNotExists)?;

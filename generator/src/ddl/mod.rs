@@ -228,6 +228,8 @@ pub struct IndexColumnDef {
     pub name: String,
     /// `ASC`/`DESC` when given in the schema.
     pub sort: Option<SortOrder>,
+    /// The operator class (PostgreSQL), e.g. `jsonb_path_ops`.
+    pub ops: Option<String>,
 }
 
 /// An error rendering an operation.
@@ -405,6 +407,7 @@ fn index_columns(columns: &[ormgen_schema::IndexColumn]) -> Vec<IndexColumnDef> 
         .map(|c| IndexColumnDef {
             name: c.column.clone(),
             sort: c.sort,
+            ops: c.ops.clone(),
         })
         .collect()
 }
@@ -439,7 +442,11 @@ fn join_table(schema: &Schema, join: &JoinTable, dialect: Dialect) -> (TableDef,
             table: join.table_name.clone(),
             columns: ab
                 .into_iter()
-                .map(|name| IndexColumnDef { name, sort: None })
+                .map(|name| IndexColumnDef {
+                    name,
+                    sort: None,
+                    ops: None,
+                })
                 .collect(),
             unique: true,
             method: None,
@@ -453,6 +460,7 @@ fn join_table(schema: &Schema, join: &JoinTable, dialect: Dialect) -> (TableDef,
         columns: vec![IndexColumnDef {
             name: join.b.name.clone(),
             sort: None,
+            ops: None,
         }],
         unique: false,
         method: None,

@@ -244,15 +244,43 @@ fn foreign_key(fk: &ForeignKeyDef, dialect: Dialect) -> String {
     )
 }
 
-/// `CREATE [UNIQUE] INDEX "x" ON "t" [USING m] ("a", "b" DESC) [WHERE …]`.
+/// An operator class name as written in DDL: plain when it is a plain
+/// lower-case identifier (`jsonb_path_ops`, as Prisma writes it), quoted
+/// otherwise (schema-qualified names keep their dots).
+fn quote_ops(name: &str) -> String {
+    name.split('.')
+        .map(|part| {
+            if !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && !part.starts_with(|c: char| c.is_ascii_digit())
+            {
+                part.to_owned()
+            } else {
+                quote_ident(part)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// `CREATE [UNIQUE] INDEX "x" ON "t" [USING m] ("a" ops, "b" DESC) [WHERE …]`.
 fn create_index(i: &IndexDef, dialect: Dialect, if_not_exists: &str) -> String {
     let cols = i
         .columns
         .iter()
-        .map(|c| match c.sort {
-            Some(SortOrder::Desc) => format!("{} DESC", quote_ident(&c.name)),
-            // Ascending is the default; Prisma does not spell it out.
-            Some(SortOrder::Asc) | None => quote_ident(&c.name),
+        .map(|c| {
+            // `"col" ops_class DESC`; operator classes exist on PostgreSQL only.
+            let ops = match (&c.ops, dialect) {
+                (Some(o), Dialect::Postgres) => format!(" {}", quote_ops(o)),
+                _ => String::new(),
+            };
+            match c.sort {
+                Some(SortOrder::Desc) => format!("{}{ops} DESC", quote_ident(&c.name)),
+                // Ascending is the default; Prisma does not spell it out.
+                Some(SortOrder::Asc) | None => format!("{}{ops}", quote_ident(&c.name)),
+            }
         })
         .collect::<Vec<_>>()
         .join(", ");

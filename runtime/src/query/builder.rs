@@ -202,8 +202,10 @@ impl<T: Table> Query<Root<T>> {
     /// What the generated `Model::query()` calls.
     #[inline(always)]
     pub fn new() -> Self {
+        let mut st = QueryState::new(&T::INFO);
+        st.generated_without = T::GET.missing();
         Query {
-            st: QueryState::new(&T::INFO),
+            st,
             _p: PhantomData,
         }
     }

@@ -607,6 +607,7 @@ impl<T: Table, L: EagerLoad<Parent = T::Model>> Eager<T, L> {
     /// parent query's order. Composite keys are matched as row values,
     /// `("c"."a", "c"."b") IN ((?1, ?2), ..)`.
     pub fn all(self, s: &mut Session) -> Result<Vec<(T::Model, L::Out)>> {
+        super::schema::generated_for::<T>(s.dialect())?;
         let idx = L::resolve(T::INFO.columns)?;
         let mut parents: Vec<T::Model> = Vec::new();
         let mut keys: Vec<L::Key> = Vec::new();

@@ -113,7 +113,10 @@ pub(crate) fn fetch_one_as<T: Decode, P: Params + ?Sized>(
 }
 
 impl<S, R, G> Query<S, R, G> {
-    fn check(&self) -> Result<()> {
+    fn check(&self, d: crate::Dialect) -> Result<()> {
+        if self.st.generated_without == Some(d) {
+            return Err(Error::DialectNotGenerated { dialect: d });
+        }
         match self.st.error {
             Some(m) => Err(Error::Unsupported(m.to_owned())),
             None => Ok(()),
@@ -131,7 +134,7 @@ where
     where
         G: Executable,
     {
-        self.check()?;
+        self.check(s.dialect())?;
         self.st.with_select(s, |s, sql, p| fetch_all_as(s, sql, p))
     }
 
@@ -140,7 +143,7 @@ where
     where
         G: Executable,
     {
-        self.check()?;
+        self.check(s.dialect())?;
         self.st.limit = Some(1);
         self.st
             .with_select(s, |s, sql, p| fetch_first_as(s, sql, p))
@@ -152,7 +155,7 @@ where
     where
         G: Executable,
     {
-        self.check()?;
+        self.check(s.dialect())?;
         self.st.limit = Some(self.st.limit.map_or(2, |l| l.min(2)));
         self.st.with_select(s, |s, sql, p| fetch_one_as(s, sql, p))
     }
@@ -163,7 +166,7 @@ where
     where
         G: Executable,
     {
-        self.check()?;
+        self.check(s.dialect())?;
         let st = self.st.count_statement(s.dialect());
         Ok(fetch_first::<i64, _>(s, &st.sql, &st.params)?.unwrap_or(0))
     }
@@ -173,7 +176,7 @@ where
     where
         G: Executable,
     {
-        self.check()?;
+        self.check(s.dialect())?;
         let st = self.st.exists_statement(s.dialect());
         Ok(fetch_first::<bool, _>(s, &st.sql, &st.params)?.unwrap_or(false))
     }
@@ -202,7 +205,7 @@ where
     where
         G: Executable,
     {
-        self.check()?;
+        self.check(s.dialect())?;
         let st = self.st.to_statement(s.dialect());
         RowStream::open(s, &st.sql, &st.params)
     }
@@ -214,7 +217,7 @@ pub fn get<T: Table, K: PrimaryKey<T::PrimaryKey>>(
     s: &mut Session,
     key: K,
 ) -> Result<Option<T::Model>> {
-    let sql = T::GET.get(s.dialect());
+    let sql = T::GET.get(s.dialect())?;
     fetch_first_as(s, Keyed::constant(sql), &key.key_values())
 }
 

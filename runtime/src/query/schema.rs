@@ -3,22 +3,50 @@
 
 use super::decode::Decode;
 use crate::Dialect;
+use crate::error::{Error, Result};
 
-/// Fixed-shape SQL, one string per dialect (emitted by the generator).
+/// Fixed-shape SQL, one string per dialect (emitted by the generator). The
+/// text of a dialect the code was not generated for is empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sql2 {
-    /// The PostgreSQL text (`$n` placeholders).
+    /// The PostgreSQL text (`$n` placeholders); empty when not generated.
     pub postgres: &'static str,
-    /// The SQLite text (`?n` placeholders).
+    /// The SQLite text (`?n` placeholders); empty when not generated.
     pub sqlite: &'static str,
 }
 impl Sql2 {
-    /// The text for dialect `d`.
-    pub fn get(&self, d: Dialect) -> &'static str {
+    /// The text for dialect `d`, or [`Error::DialectNotGenerated`] when the
+    /// code was generated without it.
+    #[inline]
+    pub fn get(&self, d: Dialect) -> Result<&'static str> {
         match d {
-            Dialect::Postgres => self.postgres,
-            Dialect::Sqlite => self.sqlite,
+            Dialect::Postgres if !self.postgres.is_empty() => Ok(self.postgres),
+            Dialect::Sqlite if !self.sqlite.is_empty() => Ok(self.sqlite),
+            _ => Err(Error::DialectNotGenerated { dialect: d }),
         }
+    }
+
+    /// The dialect whose text is absent, if any (generated code has at least
+    /// one).
+    #[inline]
+    pub const fn missing(&self) -> Option<Dialect> {
+        if self.postgres.is_empty() {
+            Some(Dialect::Postgres)
+        } else if self.sqlite.is_empty() {
+            Some(Dialect::Sqlite)
+        } else {
+            None
+        }
+    }
+}
+
+/// `Ok` when table `T`'s code was generated for dialect `d` (every table of
+/// a generated module has the same dialects; `T::GET` tells them).
+#[inline]
+pub(crate) fn generated_for<T: Table>(d: Dialect) -> Result<()> {
+    match T::GET.missing() {
+        Some(m) if m == d => Err(Error::DialectNotGenerated { dialect: d }),
+        _ => Ok(()),
     }
 }
 

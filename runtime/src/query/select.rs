@@ -73,6 +73,9 @@ pub struct QueryState {
     pub lock: Option<(LockMode, LockWait)>,
     /// Deferred builder error, returned by terminals (builders stay infallible).
     pub error: Option<&'static str>,
+    /// The dialect the root table's code was generated without, if any:
+    /// terminals return `Error::DialectNotGenerated` on it.
+    pub generated_without: Option<Dialect>,
 }
 
 impl QueryState {
@@ -93,6 +96,7 @@ impl QueryState {
             offset: None,
             lock: None,
             error: None,
+            generated_without: None,
         }
     }
 

@@ -263,7 +263,7 @@ where
         for (i, v) in overrides {
             p[*i] = v;
         }
-        let model: ModelOf<N> = fetch_one(s, N::INSERT.get(s.dialect()), &p[..])?;
+        let model: ModelOf<N> = fetch_one(s, N::INSERT.get(s.dialect())?, &p[..])?;
         Ok(Written::of(model))
     }
     fn fetch(&self, s: &mut Session, sql: &str, params: &[Value]) -> Result<Option<Written>> {
@@ -828,7 +828,7 @@ fn run(s: &mut Session, uow: &mut UnitOfWork) -> Result<Vec<Written>> {
     for i in delete_order(&uow.deletes) {
         let st = &uow.deletes[i];
         let key = st.key_values()?;
-        if s.execute(Native(st.delete.get(d)), &key)? == 0 {
+        if s.execute(Native(st.delete.get(d)?), &key)? == 0 {
             return Err(Error::NoSuchRow {
                 table: st.table.to_owned(),
                 action: "delete",

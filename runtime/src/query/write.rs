@@ -15,7 +15,7 @@ use super::exec::{fetch_all, fetch_all_as, fetch_first, fetch_one_as};
 use super::expr::{Assign, Expression};
 use super::node::{Node, Statement, Writer, render_node};
 use super::operand::PrimaryKey;
-use super::schema::{Column, Sql2, Table};
+use super::schema::{Column, Sql2, Table, generated_for};
 use super::scope::{AllInFilterScope, Root};
 use super::shape::fingerprint_insert;
 use super::sql_types::{BoolType, NotAggregate};
@@ -104,7 +104,7 @@ pub fn insert<N: Insertable>(s: &mut Session, mut new: N) -> Result<ModelOf<N>> 
     new.fill_defaults();
     let mut p: Vec<&dyn ToParam> = Vec::with_capacity(N::COLUMNS.len());
     new.params(&mut p);
-    let sql = N::INSERT.get(s.dialect());
+    let sql = N::INSERT.get(s.dialect())?;
     fetch_one_as(s, Keyed::constant(sql), &p[..])
 }
 
@@ -244,7 +244,7 @@ fn batches<N: Insertable>(
         // The text depends on the table and columns (which the generated
         // single-row INSERT constant stands for), the row count and RETURNING:
         // rendered once per connection, then found by that key.
-        let key = fingerprint_insert(N::INSERT.get(d), chunk.len(), with_returning);
+        let key = fingerprint_insert(N::INSERT.get(d)?, chunk.len(), with_returning);
         let sql = s.rendered_sql(key, || {
             let mut w = Writer::new(d);
             insert_head(&mut w, info.name, N::COLUMNS);
@@ -483,6 +483,7 @@ impl<N: Insertable> Upsert<N> {
     /// Runs the upsert; returns the inserted or updated row (`None` when `DO
     /// NOTHING` skipped it).
     pub fn execute(mut self, s: &mut Session) -> Result<Option<ModelOf<N>>> {
+        generated_for::<N::Table>(s.dialect())?;
         self.new.fill_defaults();
         let st = self.to_sql(s.dialect())?;
         let mut p: Vec<&dyn ToParam> = Vec::with_capacity(N::COLUMNS.len() + st.params.len());
@@ -593,6 +594,7 @@ impl<T: Table> Update<T> {
     /// Runs it; returns the number of rows updated. An update that sets nothing
     /// runs no statement and returns 0.
     pub fn execute(self, s: &mut Session) -> Result<u64> {
+        generated_for::<T>(s.dialect())?;
         if self.sets.is_empty() {
             return Ok(0);
         }
@@ -602,6 +604,7 @@ impl<T: Table> Update<T> {
     /// Runs it with `RETURNING`; returns the updated rows. An update that sets
     /// nothing runs no statement and returns no rows.
     pub fn execute_returning(self, s: &mut Session) -> Result<Vec<T::Model>> {
+        generated_for::<T>(s.dialect())?;
         if self.sets.is_empty() {
             return Ok(Vec::new());
         }
@@ -664,9 +667,14 @@ impl<T: Table> Delete<T> {
         self
     }
     fn render(&self, d: Dialect, returning_cols: bool) -> Statement {
-        if let (Some(key), true, false) = (&self.key, self.filters.is_empty(), returning_cols) {
+        if let (Some(key), true, false, Ok(sql)) = (
+            &self.key,
+            self.filters.is_empty(),
+            returning_cols,
+            T::DELETE.get(d),
+        ) {
             return Statement {
-                sql: T::DELETE.get(d).to_owned(),
+                sql: sql.to_owned(),
                 params: key.clone(),
             };
         }
@@ -692,13 +700,15 @@ impl<T: Table> Delete<T> {
     pub fn execute(self, s: &mut Session) -> Result<u64> {
         let d = s.dialect();
         if let (Some(key), true) = (&self.key, self.filters.is_empty()) {
-            return s.execute(Native(T::DELETE.get(d)), key);
+            return s.execute(Native(T::DELETE.get(d)?), key);
         }
+        generated_for::<T>(d)?;
         let st = self.render(d, false);
         s.execute(Native(&st.sql), &st.params)
     }
     /// Runs it with `RETURNING`; returns the deleted rows.
     pub fn execute_returning(self, s: &mut Session) -> Result<Vec<T::Model>> {
+        generated_for::<T>(s.dialect())?;
         let st = self.render(s.dialect(), true);
         fetch_all(s, &st.sql, &st.params)
     }
