@@ -149,7 +149,7 @@ fn line_of(source: &str, at: usize) -> usize {
 fn postgresql_only_constructs_are_diagnostics_when_both_dialects_are_asked() {
     let diags = ormgen_schema::check_portable("pg_only.prisma", PG_ONLY).expect_err("not portable");
     let constructs = [
-        ("datasource `extensions`", 3),
+        ("`extensions` are only supported", 3),
         ("`map:` on a primary key", 7),
         ("scalar lists (`String[]`)", 8),
         ("native type `@db.VarChar`", 9),

@@ -218,7 +218,9 @@ fn native_type_rust_types() {
         .enumerate()
         .map(|(i, (t, _))| format!("  f{i} {t}\n"))
         .collect();
-    let s = schema(&format!("{PG}model T {{\n  id Int @id\n{fields}}}\n"));
+    // `@db.Citext` needs its extension listed.
+    let pg = PG.replace("}\n", "  extensions = [citext]\n}\n");
+    let s = schema(&format!("{pg}model T {{\n  id Int @id\n{fields}}}\n"));
     for (i, (t, want)) in cases.iter().enumerate() {
         let got = s.models[0].fields[i + 1].scalar().map(|c| c.rust_type);
         assert_eq!(got, Some(*want), "{t}");

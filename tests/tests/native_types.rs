@@ -600,16 +600,20 @@ fn postgres_native_types_round_trip() {
     .unwrap();
     let err = NativeRow::get(&mut s, 3).expect_err("24:00:00 is not a NaiveTime");
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    // A failed statement fails the session's transaction: roll it back to go on.
+    s.rollback().expect("rollback");
     let mut bad = pg::low(1);
     bad.id = 4;
     bad.inet = "300.0.0.1".into();
     let err = NativeRow::insert(&mut s, bad).expect_err("not an address");
     assert!(err.to_string().contains("300.0.0.1"), "{err}");
+    s.rollback().expect("rollback");
     let mut bad = pg::low(1);
     bad.id = 4;
     bad.bit8 = "0000000x".into();
     let err = NativeRow::insert(&mut s, bad).expect_err("not bits");
     assert!(err.to_string().contains("bit string"), "{err}");
+    s.rollback().expect("rollback");
     let mut bad = pg::low(1);
     bad.id = 4;
     bad.decimal_ps = dec("100000000.00");

@@ -166,7 +166,10 @@ fn create_table(t: &TableDef, dialect: Dialect, if_not_exists: &str) -> String {
         }
         if inline_pk == Some(&c.name) {
             line.push_str(" PRIMARY KEY");
-            if c.autoincrement {
+            // Prisma Migrate declares every single-column `INTEGER` key on SQLite
+            // `AUTOINCREMENT` (with or without `@default(autoincrement())`): rowids
+            // are never reused, and both tools build the same catalog.
+            if c.autoincrement || c.sql_type == "INTEGER" {
                 line.push_str(" AUTOINCREMENT");
             }
         }
