@@ -19,7 +19,6 @@ mod relations;
 mod schema_checks;
 
 use std::collections::BTreeMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::Span;
 use crate::diagnostics::Diagnostic;
@@ -28,61 +27,11 @@ use crate::names::{self, hint};
 use crate::native;
 use crate::syntax::*;
 
-/// The validator's lookup tables: std's `HashMap` with a fast,
-/// deterministic hasher (the keys are short names from a local file, so
+/// The validator's lookup tables: std's `HashMap` with rustc's fast,
+/// deterministic `FxHasher` (the keys are short names from a local file, so
 /// SipHash's flooding resistance buys nothing and costs a tenth of the run).
-type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
-
-/// The multiply-rotate hash used by rustc (`FxHasher`).
-#[derive(Default, Clone, Copy)]
-struct FxHasher {
-    hash: u64,
-}
-
-impl FxHasher {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-    fn add(&mut self, word: u64) {
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
-        }
-    }
-
-    fn write_u8(&mut self, n: u8) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.add(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.add(n);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.add(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
+/// Nothing iterates these maps, so the hash never decides an output order.
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// Validates a parsed schema, returning the IR (best effort when there are
 /// errors) and appending diagnostics to `diags`.
