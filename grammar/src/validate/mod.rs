@@ -11,6 +11,7 @@ mod blocks;
 mod datasource;
 mod defaults;
 mod enums;
+mod fields;
 mod model_attributes;
 mod models;
 mod native_types;

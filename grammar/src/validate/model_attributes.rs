@@ -1,9 +1,267 @@
-//! Helpers of the model attributes (`@@id`, `@@unique`, `@@index`): key
-//! names, SQL expressions, sort orders, index types and field lists.
+//! Model block attributes that refer to fields (`@@id`, `@@unique`,
+//! `@@index`, `@@check`), the unsupported and unknown ones, and their
+//! helpers: key names, SQL expressions, sort orders, index types and field
+//! lists.
 
+use super::fields::FieldLines;
 use super::*;
 
+/// A model's keys, indexes and check constraints.
+pub(super) struct ModelConstraints {
+    pub(super) primary_key: Option<PrimaryKey>,
+    pub(super) uniques: Vec<UniqueConstraint>,
+    pub(super) indexes: Vec<Index>,
+    pub(super) checks: Vec<Check>,
+}
+
 impl Validator<'_> {
+    /// The block attributes of a model that refer to its fields, each
+    /// checked by the rule for its name.
+    pub(super) fn model_block_attributes(
+        &mut self,
+        b: &Block,
+        name: &str,
+        table_name: &str,
+        acc: &FieldLines<'_>,
+        keys: &mut ModelConstraints,
+    ) {
+        let mut unnamed_checks = 0usize;
+        for line in &b.lines {
+            let BodyLine::BlockAttribute(a, _) = line else {
+                continue;
+            };
+            match a.name.as_str() {
+                "id" => self.compound_id(a, name, table_name, acc, keys),
+                "unique" => self.compound_unique(a, name, table_name, acc, keys),
+                "index" => self.block_index(a, name, table_name, acc, keys),
+                "check" => self.block_check(a, table_name, &mut unnamed_checks, keys),
+                "schema" | "fulltext" => self.report_unsupported_model_attribute(a),
+                "map" | "ignore" | "renamedFrom" => {}
+                other => self.report_unknown_model_attribute(a, other),
+            }
+        }
+    }
+
+    /// `@@id([…])`: a compound primary key of required fields, not beside an
+    /// `@id` field.
+    fn compound_id(
+        &mut self,
+        a: &Attribute,
+        name: &str,
+        table_name: &str,
+        acc: &FieldLines<'_>,
+        keys: &mut ModelConstraints,
+    ) {
+        let fields = &acc.fields;
+        let args = self.args(a, &["fields"], &["name", "map", "clustered"]);
+        let Some(cols) = self.field_list(a, args.expr("fields"), &acc.field_index, fields, name)
+        else {
+            return;
+        };
+        let map = args
+            .expr("map")
+            .and_then(|e| self.string_arg(a, e, "the constraint name"));
+        let client = args
+            .expr("name")
+            .and_then(|e| self.string_arg(a, e, "the key name"));
+        if let Some(first) = &keys.primary_key {
+            if !first.compound {
+                self.err(
+                    Diagnostic::error(
+                        a.name_span,
+                        format!("model `{name}` has both `@id` and `@@id`"),
+                    )
+                    .with_label("second primary key")
+                    .with_related(first.span, "`@id` here"),
+                );
+            }
+            return;
+        }
+        self.check_pk_map(&map, a.span);
+        for c in &cols {
+            let f = &fields[c.field.index];
+            if f.arity != Arity::Required && f.scalar().is_some() {
+                self.err(Diagnostic::error(
+                    a.span,
+                    format!(
+                        "`@@id` field `{}` must be required (not optional or a list)",
+                        f.name
+                    ),
+                ));
+            }
+        }
+        let col_names: Vec<String> = cols.iter().map(|c| c.column.clone()).collect();
+        keys.primary_key = Some(PrimaryKey {
+            fields: cols.iter().map(|c| c.field).collect(),
+            client_name: client.or_else(|| {
+                Some(
+                    cols.iter()
+                        .map(|c| fields[c.field.index].name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("_"),
+                )
+            }),
+            columns: col_names,
+            constraint_name: map
+                .as_deref()
+                .map_or_else(|| names::primary_key_name(table_name), names::explicit),
+            compound: true,
+            span: a.span,
+        });
+    }
+
+    /// `@@unique([…])`: a compound unique constraint.
+    fn compound_unique(
+        &mut self,
+        a: &Attribute,
+        name: &str,
+        table_name: &str,
+        acc: &FieldLines<'_>,
+        keys: &mut ModelConstraints,
+    ) {
+        let args = self.args(a, &["fields"], &["name", "map", "clustered"]);
+        let Some(cols) =
+            self.field_list(a, args.expr("fields"), &acc.field_index, &acc.fields, name)
+        else {
+            return;
+        };
+        let map = args
+            .expr("map")
+            .and_then(|e| self.string_arg(a, e, "the constraint name"));
+        let client = args
+            .expr("name")
+            .and_then(|e| self.string_arg(a, e, "the constraint name"));
+        let col_refs: Vec<&str> = cols.iter().map(|c| c.column.as_str()).collect();
+        keys.uniques.push(UniqueConstraint {
+            constraint_name: map.as_deref().map_or_else(
+                || names::unique_name(table_name, &col_refs),
+                names::explicit,
+            ),
+            client_name: client,
+            columns: cols,
+            compound: true,
+            span: a.span,
+        });
+    }
+
+    /// `@@index([…])`: fields, name, type and partial index predicate.
+    fn block_index(
+        &mut self,
+        a: &Attribute,
+        name: &str,
+        table_name: &str,
+        acc: &FieldLines<'_>,
+        keys: &mut ModelConstraints,
+    ) {
+        let args = self.args(
+            a,
+            &["fields"],
+            &["name", "map", "type", "where", "clustered"],
+        );
+        let Some(cols) =
+            self.field_list(a, args.expr("fields"), &acc.field_index, &acc.fields, name)
+        else {
+            return;
+        };
+        let map = args
+            .expr("map")
+            .or(args.expr("name"))
+            .and_then(|e| self.string_arg(a, e, "the index name"));
+        let index_type = args.expr("type").and_then(|e| self.index_type(e));
+        let predicate = match args.expr("where") {
+            Some(e) => match self.string_arg(a, e, "the partial index predicate") {
+                Some(sql) if self.sql_ok(&sql, "@@index(where:)", e.span()) => Some(sql),
+                _ => None,
+            },
+            None => None,
+        };
+        let col_refs: Vec<&str> = cols.iter().map(|c| c.column.as_str()).collect();
+        keys.indexes.push(Index {
+            name: map
+                .as_deref()
+                .map_or_else(|| names::index_name(table_name, &col_refs), names::explicit),
+            columns: cols,
+            index_type,
+            predicate,
+            span: a.span,
+        });
+    }
+
+    /// `@@check("sql")`: a usable SQL expression; unnamed checks are
+    /// numbered.
+    fn block_check(
+        &mut self,
+        a: &Attribute,
+        table_name: &str,
+        unnamed_checks: &mut usize,
+        keys: &mut ModelConstraints,
+    ) {
+        let args = self.args(a, &["expression"], &["name", "map"]);
+        let Some(e) = args.expr("expression") else {
+            self.err(
+                Diagnostic::error(a.span, "`@@check` needs a non-empty SQL expression")
+                    .with_help("write `@@check(\"a < b\")`"),
+            );
+            return;
+        };
+        let Some(sql) = self.string_arg(a, e, "the SQL expression") else {
+            return;
+        };
+        let cname = args
+            .expr("name")
+            .and_then(|e| self.string_arg(a, e, "the check name"));
+        let map = args
+            .expr("map")
+            .and_then(|e| self.string_arg(a, e, "the constraint name"));
+        let base = match cname {
+            Some(n) => n,
+            None => {
+                *unnamed_checks += 1;
+                unnamed_checks.to_string()
+            }
+        };
+        if self.sql_ok(&sql, "@@check", e.span()) {
+            keys.checks.push(Check {
+                expression: sql,
+                constraint_name: map
+                    .as_deref()
+                    .map_or_else(|| names::check_name(table_name, &base), names::explicit),
+                field: None,
+                span: a.span,
+            });
+        }
+    }
+
+    /// `@@schema` and `@@fulltext` are not supported.
+    fn report_unsupported_model_attribute(&mut self, a: &Attribute) {
+        let d = if a.name == "schema" {
+            Diagnostic::error(a.name_span, "`@@schema` (multi-schema) is not supported")
+                .with_label("not supported")
+                .with_help("all tables live in the connection's default schema")
+        } else {
+            Diagnostic::error(a.name_span, "`@@fulltext` is not supported")
+                .with_label("not supported")
+                .with_help("full-text indexes are a MySQL/MongoDB feature in Prisma; use `@@index(…, type: Gin)` on PostgreSQL")
+        };
+        self.err(d);
+    }
+
+    /// Any other block attribute is unknown.
+    fn report_unknown_model_attribute(&mut self, a: &Attribute, other: &str) {
+        let help = hint(other, BLOCK_ATTRIBUTES, "@@");
+        self.err(
+            Diagnostic::error(
+                a.name_span,
+                format!(
+                    "unknown block attribute `@@{other}`{}",
+                    help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()
+                ),
+            )
+            .with_label("unknown attribute")
+            .with_help_opt(help),
+        );
+    }
+
     pub(super) fn check_pk_map(&mut self, map: &Option<String>, span: Span) {
         if map.is_some() && self.dialect == Dialect::Sqlite {
             self.err(
