@@ -19,6 +19,8 @@ mod relation_build;
 mod relations;
 mod schema_checks;
 
+use blocks::TopBlocks;
+
 use std::collections::BTreeMap;
 
 use crate::Span;
@@ -262,150 +264,23 @@ fn ident_list(expr: &Expr) -> Option<Vec<Ident>> {
 }
 
 impl Validator<'_> {
+    /// The validation passes, in order; each reports what it finds and the
+    /// later ones work on whatever the earlier ones could build.
     fn run(&mut self, ast: &SchemaAst) -> Schema {
-        // ---- blocks and names
-        let mut datasource_block: Option<&Block> = None;
-        let mut generator_blocks: Vec<&Block> = Vec::new();
-        let mut model_blocks: Vec<&Block> = Vec::new();
-        let mut enum_blocks: Vec<&Block> = Vec::new();
-        let mut top_names: HashMap<&str, (Span, &'static str)> =
-            HashMap::with_capacity_and_hasher(ast.items.len(), Default::default());
-        let mut block_docs: HashMap<usize, String> =
-            HashMap::with_capacity_and_hasher(ast.items.len(), Default::default());
-        let mut pending_docs: Vec<&str> = Vec::new();
-        for item in &ast.items {
-            let b = match item {
-                TopItem::Block(b) => b,
-                TopItem::Comment(c) if c.doc => {
-                    pending_docs.push(c.doc_text());
-                    continue;
-                }
-                TopItem::Comment(_) => continue,
-                TopItem::Invalid(_) => {
-                    pending_docs.clear();
-                    continue;
-                }
-            };
-            if !pending_docs.is_empty() {
-                block_docs.insert(b.span.start, pending_docs.join("\n"));
-                pending_docs.clear();
-            }
-            match b.kind {
-                BlockKind::Datasource => {
-                    if let Some(first) = datasource_block {
-                        let first_name = first.name.as_ref().map_or("", |n| n.name.as_str());
-                        let line = self.line_of(first.span);
-                        self.err(
-                            Diagnostic::error(b.keyword.span, format!("a schema may have only one datasource block (`{first_name}` is already defined at line {line})"))
-                                .with_label("second datasource")
-                                .with_related(first.keyword.span, "first datasource"),
-                        );
-                    } else {
-                        datasource_block = Some(b);
-                    }
-                }
-                BlockKind::Generator => generator_blocks.push(b),
-                BlockKind::Model | BlockKind::Enum => {
-                    let Some(name) = &b.name else { continue };
-                    let kind = if b.kind == BlockKind::Model { "model" } else { "enum" };
-                    if let Some((first, first_kind)) = top_names.get(name.name.as_str()).copied() {
-                        let line = self.line_of(first);
-                        let msg = if first_kind == kind {
-                            format!("duplicate {kind} name `{}` (first defined at line {line})", name.name)
-                        } else {
-                            format!("name `{}` is defined both as {} {first_kind} (line {line}) and as {} {kind}", name.name, a_or_an(first_kind), a_or_an(kind))
-                        };
-                        self.err(Diagnostic::error(name.span, msg).with_label("already defined").with_related(first, "first definition"));
-                        continue;
-                    }
-                    if b.kind == BlockKind::Model && (PslType::from_name(&name.name).is_some() || name.name == "Unsupported") {
-                        self.err(
-                            Diagnostic::error(name.span, format!("model name `{}` is reserved (a built-in scalar type)", name.name))
-                                .with_label("reserved name")
-                                .with_help("choose another name; `@@map` can keep the table name"),
-                        );
-                        continue;
-                    }
-                    if b.kind == BlockKind::Enum && PslType::from_name(&name.name).is_some() {
-                        self.err(
-                            Diagnostic::error(name.span, format!("enum name `{}` is reserved (a built-in scalar type)", name.name))
-                                .with_label("reserved name"),
-                        );
-                        continue;
-                    }
-                    top_names.insert(&name.name, (name.span, kind));
-                    if b.kind == BlockKind::Model {
-                        model_blocks.push(b);
-                    } else {
-                        enum_blocks.push(b);
-                    }
-                }
-                BlockKind::Type => self.err(
-                    Diagnostic::error(b.keyword.span, "composite `type` blocks are not supported")
-                        .with_label("not supported")
-                        .with_help("composite types exist only for MongoDB in Prisma; use a model with a relation or a `Json` field"),
-                ),
-                BlockKind::View => self.err(
-                    Diagnostic::error(b.keyword.span, "`view` blocks are not supported")
-                        .with_label("not supported")
-                        .with_help("declare the view in a migration and map it with a model if needed"),
-                ),
-                BlockKind::Unknown => self.err(
-                    Diagnostic::error(
-                        b.keyword.span,
-                        format!("syntax error: `{}` is not a known top-level keyword (model, enum, datasource, generator)", b.keyword.name),
-                    )
-                    .with_label("unknown block kind")
-                    .with_help_opt(hint(&b.keyword.name, ["model", "enum", "datasource", "generator"], "")),
-                ),
-            }
-            self.report_invalid_lines(b);
-        }
-
-        // ---- datasource and generators
-        let (datasource, relation_mode) = match datasource_block {
+        let blocks = self.top_level_blocks(ast);
+        let (datasource, relation_mode) = match blocks.datasource {
             Some(b) => self.datasource(b),
             None => (None, RelationMode::ForeignKeys),
         };
-        let generators = generator_blocks.iter().map(|b| self.generator(b)).collect();
-        if self.dialect == Dialect::Postgres {
-            let extensions = datasource
-                .as_ref()
-                .map_or(&[][..], |d| d.extensions.as_slice());
-            crate::extensions::check_types(ast, &self.datasource_name, extensions, self.diags);
-        }
-
-        // ---- enums
-        let mut enums = Vec::new();
-        let mut enum_names = BTreeMap::new();
-        for (i, b) in enum_blocks.iter().enumerate() {
-            let mut e = self.enum_block(b, EnumId(i));
-            e.docs = block_docs.get(&b.span.start).cloned();
-            enum_names.insert(e.name.clone(), EnumId(i));
-            enums.push(e);
-        }
-        let mut model_names = BTreeMap::new();
-        let mut model_lookup: HashMap<&str, ModelId> =
-            HashMap::with_capacity_and_hasher(model_blocks.len(), Default::default());
-        for (i, b) in model_blocks.iter().enumerate() {
-            if let Some(n) = &b.name {
-                model_names.insert(n.name.clone(), ModelId(i));
-                model_lookup.insert(n.name.as_str(), ModelId(i));
-            }
-        }
-        let enum_lookup: HashMap<&str, EnumId> =
-            enums.iter().map(|e| (e.name.as_str(), e.id)).collect();
-
-        // ---- models
-        let mut models = Vec::with_capacity(model_blocks.len());
-        let mut extras = Vec::with_capacity(model_blocks.len());
-        for (i, b) in model_blocks.iter().enumerate() {
-            let (mut m, x) = self.model(b, ModelId(i), &model_lookup, &enum_lookup, &enums);
-            m.docs = block_docs.get(&b.span.start).cloned();
-            models.push(m);
-            extras.push(x);
-        }
-
+        let generators = blocks
+            .generators
+            .iter()
+            .map(|b| self.generator(b))
+            .collect();
+        self.check_extension_types(ast, datasource.as_ref());
+        let enums = self.enums(&blocks);
+        let (models, model_names, extras) = self.models(&blocks, &enums);
+        let enum_names = enums.iter().map(|e| (e.name.clone(), e.id)).collect();
         let mut schema = Schema {
             datasource,
             generators,
@@ -420,6 +295,55 @@ impl Validator<'_> {
         self.relations(&mut schema, &extras);
         self.whole_schema_checks(&schema, &extras);
         schema
+    }
+
+    /// Types from PostgreSQL extensions need the extension declared.
+    fn check_extension_types(&mut self, ast: &SchemaAst, datasource: Option<&Datasource>) {
+        if self.dialect == Dialect::Postgres {
+            let extensions = datasource.map_or(&[][..], |d| d.extensions.as_slice());
+            crate::extensions::check_types(ast, &self.datasource_name, extensions, self.diags);
+        }
+    }
+
+    /// The enum blocks, in order.
+    fn enums(&mut self, blocks: &TopBlocks<'_>) -> Vec<Enum> {
+        let mut enums = Vec::with_capacity(blocks.enums.len());
+        for (i, b) in blocks.enums.iter().enumerate() {
+            let mut e = self.enum_block(b, EnumId(i));
+            e.docs = blocks.docs.get(&b.span.start).cloned();
+            enums.push(e);
+        }
+        enums
+    }
+
+    /// The model blocks, in order, with the model name map and what the
+    /// relation pass needs of each model.
+    #[allow(clippy::type_complexity)]
+    fn models<'b>(
+        &mut self,
+        blocks: &TopBlocks<'b>,
+        enums: &[Enum],
+    ) -> (Vec<Model>, BTreeMap<String, ModelId>, Vec<ModelExtra<'b>>) {
+        let mut model_names = BTreeMap::new();
+        let mut model_lookup: HashMap<&str, ModelId> =
+            HashMap::with_capacity_and_hasher(blocks.models.len(), Default::default());
+        for (i, b) in blocks.models.iter().enumerate() {
+            if let Some(n) = &b.name {
+                model_names.insert(n.name.clone(), ModelId(i));
+                model_lookup.insert(n.name.as_str(), ModelId(i));
+            }
+        }
+        let enum_lookup: HashMap<&str, EnumId> =
+            enums.iter().map(|e| (e.name.as_str(), e.id)).collect();
+        let mut models = Vec::with_capacity(blocks.models.len());
+        let mut extras = Vec::with_capacity(blocks.models.len());
+        for (i, b) in blocks.models.iter().enumerate() {
+            let (mut m, x) = self.model(b, ModelId(i), &model_lookup, &enum_lookup, enums);
+            m.docs = blocks.docs.get(&b.span.start).cloned();
+            models.push(m);
+            extras.push(x);
+        }
+        (models, model_names, extras)
     }
 }
 
