@@ -12,10 +12,11 @@ mod datasource;
 mod defaults;
 mod enums;
 mod fields;
+mod inline_relations;
+mod many_to_many;
 mod model_attributes;
 mod models;
 mod native_types;
-mod relation_build;
 mod relations;
 mod schema_checks;
 
