@@ -1,10 +1,16 @@
 //! Validation: turns the syntax tree into the checked IR, reporting every
 //! problem it finds (it never stops at the first one).
 //!
-//! Passes: blocks and names → datasource → enums → model fields and
-//! attributes → relations → whole-schema checks (keys, duplicate tables,
-//! columns, Rust names, constraint names). Lookups go through hash maps so
-//! the cost grows linearly with the schema.
+//! Organised as Prisma's psl-core validations: one file per rule family,
+//! each rule a method named for what it checks. [`Validator::run`] lists
+//! the passes: top-level blocks and names (`blocks.rs`) → datasource and
+//! generators (`datasource.rs`) → extension types → enums (`enums.rs`) →
+//! models (`models.rs`, `fields.rs`, `model_attributes.rs`,
+//! `native_types.rs`, `defaults.rs`) → relations (`relations.rs`,
+//! `inline_relations.rs`, `many_to_many.rs`) → schema-wide checks (keys,
+//! duplicate tables, columns, Rust names, constraint names:
+//! `schema_checks.rs`). Lookups go through hash maps so the cost grows
+//! linearly with the schema.
 
 mod arguments;
 mod blocks;
