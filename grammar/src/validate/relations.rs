@@ -1,5 +1,5 @@
-//! `@relation(…)` arguments and pairing relation fields across models.
-
+//! `@relation(…)` arguments and pairing the relation fields of the schema into
+//! relations (self-relations, ambiguous and missing back sides).
 use super::*;
 
 impl Validator<'_> {
@@ -97,195 +97,234 @@ impl Validator<'_> {
         r
     }
 
-    #[allow(clippy::too_many_lines)]
+    /// Pairs the relation fields of the schema into relations (by relation
+    /// name and model pair), builds each and links its two fields.
     pub(super) fn relations(&mut self, schema: &mut Schema, extras: &[ModelExtra<'_>]) {
-        // Group relation fields by (relation name, unordered model pair).
-        type Key = (String, ModelId, ModelId);
-        let mut groups: HashMap<Key, Vec<FieldId>> =
-            HashMap::with_capacity_and_hasher(schema.models.len() * 2, Default::default());
-        let mut order: Vec<Key> = Vec::new();
-        for m in &schema.models {
-            for f in &m.fields {
-                let Some(rf) = f.relation() else { continue };
-                let name = extras[m.id.0]
-                    .relation_args
-                    .get(&f.id.index)
-                    .and_then(|r| r.name.clone())
-                    .unwrap_or_default();
-                let (x, y) = if m.id <= rf.target {
-                    (m.id, rf.target)
-                } else {
-                    (rf.target, m.id)
-                };
-                let key = (name, x, y);
-                let entry = groups.entry(key.clone()).or_default();
-                if entry.is_empty() {
-                    order.push(key);
-                }
-                entry.push(f.id);
-            }
-        }
+        let (groups, order) = relation_field_groups(schema, extras);
         let mut relations = Vec::new();
         for key in order {
             let Some(group) = groups.get(&key) else {
                 continue;
             };
             let (name, x, y) = &key;
-            let mut pairs: Vec<(FieldId, FieldId)> = Vec::new();
-            if x == y {
-                let model = &schema.models[x.0];
-                if name.is_empty() && group.len() >= 2 {
-                    let f0 = &model.fields[group[0].index];
-                    let f1 = &model.fields[group[1].index];
-                    self.err(
-                        Diagnostic::error(f0.span, format!("ambiguous self-relation: `{}.{}` and `{}.{}` both refer to `{}`; give the relation a name", model.name, f0.name, model.name, f1.name, model.name))
-                            .with_label("unnamed self-relation")
-                            .with_related(f1.span, "also refers to the same model")
-                            .with_help(format!("add `@relation(\"Name\")` to both `{}` and `{}`", f0.name, f1.name)),
-                    );
-                    continue;
-                }
-                match group.len() {
-                    2 => pairs.push((group[0], group[1])),
-                    1 => {
-                        let f = &model.fields[group[0].index];
-                        let msg = if name.is_empty() {
-                            format!(
-                                "relation field `{}` on `{}` has no opposite relation field on model `{}`",
-                                f.name, model.name, model.name
-                            )
-                        } else {
-                            format!(
-                                "relation field `{}` (relation \"{name}\") has no opposite field with the same relation name on model `{}`",
-                                f.name, model.name
-                            )
-                        };
-                        self.err(
-                            Diagnostic::error(f.span, msg)
-                                .with_label("missing back side")
-                                .with_help(format!(
-                                    "add the opposite field to `{}` with `@relation(\"{}\")`",
-                                    model.name,
-                                    if name.is_empty() { "Name" } else { name }
-                                )),
-                        );
-                        continue;
-                    }
-                    _ => {
-                        let f = &model.fields[group[2].index];
-                        self.err(Diagnostic::error(f.span, format!("relation name \"{name}\" is used by more than two fields of `{}`", model.name)).with_help("each relation name connects exactly two fields"));
-                        continue;
-                    }
-                }
+            let pair = if x == y {
+                self.pair_self_relation(schema, name, *x, group)
             } else {
-                let on_x: Vec<FieldId> = group.iter().copied().filter(|f| f.model == *x).collect();
-                let on_y: Vec<FieldId> = group.iter().copied().filter(|f| f.model == *y).collect();
-                if on_x.len() > 1 || on_y.len() > 1 {
-                    // Report at the earliest field of a crowded side.
-                    let side = if on_x.len() > 1 && on_y.len() > 1 {
-                        let sx = schema.field(on_x[0]).span.start;
-                        let sy = schema.field(on_y[0]).span.start;
-                        if sx <= sy { &on_x } else { &on_y }
-                    } else if on_x.len() > 1 {
-                        &on_x
-                    } else {
-                        &on_y
-                    };
-                    let other_side = if std::ptr::eq(side, &on_x) {
-                        &on_y
-                    } else {
-                        &on_x
-                    };
-                    let f0 = schema.field(side[0]);
-                    let f1 = schema.field(side[1]);
-                    let m = &schema.models[side[0].model.0];
-                    let target =
-                        &schema.models[f0.relation().map_or(side[0].model, |r| r.target).0];
-                    let also = if other_side.len() > 1 {
-                        let o0 = schema.field(other_side[0]);
-                        let o1 = schema.field(other_side[1]);
-                        format!(
-                            " (and `{}.{}`/`{}.{}` to `{}`)",
-                            target.name, o0.name, target.name, o1.name, m.name
-                        )
-                    } else {
-                        String::new()
-                    };
-                    let msg = if name.is_empty() {
-                        format!(
-                            "ambiguous relation: `{}.{}` and `{}.{}` both refer to `{}`{also}; give each relation a name with `@relation(\"…\")`",
-                            m.name, f0.name, m.name, f1.name, target.name
-                        )
-                    } else {
-                        format!(
-                            "relation name \"{name}\" is used by more than one field of `{}` towards `{}`",
-                            m.name, target.name
-                        )
-                    };
-                    self.err(Diagnostic::error(f0.span, msg).with_label("ambiguous").with_related(f1.span, "same target").with_help("name both sides of each relation alike, e.g. `@relation(\"Written\")`"));
-                    continue;
-                }
-                match (on_x.first(), on_y.first()) {
-                    (Some(a), Some(b)) => pairs.push((*a, *b)),
-                    (Some(only), None) | (None, Some(only)) => {
-                        let f = schema.field(*only);
-                        let m = &schema.models[only.model.0];
-                        let target =
-                            &schema.models[f.relation().map_or(only.model, |r| r.target).0];
-                        let msg = if name.is_empty() {
-                            format!(
-                                "relation field `{}` on `{}` has no opposite relation field on model `{}`",
-                                f.name, m.name, target.name
-                            )
-                        } else {
-                            format!(
-                                "relation field `{}` (relation \"{name}\") has no opposite field with the same relation name on model `{}`",
-                                f.name, target.name
-                            )
-                        };
-                        let help = if name.is_empty() {
-                            format!(
-                                "add a field of type `{}` or `{}[]` to model `{}`",
-                                m.name, m.name, target.name
-                            )
-                        } else {
-                            format!(
-                                "add `@relation(\"{name}\")` to the opposite field on `{}`",
-                                target.name
-                            )
-                        };
-                        self.err(
-                            Diagnostic::error(f.span, msg)
-                                .with_label("missing back side")
-                                .with_help(help),
-                        );
-                        continue;
-                    }
-                    (None, None) => continue,
-                }
-            }
-            for (f1, f2) in pairs {
-                if let Some(rel) =
-                    self.build_relation(schema, extras, f1, f2, name, RelationId(relations.len()))
-                {
-                    for (fid, back, holds) in [
-                        (rel.field_a, rel.field_b, true),
-                        (rel.field_b, rel.field_a, false),
-                    ] {
-                        if let FieldKind::Relation(rf) =
-                            &mut schema.models[fid.model.0].fields[fid.index].kind
-                        {
-                            rf.relation = rel.id;
-                            rf.back_field = back;
-                            rf.holds_foreign_key =
-                                holds && matches!(rel.storage, RelationStorage::ForeignKey(_));
-                        }
-                    }
-                    relations.push(rel);
-                }
+                self.pair_relation(schema, name, *x, *y, group)
+            };
+            let Some((f1, f2)) = pair else {
+                continue;
+            };
+            if let Some(rel) =
+                self.build_relation(schema, extras, f1, f2, name, RelationId(relations.len()))
+            {
+                link_relation_fields(schema, &rel);
+                relations.push(rel);
             }
         }
         schema.relations = relations;
+    }
+
+    /// The two fields of a self-relation: it is named when the model has
+    /// more than one, and it has exactly two fields.
+    fn pair_self_relation(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        x: ModelId,
+        group: &[FieldId],
+    ) -> Option<(FieldId, FieldId)> {
+        let model = &schema.models[x.0];
+        if name.is_empty() && group.len() >= 2 {
+            self.report_ambiguous_self_relation(model, group);
+            return None;
+        }
+        match group.len() {
+            2 => Some((group[0], group[1])),
+            1 => {
+                self.report_self_relation_missing_back_side(model, name, group);
+                None
+            }
+            _ => {
+                self.report_relation_name_used_by_more_than_two_fields(model, name, group);
+                None
+            }
+        }
+    }
+
+    /// An unnamed self-relation with more than one field is ambiguous.
+    fn report_ambiguous_self_relation(&mut self, model: &Model, group: &[FieldId]) {
+        let f0 = &model.fields[group[0].index];
+        let f1 = &model.fields[group[1].index];
+        self.err(
+            Diagnostic::error(f0.span, format!("ambiguous self-relation: `{}.{}` and `{}.{}` both refer to `{}`; give the relation a name", model.name, f0.name, model.name, f1.name, model.name))
+                .with_label("unnamed self-relation")
+                .with_related(f1.span, "also refers to the same model")
+                .with_help(format!("add `@relation(\"Name\")` to both `{}` and `{}`", f0.name, f1.name)),
+        );
+    }
+
+    /// A self-relation field needs its opposite field.
+    fn report_self_relation_missing_back_side(
+        &mut self,
+        model: &Model,
+        name: &str,
+        group: &[FieldId],
+    ) {
+        let f = &model.fields[group[0].index];
+        let msg = if name.is_empty() {
+            format!(
+                "relation field `{}` on `{}` has no opposite relation field on model `{}`",
+                f.name, model.name, model.name
+            )
+        } else {
+            format!(
+                "relation field `{}` (relation \"{name}\") has no opposite field with the same relation name on model `{}`",
+                f.name, model.name
+            )
+        };
+        self.err(
+            Diagnostic::error(f.span, msg)
+                .with_label("missing back side")
+                .with_help(format!(
+                    "add the opposite field to `{}` with `@relation(\"{}\")`",
+                    model.name,
+                    if name.is_empty() { "Name" } else { name }
+                )),
+        );
+    }
+
+    /// A relation name connects exactly two fields.
+    fn report_relation_name_used_by_more_than_two_fields(
+        &mut self,
+        model: &Model,
+        name: &str,
+        group: &[FieldId],
+    ) {
+        let f = &model.fields[group[2].index];
+        self.err(
+            Diagnostic::error(
+                f.span,
+                format!(
+                    "relation name \"{name}\" is used by more than two fields of `{}`",
+                    model.name
+                ),
+            )
+            .with_help("each relation name connects exactly two fields"),
+        );
+    }
+
+    /// The two fields of a relation between two models: one on each side,
+    /// no more.
+    fn pair_relation(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        x: ModelId,
+        y: ModelId,
+        group: &[FieldId],
+    ) -> Option<(FieldId, FieldId)> {
+        let on_x: Vec<FieldId> = group.iter().copied().filter(|f| f.model == x).collect();
+        let on_y: Vec<FieldId> = group.iter().copied().filter(|f| f.model == y).collect();
+        if on_x.len() > 1 || on_y.len() > 1 {
+            self.report_ambiguous_relation(schema, name, &on_x, &on_y);
+            return None;
+        }
+        match (on_x.first(), on_y.first()) {
+            (Some(a), Some(b)) => Some((*a, *b)),
+            (Some(only), None) | (None, Some(only)) => {
+                self.report_relation_missing_back_side(schema, name, *only);
+                None
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// More than one field of a model towards the same model under one
+    /// relation name is ambiguous.
+    fn report_ambiguous_relation(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        on_x: &[FieldId],
+        on_y: &[FieldId],
+    ) {
+        // Report at the earliest field of a crowded side.
+        let side = if on_x.len() > 1 && on_y.len() > 1 {
+            let sx = schema.field(on_x[0]).span.start;
+            let sy = schema.field(on_y[0]).span.start;
+            if sx <= sy { on_x } else { on_y }
+        } else if on_x.len() > 1 {
+            on_x
+        } else {
+            on_y
+        };
+        let other_side = if std::ptr::eq(side, on_x) { on_y } else { on_x };
+        let f0 = schema.field(side[0]);
+        let f1 = schema.field(side[1]);
+        let m = &schema.models[side[0].model.0];
+        let target = &schema.models[f0.relation().map_or(side[0].model, |r| r.target).0];
+        let also = if other_side.len() > 1 {
+            let o0 = schema.field(other_side[0]);
+            let o1 = schema.field(other_side[1]);
+            format!(
+                " (and `{}.{}`/`{}.{}` to `{}`)",
+                target.name, o0.name, target.name, o1.name, m.name
+            )
+        } else {
+            String::new()
+        };
+        let msg = if name.is_empty() {
+            format!(
+                "ambiguous relation: `{}.{}` and `{}.{}` both refer to `{}`{also}; give each relation a name with `@relation(\"…\")`",
+                m.name, f0.name, m.name, f1.name, target.name
+            )
+        } else {
+            format!(
+                "relation name \"{name}\" is used by more than one field of `{}` towards `{}`",
+                m.name, target.name
+            )
+        };
+        self.err(
+            Diagnostic::error(f0.span, msg)
+                .with_label("ambiguous")
+                .with_related(f1.span, "same target")
+                .with_help("name both sides of each relation alike, e.g. `@relation(\"Written\")`"),
+        );
+    }
+
+    /// A relation field needs its opposite field on the target model.
+    fn report_relation_missing_back_side(&mut self, schema: &Schema, name: &str, only: FieldId) {
+        let f = schema.field(only);
+        let m = &schema.models[only.model.0];
+        let target = &schema.models[f.relation().map_or(only.model, |r| r.target).0];
+        let msg = if name.is_empty() {
+            format!(
+                "relation field `{}` on `{}` has no opposite relation field on model `{}`",
+                f.name, m.name, target.name
+            )
+        } else {
+            format!(
+                "relation field `{}` (relation \"{name}\") has no opposite field with the same relation name on model `{}`",
+                f.name, target.name
+            )
+        };
+        let help = if name.is_empty() {
+            format!(
+                "add a field of type `{}` or `{}[]` to model `{}`",
+                m.name, m.name, target.name
+            )
+        } else {
+            format!(
+                "add `@relation(\"{name}\")` to the opposite field on `{}`",
+                target.name
+            )
+        };
+        self.err(
+            Diagnostic::error(f.span, msg)
+                .with_label("missing back side")
+                .with_help(help),
+        );
     }
 
     pub(super) fn list_side_error(
@@ -306,5 +345,55 @@ impl Validator<'_> {
                 .with_label("list side")
                 .with_help("put `fields`/`references` on the single side, which holds the foreign key"),
         );
+    }
+}
+
+/// Relation name and the two models, in id order.
+type RelationKey = (String, ModelId, ModelId);
+
+/// The relation fields grouped by (relation name, unordered model pair),
+/// and the groups in order of their first field.
+fn relation_field_groups(
+    schema: &Schema,
+    extras: &[ModelExtra<'_>],
+) -> (HashMap<RelationKey, Vec<FieldId>>, Vec<RelationKey>) {
+    let mut groups: HashMap<RelationKey, Vec<FieldId>> =
+        HashMap::with_capacity_and_hasher(schema.models.len() * 2, Default::default());
+    let mut order: Vec<RelationKey> = Vec::new();
+    for m in &schema.models {
+        for f in &m.fields {
+            let Some(rf) = f.relation() else { continue };
+            let name = extras[m.id.0]
+                .relation_args
+                .get(&f.id.index)
+                .and_then(|r| r.name.clone())
+                .unwrap_or_default();
+            let (x, y) = if m.id <= rf.target {
+                (m.id, rf.target)
+            } else {
+                (rf.target, m.id)
+            };
+            let key = (name, x, y);
+            let entry = groups.entry(key.clone()).or_default();
+            if entry.is_empty() {
+                order.push(key);
+            }
+            entry.push(f.id);
+        }
+    }
+    (groups, order)
+}
+
+/// Points the two fields of `rel` at the relation and at each other.
+fn link_relation_fields(schema: &mut Schema, rel: &Relation) {
+    for (fid, back, holds) in [
+        (rel.field_a, rel.field_b, true),
+        (rel.field_b, rel.field_a, false),
+    ] {
+        if let FieldKind::Relation(rf) = &mut schema.models[fid.model.0].fields[fid.index].kind {
+            rf.relation = rel.id;
+            rf.back_field = back;
+            rf.holds_foreign_key = holds && matches!(rel.storage, RelationStorage::ForeignKey(_));
+        }
     }
 }
