@@ -44,6 +44,8 @@ impl Validator<'_> {
         self.default_literal(e, psl, tname, enums)
     }
 
+    /// A function default (`autoincrement()`, `now()`, `uuid()`, …) fits
+    /// the field's type; list fields only take `dbgenerated()`.
     pub(super) fn default_function(
         &mut self,
         fname: &str,
@@ -63,6 +65,76 @@ impl Validator<'_> {
             )
             .with_label("wrong type for this default")
         };
+        if arity == Arity::List && fname != "dbgenerated" {
+            self.err(Diagnostic::error(
+                span,
+                format!("`{fname}()` cannot be the default of a list field"),
+            ));
+            return None;
+        }
+        match fname {
+            "autoincrement" => self.check_autoincrement_default(args, span, psl, tname),
+            "now" => {
+                if *psl != PslType::DateTime {
+                    self.err(wrong("DateTime"));
+                    return None;
+                }
+                Some(DefaultValue::Now)
+            }
+            "uuid" | "cuid" | "nanoid" | "ulid" => {
+                if *psl != PslType::String {
+                    self.err(wrong("String"));
+                    return None;
+                }
+                self.check_generated_id_version(fname, args, span)
+            }
+            "dbgenerated" => self.check_dbgenerated_default(args, span),
+            other => {
+                self.report_unknown_default_function(other, span);
+                None
+            }
+        }
+    }
+
+    /// `autoincrement()` is for `Int` and `BigInt` and takes no arguments.
+    fn check_autoincrement_default(
+        &mut self,
+        args: &[Argument],
+        span: Span,
+        psl: &PslType,
+        tname: &str,
+    ) -> Option<DefaultValue> {
+        if !matches!(psl, PslType::Int | PslType::BigInt) {
+            self.err(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "`autoincrement()` cannot be the default of {} `{tname}` field",
+                        a_or_an(tname)
+                    ),
+                )
+                .with_label("only for Int and BigInt")
+                .with_help("use `uuid()` or `cuid()` for String keys"),
+            );
+            return None;
+        }
+        if !args.is_empty() {
+            self.err(Diagnostic::error(
+                span,
+                "`autoincrement()` takes no arguments",
+            ));
+        }
+        Some(DefaultValue::Autoincrement)
+    }
+
+    /// `uuid(4|7)`, `cuid(1|2)`, `nanoid(n ≥ 2)`, `ulid()`: an optional,
+    /// supported version number.
+    fn check_generated_id_version(
+        &mut self,
+        fname: &str,
+        args: &[Argument],
+        span: Span,
+    ) -> Option<DefaultValue> {
         let int_arg = |args: &[Argument]| -> Result<Option<u8>, ()> {
             match args {
                 [] => Ok(None),
@@ -76,130 +148,93 @@ impl Validator<'_> {
                 _ => Err(()),
             }
         };
-        if arity == Arity::List && fname != "dbgenerated" {
+        let v = match int_arg(args) {
+            Ok(v) => v,
+            Err(()) => {
+                self.err(Diagnostic::error(
+                    span,
+                    format!("`{fname}()` takes an optional version number"),
+                ));
+                return None;
+            }
+        };
+        let allowed = |n: u8| match fname {
+            "uuid" => n == 4 || n == 7,
+            "cuid" => n == 1 || n == 2,
+            "nanoid" => n >= 2,
+            _ => false,
+        };
+        if let Some(n) = v
+            && !allowed(n)
+        {
             self.err(Diagnostic::error(
                 span,
-                format!("`{fname}()` cannot be the default of a list field"),
+                format!("`{fname}({n})` is not a supported version"),
             ));
             return None;
         }
-        match fname {
-            "autoincrement" => {
-                if !matches!(psl, PslType::Int | PslType::BigInt) {
-                    self.err(
-                        Diagnostic::error(
-                            span,
-                            format!(
-                                "`autoincrement()` cannot be the default of {} `{tname}` field",
-                                a_or_an(tname)
-                            ),
-                        )
-                        .with_label("only for Int and BigInt")
-                        .with_help("use `uuid()` or `cuid()` for String keys"),
-                    );
-                    return None;
-                }
-                if !args.is_empty() {
+        Some(match fname {
+            "uuid" => DefaultValue::Uuid(v.unwrap_or(4)),
+            "cuid" => DefaultValue::Cuid(v.unwrap_or(1)),
+            // nanoid()/ulid(): runtime-generated strings; kept as raw
+            // defaults the runtime recognises by name.
+            "nanoid" => DefaultValue::Nanoid(v.unwrap_or(21)),
+            _ => DefaultValue::Ulid,
+        })
+    }
+
+    /// `dbgenerated()` takes nothing or one non-empty SQL string.
+    fn check_dbgenerated_default(&mut self, args: &[Argument], span: Span) -> Option<DefaultValue> {
+        match args {
+            [] => Some(DefaultValue::DbGenerated(String::new())),
+            [
+                Argument {
+                    name: None,
+                    value: Expr::String(s),
+                    ..
+                },
+            ] => {
+                if s.value.trim().is_empty() {
                     self.err(Diagnostic::error(
-                        span,
-                        "`autoincrement()` takes no arguments",
-                    ));
-                }
-                Some(DefaultValue::Autoincrement)
-            }
-            "now" => {
-                if *psl != PslType::DateTime {
-                    self.err(wrong("DateTime"));
-                    return None;
-                }
-                Some(DefaultValue::Now)
-            }
-            "uuid" | "cuid" | "nanoid" | "ulid" => {
-                if *psl != PslType::String {
-                    self.err(wrong("String"));
-                    return None;
-                }
-                let v = match int_arg(args) {
-                    Ok(v) => v,
-                    Err(()) => {
-                        self.err(Diagnostic::error(
-                            span,
-                            format!("`{fname}()` takes an optional version number"),
-                        ));
-                        return None;
-                    }
-                };
-                let allowed = |n: u8| match fname {
-                    "uuid" => n == 4 || n == 7,
-                    "cuid" => n == 1 || n == 2,
-                    "nanoid" => n >= 2,
-                    _ => false,
-                };
-                if let Some(n) = v
-                    && !allowed(n)
-                {
-                    self.err(Diagnostic::error(
-                        span,
-                        format!("`{fname}({n})` is not a supported version"),
+                        s.span,
+                        "`dbgenerated()` needs a non-empty SQL expression (or no argument at all)",
                     ));
                     return None;
                 }
-                Some(match fname {
-                    "uuid" => DefaultValue::Uuid(v.unwrap_or(4)),
-                    "cuid" => DefaultValue::Cuid(v.unwrap_or(1)),
-                    // nanoid()/ulid(): runtime-generated strings; kept as raw
-                    // defaults the runtime recognises by name.
-                    "nanoid" => DefaultValue::Nanoid(v.unwrap_or(21)),
-                    _ => DefaultValue::Ulid,
-                })
+                Some(DefaultValue::DbGenerated(s.value.clone()))
             }
-            "dbgenerated" => match args {
-                [] => Some(DefaultValue::DbGenerated(String::new())),
-                [
-                    Argument {
-                        name: None,
-                        value: Expr::String(s),
-                        ..
-                    },
-                ] => {
-                    if s.value.trim().is_empty() {
-                        self.err(Diagnostic::error(s.span, "`dbgenerated()` needs a non-empty SQL expression (or no argument at all)"));
-                        return None;
-                    }
-                    Some(DefaultValue::DbGenerated(s.value.clone()))
-                }
-                _ => {
-                    self.err(Diagnostic::error(
-                        span,
-                        "`dbgenerated()` takes one string: the SQL expression",
-                    ));
-                    None
-                }
-            },
-            other => {
-                let known = [
-                    "autoincrement",
-                    "now",
-                    "uuid",
-                    "cuid",
-                    "nanoid",
-                    "ulid",
-                    "dbgenerated",
-                ];
-                self.err(
-                    Diagnostic::error(span, format!("unknown function `{other}()` in `@default`"))
-                        .with_label("unknown function")
-                        .with_help_opt(
-                            hint(other, known, "")
-                                .map(|h| h.replace("`?", "()`?"))
-                                .or_else(|| {
-                                    Some(format!("known functions: {}", known.join("(), ") + "()"))
-                                }),
-                        ),
-                );
+            _ => {
+                self.err(Diagnostic::error(
+                    span,
+                    "`dbgenerated()` takes one string: the SQL expression",
+                ));
                 None
             }
         }
+    }
+
+    /// Any other `@default` function is unknown.
+    fn report_unknown_default_function(&mut self, other: &str, span: Span) {
+        let known = [
+            "autoincrement",
+            "now",
+            "uuid",
+            "cuid",
+            "nanoid",
+            "ulid",
+            "dbgenerated",
+        ];
+        self.err(
+            Diagnostic::error(span, format!("unknown function `{other}()` in `@default`"))
+                .with_label("unknown function")
+                .with_help_opt(
+                    hint(other, known, "")
+                        .map(|h| h.replace("`?", "()`?"))
+                        .or_else(|| {
+                            Some(format!("known functions: {}", known.join("(), ") + "()"))
+                        }),
+                ),
+        );
     }
 
     pub(super) fn default_literal(
