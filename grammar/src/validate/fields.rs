@@ -348,7 +348,6 @@ impl Validator<'_> {
     }
 
     /// `@unique` is on a scalar field; returns its `map:` and `sort:`.
-    #[allow(clippy::type_complexity)]
     fn check_unique_attribute(
         &mut self,
         a: &Attribute,
@@ -425,7 +424,6 @@ impl Validator<'_> {
 
     /// `@check("sql")` has a usable SQL expression; returns it with `name:`
     /// and `map:`.
-    #[allow(clippy::type_complexity)]
     fn check_field_check_attribute(
         &mut self,
         a: &Attribute,

@@ -325,7 +325,6 @@ impl Validator<'_> {
 
     /// The model blocks, in order, with the model name map and what the
     /// relation pass needs of each model.
-    #[allow(clippy::type_complexity)]
     fn models<'b>(
         &mut self,
         blocks: &TopBlocks<'b>,
