@@ -1,8 +1,12 @@
-//! Native type attributes (`@db.VarChar(…)` and friends).
+//! Native type attributes (`@db.VarChar(…)` and friends): PostgreSQL only,
+//! a known type, fitting the field's scalar type, with integer arguments
+//! of the right count.
 
 use super::*;
 
 impl Validator<'_> {
+    /// The native type of a `@db.*` attribute, or `None` (reported) when a
+    /// rule fails.
     pub(super) fn native_type(
         &mut self,
         a: &Attribute,
@@ -53,6 +57,19 @@ impl Validator<'_> {
             );
             return None;
         }
+        let args = self.native_type_arguments(a)?;
+        if !self.check_native_argument_count(a, argspec, args.len()) {
+            return None;
+        }
+        Some(NativeType {
+            name: nname.to_owned(),
+            args,
+            span: a.span,
+        })
+    }
+
+    /// Native type arguments are non-negative integers.
+    fn native_type_arguments(&mut self, a: &Attribute) -> Option<Vec<String>> {
         let mut args = Vec::new();
         for arg in a.arguments() {
             match &arg.value {
@@ -75,7 +92,16 @@ impl Validator<'_> {
                 }
             }
         }
-        let n = args.len();
+        Some(args)
+    }
+
+    /// The number of arguments the native type takes.
+    fn check_native_argument_count(
+        &mut self,
+        a: &Attribute,
+        argspec: NativeArgs,
+        n: usize,
+    ) -> bool {
         let ok = match argspec {
             NativeArgs::None => n == 0,
             NativeArgs::OptionalOne => n <= 1,
@@ -97,12 +123,8 @@ impl Validator<'_> {
                 ),
             };
             self.err(Diagnostic::error(a.span, msg).with_label("wrong number of arguments"));
-            return None;
+            return false;
         }
-        Some(NativeType {
-            name: nname.to_owned(),
-            args,
-            span: a.span,
-        })
+        true
     }
 }
