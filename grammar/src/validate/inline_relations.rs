@@ -21,11 +21,11 @@ pub(super) struct RelationPair<'s> {
 
 /// The side of an inline relation that holds the foreign key, and the
 /// other.
-struct Sides<'s> {
-    holder: &'s Field,
-    back: &'s Field,
-    hr: RelationArgs,
-    br: RelationArgs,
+struct Sides<'a> {
+    holder: &'a Field,
+    back: &'a Field,
+    hr: &'a RelationArgs,
+    br: &'a RelationArgs,
 }
 
 /// `fields: [...]` and `references: [...]` of the holding side, with spans.
@@ -101,14 +101,14 @@ impl Validator<'_> {
             br,
         } = self.check_foreign_key_on_one_side(schema, &p)?;
         if holder.arity == Arity::List {
-            self.list_side_error(schema, holder, &hr);
+            self.list_side_error(schema, holder, hr);
             return None;
         }
-        self.check_referential_arguments_on_holding_side(holder, back, &br);
+        self.check_referential_arguments_on_holding_side(holder, back, br);
         let hm = schema.model(holder.id.model);
         let bm = schema.model(back.id.model);
         let rel_span = hr.span.unwrap_or(holder.span);
-        let lists = self.check_relation_fields_match_references(&hr, rel_span)?;
+        let lists = self.check_relation_fields_match_references(hr, rel_span)?;
         let (local, local_ok) =
             self.resolve_foreign_key_fields(&lists.fields, hm, &extras[hm.id.0]);
         let (remote, remote_ok) = self.resolve_referenced_fields(&lists.refs, bm, &extras[bm.id.0]);
@@ -142,7 +142,7 @@ impl Validator<'_> {
             |x| x.0,
         );
         let on_update = hr.on_update.map_or(ReferentialAction::Cascade, |x| x.0);
-        self.check_set_null_on_optional_foreign_key(&hr, &local);
+        self.check_set_null_on_optional_foreign_key(hr, &local);
         let columns: Vec<String> = local
             .iter()
             .filter_map(|f| f.scalar().map(|s| s.column_name.clone()))
@@ -154,7 +154,7 @@ impl Validator<'_> {
         );
         Some(Relation {
             id: p.id,
-            name: p.name,
+            name: p.name.clone(),
             explicit_name: p.explicit_name,
             kind,
             field_a: holder.id,
@@ -181,11 +181,11 @@ impl Validator<'_> {
 
     /// Exactly one side has `fields`/`references`: that side holds the
     /// foreign key.
-    fn check_foreign_key_on_one_side<'s>(
+    fn check_foreign_key_on_one_side<'a>(
         &mut self,
         schema: &Schema,
-        p: &RelationPair<'s>,
-    ) -> Option<Sides<'s>> {
+        p: &'a RelationPair<'_>,
+    ) -> Option<Sides<'a>> {
         let (fa, fb, ma, mb, ra, rb) = (p.fa, p.fb, p.ma, p.mb, &p.ra, &p.rb);
         let a_has = ra.fields.is_some() || ra.references.is_some();
         let b_has = rb.fields.is_some() || rb.references.is_some();
@@ -210,14 +210,14 @@ impl Validator<'_> {
             (true, false) => Some(Sides {
                 holder: fa,
                 back: fb,
-                hr: ra.clone(),
-                br: rb.clone(),
+                hr: ra,
+                br: rb,
             }),
             (false, true) => Some(Sides {
                 holder: fb,
                 back: fa,
-                hr: rb.clone(),
-                br: ra.clone(),
+                hr: rb,
+                br: ra,
             }),
             (false, false) => {
                 let (one, many) = if fa.arity == Arity::List {
