@@ -1,6 +1,6 @@
 //! Fixture-driven tests: every valid schema (`tests/fixtures/valid/*.prisma`
 //! and the example `schemas/*.prisma`) must validate and gets an IR snapshot;
-//! every invalid fixture (`tests/fixtures/invalid/*.prisma`) must be rejected
+//! every invalid fixture (`tests/fixtures/invalid/<rule family>/*.prisma`) must be rejected
 //! with a diagnostic on each line its `// expect: … at line N` comments name,
 //! and gets a snapshot of its rendered, colourless diagnostics.
 
@@ -32,17 +32,43 @@ pub fn valid_files() -> Vec<PathBuf> {
     v
 }
 
+/// The invalid fixtures: in `invalid/` and its rule-family subfolders
+/// (`invalid/relations/…`).
 fn invalid_files() -> Vec<PathBuf> {
-    prisma_files(&manifest_dir().join("tests/fixtures/invalid"))
+    let dir = manifest_dir().join("tests/fixtures/invalid");
+    let mut files = prisma_files(&dir);
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    subdirs.sort();
+    for sub in subdirs {
+        files.extend(prisma_files(&sub));
+    }
+    files
 }
 
-/// `valid/blog.prisma`, `schemas/blog.prisma`: the name shown in reports.
+/// `valid/blog.prisma`, `schemas/blog.prisma`, `invalid/two_datasources.prisma`
+/// (also for `invalid/blocks/two_datasources.prisma`: the rule-family
+/// subfolder is not part of the name, so reports and snapshot names stay
+/// put when a fixture moves between families).
 fn display_name(path: &Path) -> String {
-    let parent = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let in_invalid = path
+        .ancestors()
+        .skip(1)
+        .take(2)
+        .any(|p| p.file_name().is_some_and(|n| n == "invalid"));
+    let parent = if in_invalid {
+        "invalid".to_owned()
+    } else {
+        path.parent()
+            .and_then(|p| p.file_name())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     let file = path
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())

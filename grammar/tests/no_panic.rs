@@ -23,14 +23,19 @@ fn corpus() -> &'static Vec<String> {
     CORPUS.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let mut out = Vec::new();
-        for dir in [
+        let mut dirs = vec![
             root.join("tests/fixtures/valid"),
             root.join("tests/fixtures/invalid"),
             root.join("../schemas"),
-        ] {
+        ];
+        while let Some(dir) = dirs.pop() {
             if let Ok(rd) = std::fs::read_dir(dir) {
                 for e in rd.flatten() {
-                    if let Ok(s) = std::fs::read_to_string(e.path()) {
+                    let p = e.path();
+                    if p.is_dir() {
+                        // the invalid fixtures' rule-family subfolders
+                        dirs.push(p);
+                    } else if let Ok(s) = std::fs::read_to_string(p) {
                         out.push(s);
                     }
                 }
