@@ -1,9 +1,9 @@
 //! The view of a model's insert type: its fields, their defaults and docs.
 
-use ormgen_schema::{Arity, DefaultValue, Field, RustScalar, ScalarField, Schema};
+use ormgen_schema::{Arity, DefaultValue, Field, Model, RustScalar, ScalarField, Schema};
 
 use super::model::ColumnView;
-use super::rust_str;
+use super::{has_code, literal_list, per_dialect, rust_str};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
 
 /// The insert type.
@@ -51,7 +51,7 @@ pub struct NewFieldView {
     pub setter: String,
 }
 
-pub(super) fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColumn<'a> {
+fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColumn<'a> {
     // A list without a default stores an empty list when none is given.
     if f.arity == Arity::List && s.default.is_none() {
         return StatementColumn {
@@ -95,7 +95,7 @@ pub(super) fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> St
 /// the same facts, in the same order, as the fill chosen by `stmt_col`: a list
 /// without a default stores an empty list (even on an `@updatedAt` column), a
 /// default is named, and only an `@updatedAt` column stores the current time.
-pub(super) fn new_field_doc(f: &Field, s: &ScalarField, insert: &InsertMode) -> String {
+fn new_field_doc(f: &Field, s: &ScalarField, insert: &InsertMode) -> String {
     let col = &s.column_name;
     match (insert, &s.default) {
         (InsertMode::Required, _) => format!(" Column `{col}` (required)."),
@@ -121,13 +121,13 @@ pub(super) fn new_field_doc(f: &Field, s: &ScalarField, insert: &InsertMode) -> 
 
 /// Whether the insert type holds this column as `Cow<'v, str>` (text, not a
 /// list): a caller's `&str` is bound without a copy, a `String` moves in.
-pub(super) fn borrows_text(f: &Field, s: &ScalarField) -> bool {
+fn borrows_text(f: &Field, s: &ScalarField) -> bool {
     f.arity != Arity::List && s.rust_type == RustScalar::String
 }
 
 /// The insert type's value type of a column: `Cow<'v, str>` for text, else
 /// the model's.
-pub(super) fn insert_value_type(f: &Field, s: &ScalarField, c: &ColumnView) -> String {
+fn insert_value_type(f: &Field, s: &ScalarField, c: &ColumnView) -> String {
     if borrows_text(f, s) {
         "::std::borrow::Cow<'v, str>".to_owned()
     } else {
@@ -137,7 +137,7 @@ pub(super) fn insert_value_type(f: &Field, s: &ScalarField, c: &ColumnView) -> S
 
 /// The Rust expression of a default value for `fill_defaults` and whether
 /// it is a `Result`; `None` when the database must compute it.
-pub(super) fn default_fill(
+fn default_fill(
     schema: &Schema,
     column: &ScalarField,
     value: &DefaultValue,
@@ -264,7 +264,7 @@ pub(super) fn default_fill(
     Some((plain, false))
 }
 
-pub(super) fn default_doc(d: &DefaultValue) -> String {
+fn default_doc(d: &DefaultValue) -> String {
     match d {
         DefaultValue::String(s) => format!("{s:?}"),
         DefaultValue::Int(i) => i.to_string(),
@@ -281,4 +281,106 @@ pub(super) fn default_doc(d: &DefaultValue) -> String {
         DefaultValue::DbGenerated(_) => "dbgenerated()".into(),
     }
     .replace('`', "'")
+}
+
+/// The insert type of `model`, whose columns with code are `coded`
+/// (`columns`, SQL names `column_names`); `None` when a column without code
+/// must be given (the insert is impossible).
+pub(super) fn insert_view(
+    schema: &Schema,
+    model: &Model,
+    coded: &[(&Field, &ScalarField)],
+    columns: &[ColumnView],
+    column_names: &[&str],
+) -> Option<InsertView> {
+    let blocked = model.scalar_fields().any(|(f, s)| {
+        !has_code(f) && f.arity == Arity::Required && s.default.is_none() && !s.updated_at
+    });
+    if blocked {
+        return None;
+    }
+    let all: Vec<StatementColumn<'_>> = coded.iter().map(|(f, s)| stmt_col(schema, f, s)).collect();
+    let fields: Vec<NewFieldView> = coded
+        .iter()
+        .zip(&all)
+        .zip(columns)
+        .filter(|((_, sc), _)| sc.insert.is_field())
+        .map(|(((f, s), sc), c)| new_field_view(f, s, &sc.insert, c))
+        .collect();
+    let required = fields.iter().filter(|f| f.required).cloned().collect();
+    let optional = fields.iter().filter(|f| !f.required).cloned().collect();
+    let uses_now = fields
+        .iter()
+        .any(|f| f.fill.as_deref().is_some_and(|e| e.contains("(now)")));
+    let columns_list = literal_list(
+        &all.iter()
+            .filter(|c| c.insert.is_field())
+            .map(|c| c.name)
+            .collect::<Vec<_>>(),
+    );
+    // Some field is borrowed text: the type takes the lifetime `'v`.
+    let borrows = coded
+        .iter()
+        .zip(&all)
+        .any(|((f, s), sc)| sc.insert.is_field() && borrows_text(f, s));
+    Some(InsertView {
+        uses_now,
+        has_defaults: fields.iter().any(|f| f.fill.is_some()),
+        generics: if borrows {
+            "<'v>".into()
+        } else {
+            String::new()
+        },
+        anon: if borrows {
+            "<'_>".into()
+        } else {
+            String::new()
+        },
+        columns_list,
+        name: format!("New{}", model.rust_name),
+        sql: per_dialect(|d| sql::insert(d, &model.table_name, &all, column_names)),
+        fields,
+        required,
+        optional,
+    })
+}
+
+/// A field of the insert type: the column `f` (`s`, `c`), inserted as
+/// `insert` says.
+fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnView) -> NewFieldView {
+    let doc = new_field_doc(f, s, insert);
+    let base = insert_value_type(f, s, c);
+    let (rust_type, fill, setter) = match insert {
+        InsertMode::Required => (base.clone(), None, String::new()),
+        InsertMode::Defaulted {
+            fill,
+            nullable: true,
+        } => (
+            format!("::std::option::Option<::std::option::Option<{base}>>"),
+            Some(fill.clone()),
+            "::std::option::Option::Some(::std::option::Option::Some(::std::convert::Into::into(value)))".to_owned(),
+        ),
+        InsertMode::Defaulted {
+            fill,
+            nullable: false,
+        } => (
+            format!("::std::option::Option<{base}>"),
+            Some(fill.clone()),
+            "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
+        ),
+        _ => (
+            format!("::std::option::Option<{base}>"),
+            None,
+            "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
+        ),
+    };
+    NewFieldView {
+        rust_name: f.rust_name.clone(),
+        required: *insert == InsertMode::Required,
+        rust_type,
+        base_rust_type: base,
+        doc: format!("{doc:?}"),
+        fill,
+        setter,
+    }
 }

@@ -2,16 +2,11 @@
 //! key, fixed-shape statements and the model's relation sides.
 
 use ormgen_schema::{
-    Arity, Dialect, Field, JoinTable, Model, RelationKind, RelationStorage, RustScalar,
-    ScalarField, Schema,
+    Arity, Dialect, Field, JoinTable, Model, RelationStorage, RustScalar, ScalarField, Schema,
 };
 
-use super::insert::{
-    InsertView, NewFieldView, borrows_text, insert_value_type, new_field_doc, stmt_col,
-};
-use super::relation::{
-    AliasView, FieldKeys, RelationView, key_from_fields, pairs_list, relation_key_type,
-};
+use super::insert::{InsertView, NewFieldView, insert_view};
+use super::relation::{RelationView, relation_view};
 use super::types::{rust_type, sql_type_marker};
 use super::{Q, doc_lines, has_code, in_module, literal_list, per_dialect, rust_str, tuple};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
@@ -115,12 +110,7 @@ pub struct ColumnView {
     pub index: usize,
 }
 
-pub(super) fn column_view(
-    schema: &Schema,
-    field: &Field,
-    scalar: &ScalarField,
-    index: usize,
-) -> ColumnView {
+fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usize) -> ColumnView {
     let nullable = field.arity == Arity::Optional;
     let list = field.arity == Arity::List;
     let mut base = rust_type(schema, scalar.rust_type).unwrap_or_default();
@@ -173,12 +163,7 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         .collect();
     let column_names: Vec<&str> = coded.iter().map(|(_, s)| s.column_name.as_str()).collect();
 
-    // The key: the primary key, else the first unique constraint.
-    let key_fields: Vec<&Field> = match (&model.primary_key, model.uniques.first()) {
-        (Some(pk), _) => pk.fields.iter().map(|id| schema.field(*id)).collect(),
-        (None, Some(u)) => u.columns.iter().map(|c| schema.field(c.field)).collect(),
-        (None, None) => Vec::new(),
-    };
+    let key_fields = key_fields(schema, model);
     let key_columns: Vec<&str> = key_fields
         .iter()
         .filter_map(|f| f.scalar().map(|s| s.column_name.as_str()))
@@ -187,35 +172,7 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         .iter()
         .filter_map(|f| columns.iter().find(|c| c.rust_name == f.rust_name))
         .collect();
-    let key = KeyView {
-        module_sql_type: tuple(
-            &key_cols
-                .iter()
-                .map(|c| c.module_sql_type.clone())
-                .collect::<Vec<_>>(),
-        ),
-        sql_type: tuple(
-            &key_cols
-                .iter()
-                .map(|c| c.sql_type.clone())
-                .collect::<Vec<_>>(),
-        ),
-        rust_type: tuple(
-            &key_cols
-                .iter()
-                .map(|c| c.base_rust_type.clone())
-                .collect::<Vec<_>>(),
-        ),
-        column_list: literal_list(&key_columns),
-        fields: key_cols.iter().map(|c| c.rust_name.clone()).collect(),
-        value_of_self: tuple(
-            &key_cols
-                .iter()
-                .map(|c| format!("::std::clone::Clone::clone(&self.{})", c.rust_name))
-                .collect::<Vec<_>>(),
-        ),
-        composite: key_cols.len() > 1,
-    };
+    let key = key_view(&key_cols, &key_columns);
 
     let get_sql =
         per_dialect(|d| sql::get_by_key(d, &model.table_name, &column_names, &key_columns));
@@ -226,328 +183,33 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         .copied()
         .filter(|(f, _)| !key_fields.iter().any(|k| k.id == f.id))
         .collect();
-    let set_names: Vec<&str> = non_key
-        .iter()
-        .map(|(_, s)| s.column_name.as_str())
-        .collect();
-    let update_sql = sql::update_by_key(
-        Dialect::Postgres,
-        &model.table_name,
-        &set_names,
-        &key_columns,
-        &column_names,
-    )
-    .zip(sql::update_by_key(
-        Dialect::Sqlite,
-        &model.table_name,
-        &set_names,
-        &key_columns,
-        &column_names,
-    ))
-    .map(|(p, s)| (rust_str(&p), rust_str(&s)));
-    let mut update_params: Vec<String> = non_key
-        .iter()
-        .map(|(f, s)| {
-            if s.updated_at {
-                "__now".to_owned()
-            } else {
-                format!("self.{}", f.rust_name)
-            }
-        })
-        .collect();
-    update_params.extend(key_cols.iter().map(|c| format!("self.{}", c.rust_name)));
+    let (update_sql, update_params) =
+        update_view(model, &non_key, &key_columns, &key_cols, &column_names);
     let changes: Vec<ColumnView> = columns
         .iter()
         .filter(|c| !key.fields.contains(&c.rust_name))
         .cloned()
         .collect();
 
-    // Inserts are impossible when a column without code must be given.
-    let blocked = model.scalar_fields().any(|(f, s)| {
-        !has_code(f) && f.arity == Arity::Required && s.default.is_none() && !s.updated_at
-    });
-    let insert = (!blocked).then(|| {
-        let all: Vec<StatementColumn<'_>> =
-            coded.iter().map(|(f, s)| stmt_col(schema, f, s)).collect();
-        let fields: Vec<NewFieldView> = coded
-            .iter()
-            .zip(&all)
-            .zip(&columns)
-            .filter(|((_, sc), _)| sc.insert.is_field())
-            .map(|(((f, s), sc), c)| {
-                let doc = new_field_doc(f, s, &sc.insert);
-                let base = insert_value_type(f, s, c);
-                let (rust_type, fill, setter) = match &sc.insert {
-                    InsertMode::Required => (base.clone(), None, String::new()),
-                    InsertMode::Defaulted { fill, nullable: true } => (
-                        format!("::std::option::Option<::std::option::Option<{base}>>"),
-                        Some(fill.clone()),
-                        "::std::option::Option::Some(::std::option::Option::Some(::std::convert::Into::into(value)))".to_owned(),
-                    ),
-                    InsertMode::Defaulted { fill, nullable: false } => (
-                        format!("::std::option::Option<{base}>"),
-                        Some(fill.clone()),
-                        "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
-                    ),
-                    _ => (
-                        format!("::std::option::Option<{base}>"),
-                        None,
-                        "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
-                    ),
-                };
-                NewFieldView {
-                    rust_name: f.rust_name.clone(),
-                    required: sc.insert == InsertMode::Required,
-                    rust_type,
-                    base_rust_type: base,
-                    doc: format!("{doc:?}"),
-                    fill,
-                    setter,
-                }
-            })
-            .collect();
-        let required = fields.iter().filter(|f| f.required).cloned().collect();
-        let optional = fields.iter().filter(|f| !f.required).cloned().collect();
-        let uses_now = fields.iter().any(|f| f.fill.as_deref().is_some_and(|e| e.contains("(now)")));
-        let columns_list = literal_list(
-            &all.iter().filter(|c| c.insert.is_field()).map(|c| c.name).collect::<Vec<_>>(),
-        );
-        // Some field is borrowed text: the type takes the lifetime `'v`.
-        let borrows = coded
-            .iter()
-            .zip(&all)
-            .any(|((f, s), sc)| sc.insert.is_field() && borrows_text(f, s));
-        InsertView {
-            uses_now,
-            has_defaults: fields.iter().any(|f| f.fill.is_some()),
-            generics: if borrows { "<'v>".into() } else { String::new() },
-            anon: if borrows { "<'_>".into() } else { String::new() },
-            columns_list,
-            name: format!("New{}", model.rust_name),
-            sql: per_dialect(|d| sql::insert(d, &model.table_name, &all, &column_names)),
-            fields,
-            required,
-            optional,
-        }
-    });
+    let insert = insert_view(schema, model, &coded, &columns, &column_names);
 
     let relations = model
         .relation_fields()
         .filter(|(f, _)| !f.ignored)
         .filter(|(_, r)| !schema.model(r.target).ignored)
-        .map(|(f, r)| {
-            let relation = schema.relation(r.relation);
-            let target = schema.model(r.target);
-            let (cardinality, path) = match &relation.storage {
-                RelationStorage::ForeignKey(fk) => {
-                    let pairs: Vec<(String, String)> = if r.holds_foreign_key {
-                        fk.columns
-                            .iter()
-                            .cloned()
-                            .zip(fk.referenced_columns.iter().cloned())
-                            .collect()
-                    } else {
-                        fk.referenced_columns
-                            .iter()
-                            .cloned()
-                            .zip(fk.columns.iter().cloned())
-                            .collect()
-                    };
-                    let card = match (relation.kind, f.arity) {
-                        (_, Arity::List) => "Many",
-                        (_, Arity::Required) => "One",
-                        (RelationKind::OneToOne | RelationKind::OneToMany, _) => "OptionalOne",
-                        (RelationKind::ManyToMany, _) => "Many",
-                    };
-                    (
-                        card,
-                        format!("{Q}::Path::Direct(&[{}])", pairs_list(&pairs)),
-                    )
-                }
-                RelationStorage::JoinTable(jt) => {
-                    // Own id in the column whose `field` is this field.
-                    let (own, other) = if jt.a.field == f.id {
-                        (&jt.a, &jt.b)
-                    } else {
-                        (&jt.b, &jt.a)
-                    };
-                    let from = vec![(own.referenced_column.clone(), own.name.clone())];
-                    let to = vec![(other.name.clone(), other.referenced_column.clone())];
-                    (
-                        "Many",
-                        format!(
-                            "{Q}::Path::Through {{ table: {}, from: &[{}], to: &[{}] }}",
-                            rust_str(&jt.table_name),
-                            pairs_list(&from),
-                            pairs_list(&to)
-                        ),
-                    )
-                }
-            };
-            let mut docs = doc_lines(f.docs.as_deref());
-            if docs.is_empty() {
-                docs.push(format!(
-                    "{:?}",
-                    format!(
-                        " `{}.{}`: relation to `{}`.",
-                        model.name, f.name, target.name
-                    )
-                ));
-            }
-            // A query can reach the target twice along this relation and
-            // another one: give this side an alias table of its own.
-            let ambiguous = r.target == model.id
-                || model
-                    .relation_fields()
-                    .filter(|(g, s)| g.id != f.id && !g.ignored && s.target == r.target)
-                    .count()
-                    > 0;
-            let alias = ambiguous.then(|| {
-                let bare = f.rust_name.trim_start_matches("r#");
-                let mut module = format!("as_{bare}");
-                while model.fields.iter().any(|g| g.rust_name == module) {
-                    module.push('_');
-                }
-                let mut sql_alias = format!("{}_{}", model.table_name, f.name);
-                while schema.models.iter().any(|m| m.table_name == sql_alias) {
-                    sql_alias.push_str("_alias");
-                }
-                AliasView {
-                    module,
-                    sql_alias: rust_str(&sql_alias),
-                    alias_doc: sql_alias,
-                    target_module: target.module_name.clone(),
-                    // Filled from the target's view by `schema_view`.
-                    columns: Vec::new(),
-                    relations: Vec::new(),
-                }
-            });
-            let (key_side, many_to_many) = match &relation.storage {
-                RelationStorage::ForeignKey(fk) => {
-                    let nullable = fk
-                        .fields
-                        .iter()
-                        .any(|id| schema.field(*id).arity == Arity::Optional);
-                    let side = if r.holds_foreign_key { "Near" } else { "Far" };
-                    (
-                        format!("{Q}::KeySide::{side} {{ nullable: {nullable} }}"),
-                        false,
-                    )
-                }
-                RelationStorage::JoinTable(_) => (format!("{Q}::KeySide::JoinTable"), true),
-            };
-            let near: Vec<String> = match &relation.storage {
-                RelationStorage::ForeignKey(fk) if r.holds_foreign_key => fk.columns.clone(),
-                RelationStorage::ForeignKey(fk) => fk.referenced_columns.clone(),
-                RelationStorage::JoinTable(jt) => {
-                    let own = if jt.a.field == f.id { &jt.a } else { &jt.b };
-                    vec![own.referenced_column.clone()]
-                }
-            };
-            let near_columns: Vec<&ColumnView> = near
-                .iter()
-                .filter_map(|col| columns.iter().find(|c| c.column_doc == *col))
-                .collect();
-            let near_values = near_columns
-                .iter()
-                .map(|c| value_expr(&c.rust_name))
-                .collect();
-            let key_type = relation_key_type(&near_columns);
-            let field_keys = match &relation.storage {
-                RelationStorage::ForeignKey(fk) if !key_type.ends_with("KeyVals") => {
-                    let far = if r.holds_foreign_key {
-                        &fk.referenced_columns
-                    } else {
-                        &fk.columns
-                    };
-                    let near_fields: Vec<(&str, bool)> = near_columns
-                        .iter()
-                        .map(|c| (c.rust_name.as_str(), c.nullable))
-                        .collect();
-                    let far_fields: Vec<(&str, bool)> = far
-                        .iter()
-                        .filter_map(|col| {
-                            target
-                                .scalar_fields()
-                                .find(|(g, s)| has_code(g) && s.column_name == *col)
-                                .map(|(g, _)| (g.rust_name.as_str(), g.arity == Arity::Optional))
-                        })
-                        .collect();
-                    (near_fields.len() == near.len() && far_fields.len() == near.len()).then(|| {
-                        FieldKeys {
-                            near: key_from_fields(&near_fields),
-                            far: key_from_fields(&far_fields),
-                        }
-                    })
-                }
-                _ => None,
-            };
-            const TAKEN: &[&str] = &[
-                "query",
-                "get",
-                "insert",
-                "insert_many",
-                "insert_all",
-                "upsert",
-                "update",
-                "delete",
-                "delete_by_key",
-                "update_by_key",
-                "save",
-                "key",
-            ];
-            let bare = f.rust_name.trim_start_matches("r#");
-            let method = if TAKEN.contains(&bare) {
-                format!("{bare}_related")
-            } else {
-                f.rust_name.clone()
-            };
-            let (load_type, load_terminal) = match cardinality {
-                "Many" => (format!("::std::vec::Vec<{}>", target.rust_name), "all"),
-                "One" => (target.rust_name.clone(), "one"),
-                _ => (
-                    format!("::std::option::Option<{}>", target.rust_name),
-                    "first",
-                ),
-            };
-            RelationView {
-                rust_name: f.rust_name.clone(),
-                docs,
-                target_module: target.module_name.clone(),
-                cardinality,
-                path,
-                method,
-                load_method: format!("load_{bare}"),
-                near_values,
-                key_type,
-                field_keys,
-                target_rust: target.rust_name.clone(),
-                load_type,
-                load_terminal,
-                key_side,
-                many_to_many,
-                alias,
-            }
-        })
+        .map(|(f, r)| relation_view(schema, model, f, r, &columns))
         .collect();
 
     let updated_at = coded
         .iter()
         .find(|(_, s)| s.updated_at)
         .map(|(_, s)| rust_str(&s.column_name));
-    let mut docs = doc_lines(model.docs.as_deref());
-    if docs.is_empty() {
-        docs.push(format!(
-            "{:?}",
-            format!(" A row of table `{}`.", model.table_name)
-        ));
-    }
     ModelView {
         rust_name: model.rust_name.clone(),
         module_name: model.module_name.clone(),
         table_name: rust_str(&model.table_name),
         table_doc: model.table_name.clone(),
-        docs,
+        docs: model_docs(model),
         column_list: literal_list(&column_names),
         width: columns.len(),
         values: columns.iter().map(|c| value_expr(&c.rust_name)).collect(),
@@ -568,13 +230,83 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
     }
 }
 
+/// The model's docs, or a sentence naming its table.
+fn model_docs(model: &Model) -> Vec<String> {
+    let mut docs = doc_lines(model.docs.as_deref());
+    if docs.is_empty() {
+        docs.push(format!(
+            "{:?}",
+            format!(" A row of table `{}`.", model.table_name)
+        ));
+    }
+    docs
+}
+
+/// The key's fields: the primary key, else the first unique constraint.
+fn key_fields<'s>(schema: &'s Schema, model: &Model) -> Vec<&'s Field> {
+    match (&model.primary_key, model.uniques.first()) {
+        (Some(pk), _) => pk.fields.iter().map(|id| schema.field(*id)).collect(),
+        (None, Some(u)) => u.columns.iter().map(|c| schema.field(c.field)).collect(),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// The key of the columns `key_cols` (SQL names `key_columns`).
+fn key_view(key_cols: &[&ColumnView], key_columns: &[&str]) -> KeyView {
+    let tuple_of = |part: &dyn Fn(&ColumnView) -> String| {
+        tuple(&key_cols.iter().map(|c| part(c)).collect::<Vec<_>>())
+    };
+    KeyView {
+        module_sql_type: tuple_of(&|c| c.module_sql_type.clone()),
+        sql_type: tuple_of(&|c| c.sql_type.clone()),
+        rust_type: tuple_of(&|c| c.base_rust_type.clone()),
+        column_list: literal_list(key_columns),
+        fields: key_cols.iter().map(|c| c.rust_name.clone()).collect(),
+        value_of_self: tuple_of(&|c| format!("::std::clone::Clone::clone(&self.{})", c.rust_name)),
+        composite: key_cols.len() > 1,
+    }
+}
+
+/// The update-by-key statement per dialect (none when every column is part
+/// of the key) and its parameters in order: the set columns' `self.field`
+/// (`__now` for the `@updatedAt` column), then the key's.
+fn update_view(
+    model: &Model,
+    non_key: &[(&Field, &ScalarField)],
+    key_columns: &[&str],
+    key_cols: &[&ColumnView],
+    column_names: &[&str],
+) -> (Option<(String, String)>, Vec<String>) {
+    let set_names: Vec<&str> = non_key
+        .iter()
+        .map(|(_, s)| s.column_name.as_str())
+        .collect();
+    let update =
+        |d| sql::update_by_key(d, &model.table_name, &set_names, key_columns, column_names);
+    let update_sql = update(Dialect::Postgres)
+        .zip(update(Dialect::Sqlite))
+        .map(|(p, s)| (rust_str(&p), rust_str(&s)));
+    let mut params: Vec<String> = non_key
+        .iter()
+        .map(|(f, s)| {
+            if s.updated_at {
+                "__now".to_owned()
+            } else {
+                format!("self.{}", f.rust_name)
+            }
+        })
+        .collect();
+    params.extend(key_cols.iter().map(|c| format!("self.{}", c.rust_name)));
+    (update_sql, params)
+}
+
 /// `ToValue::to_value(Clone::clone(&self.field))`.
 pub(super) fn value_expr(field: &str) -> String {
     format!("{Q}::ToValue::to_value(::std::clone::Clone::clone(&self.{field}))")
 }
 
 /// The foreign keys this model's table holds, as `ForeignKey` expressions.
-pub(super) fn model_foreign_keys(schema: &Schema, model: &Model) -> String {
+fn model_foreign_keys(schema: &Schema, model: &Model) -> String {
     model
         .relation_fields()
         .filter(|(_, r)| r.holds_foreign_key)
@@ -704,7 +436,7 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
 
 /// The first required column, trying the key's columns first: NULL in it
 /// means a left join found no row (see `Decode::decode_opt`).
-pub(super) fn presence_column(columns: &[ColumnView], key: &KeyView) -> Option<ColumnView> {
+fn presence_column(columns: &[ColumnView], key: &KeyView) -> Option<ColumnView> {
     let required = |c: &&ColumnView| !c.nullable;
     key.fields
         .iter()
