@@ -1,6 +1,8 @@
 //! The view of a model's insert type: its fields, their defaults and docs.
 
-use ormgen_schema::{Arity, DefaultValue, Field, Model, RustScalar, ScalarField, Schema};
+use ormgen_schema::{
+    Arity, DefaultValue, Field, Model, PerDialect, RustScalar, ScalarField, Schema,
+};
 
 use super::model::ColumnView;
 use super::{has_code, literal_list, per_dialect, rust_str};
@@ -18,7 +20,7 @@ pub struct InsertView {
     /// The optional fields (set to `None` by the constructor).
     pub optional: Vec<NewFieldView>,
     /// `INSERT` per dialect.
-    pub sql: (String, String),
+    pub sql: PerDialect<String>,
     /// `Insertable::COLUMNS` (Rust literals).
     pub columns_list: String,
     /// Whether `fill_defaults` needs the current time.

@@ -11,7 +11,7 @@ mod model;
 mod relation;
 mod types;
 
-use ormgen_schema::{Dialect, Field, RustScalar, Schema};
+use ormgen_schema::{Dialect, Field, PerDialect, RustScalar, Schema};
 
 use super::Options;
 
@@ -55,14 +55,10 @@ pub struct SchemaView {
     pub enums: Vec<EnumView>,
     /// Models with code (not `@@ignore`d), then implicit join tables.
     pub models: Vec<ModelView>,
-    /// `create_all` statements, PostgreSQL.
-    pub create_postgres: Vec<String>,
-    /// `create_all` statements, SQLite.
-    pub create_sqlite: Vec<String>,
-    /// `drop_all` statements, PostgreSQL.
-    pub drop_postgres: Vec<String>,
-    /// `drop_all` statements, SQLite.
-    pub drop_sqlite: Vec<String>,
+    /// `create_all` statements per dialect (Rust literals).
+    pub create: PerDialect<Vec<String>>,
+    /// `drop_all` statements per dialect (Rust literals).
+    pub drop: PerDialect<Vec<String>>,
     /// The schema's default dialect (`"Postgres"` / `"Sqlite"`).
     pub default_dialect: String,
     /// Whether PostgreSQL SQL is generated.
@@ -159,10 +155,8 @@ pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: D
         new_derives: format!("Debug, Clone, PartialEq{serde}"),
         enums,
         models,
-        create_postgres: ddl.create.0.iter().map(|s| rust_str(s)).collect(),
-        create_sqlite: ddl.create.1.iter().map(|s| rust_str(s)).collect(),
-        drop_postgres: ddl.drop.0.iter().map(|s| rust_str(s)).collect(),
-        drop_sqlite: ddl.drop.1.iter().map(|s| rust_str(s)).collect(),
+        create: literals(&ddl.create),
+        drop: literals(&ddl.drop),
         has_postgres: options.dialects.contains(&Dialect::Postgres),
         has_sqlite: options.dialects.contains(&Dialect::Sqlite),
         default_dialect: match schema.dialect {
@@ -172,14 +166,27 @@ pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: D
     }
 }
 
-/// The DDL statements embedded in `create_all` / `drop_all`, per dialect
-/// (PostgreSQL, SQLite).
-#[derive(Debug, Default)]
+/// The DDL statements embedded in `create_all` / `drop_all`, per dialect.
+#[derive(Debug)]
 pub struct Ddl {
     /// Create statements.
-    pub create: (Vec<String>, Vec<String>),
+    pub create: PerDialect<Vec<String>>,
     /// Drop statements.
-    pub drop: (Vec<String>, Vec<String>),
+    pub drop: PerDialect<Vec<String>>,
+}
+
+impl Default for Ddl {
+    fn default() -> Ddl {
+        Ddl {
+            create: PerDialect::from_fn(|_| Vec::new()),
+            drop: PerDialect::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+/// Statements as Rust literals, per dialect.
+fn literals(statements: &PerDialect<Vec<String>>) -> PerDialect<Vec<String>> {
+    PerDialect::from_fn(|d| statements.get(d).iter().map(|s| rust_str(s)).collect())
 }
 
 /// Gives every alias table the columns of its target, with SQL types as seen
@@ -238,9 +245,6 @@ fn literal_list<S: AsRef<str>>(items: &[S]) -> String {
         .join(", ")
 }
 
-fn per_dialect(f: impl Fn(Dialect) -> String) -> (String, String) {
-    (
-        rust_str(&f(Dialect::Postgres)),
-        rust_str(&f(Dialect::Sqlite)),
-    )
+fn per_dialect(f: impl Fn(Dialect) -> String) -> PerDialect<String> {
+    PerDialect::from_fn(|d| rust_str(&f(d)))
 }

@@ -2,7 +2,8 @@
 //! key, fixed-shape statements and the model's relation sides.
 
 use ormgen_schema::{
-    Arity, Dialect, Field, JoinTable, Model, RelationStorage, RustScalar, ScalarField, Schema,
+    Arity, Dialect, Field, JoinTable, Model, PerDialect, RelationStorage, RustScalar, ScalarField,
+    Schema,
 };
 
 use super::insert::{InsertView, NewFieldView, insert_view};
@@ -31,12 +32,12 @@ pub struct ModelView {
     /// The key (primary key, else the first unique constraint).
     pub key: KeyView,
     /// `GET` per dialect (Rust literals).
-    pub get_sql: (String, String),
+    pub get_sql: PerDialect<String>,
     /// `DELETE` per dialect.
-    pub delete_sql: (String, String),
+    pub delete_sql: PerDialect<String>,
     /// `UPDATE … WHERE key … RETURNING` per dialect (none when every column is
     /// part of the key).
-    pub update_sql: Option<(String, String)>,
+    pub update_sql: Option<PerDialect<String>>,
     /// Parameters of the update statement, in order: `self.field` expressions.
     pub update_params: Vec<String>,
     /// The `@updatedAt` column (Rust literal).
@@ -276,7 +277,7 @@ fn update_view(
     key_columns: &[&str],
     key_cols: &[&ColumnView],
     column_names: &[&str],
-) -> (Option<(String, String)>, Vec<String>) {
+) -> (Option<PerDialect<String>>, Vec<String>) {
     let set_names: Vec<&str> = non_key
         .iter()
         .map(|(_, s)| s.column_name.as_str())
@@ -285,7 +286,10 @@ fn update_view(
         |d| sql::update_by_key(d, &model.table_name, &set_names, key_columns, column_names);
     let update_sql = update(Dialect::Postgres)
         .zip(update(Dialect::Sqlite))
-        .map(|(p, s)| (rust_str(&p), rust_str(&s)));
+        .map(|(p, s)| PerDialect {
+            postgres: rust_str(&p),
+            sqlite: rust_str(&s),
+        });
     let mut params: Vec<String> = non_key
         .iter()
         .map(|(f, s)| {
