@@ -5,7 +5,7 @@ use ormgen_schema::{
 };
 
 use super::model::ColumnView;
-use super::{has_code, literal_list, per_dialect, rust_str};
+use super::{doc, has_code, literal_list, per_dialect, rust_str};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
 
 /// The insert type.
@@ -13,6 +13,8 @@ use crate::codegen::sql::{self, InsertMode, StatementColumn};
 pub struct InsertView {
     /// `NewUser`.
     pub name: String,
+    /// The type's doc sentence (Rust literal).
+    pub doc: String,
     /// Its fields, in statement parameter order.
     pub fields: Vec<NewFieldView>,
     /// The required fields (constructor arguments).
@@ -340,11 +342,19 @@ pub(super) fn insert_view(
         },
         columns_list,
         name: format!("New{}", model.rust_name),
+        doc: insert_doc(&model.rust_name, &format!("New{}", model.rust_name)),
         sql: per_dialect(|d| sql::insert(d, &model.table_name, &all, column_names)),
         fields,
         required,
         optional,
     })
+}
+
+/// The doc sentence of the insert type `name` of model `model`.
+pub(super) fn insert_doc(model: &str, name: &str) -> String {
+    doc(&format!(
+        " Insert type for `{model}`: required columns are plain fields, so leaving one out does not compile; `Option` fields store NULL or the column's default when `None`. Build it with a struct literal or with `{name}::new(required…)` and the setters."
+    ))
 }
 
 /// A field of the insert type: the column `f` (`s`, `c`), inserted as

@@ -16,10 +16,16 @@ use ormgen_schema::{Dialect, Field, PerDialect, RustScalar, Schema};
 use super::Options;
 
 pub use insert::{InsertView, NewFieldView};
-pub use model::{ColumnView, KeyView, ModelView};
+pub use model::{ChangeView, ColumnView, KeyView, ModelDocs, ModelView};
 pub use relation::{AliasView, FieldKeys, RelationView};
 
 use model::{join_table_view, model_view};
+
+/// A doc sentence as the literal of a `#[doc = …]` attribute (`text` starts
+/// with the space a `///` comment would have).
+fn doc(text: &str) -> String {
+    format!("{text:?}")
+}
 
 /// Doc comment lines (without the `///`), ready for `#[doc = …]`.
 fn doc_lines(docs: Option<&str>) -> Vec<String> {
@@ -208,7 +214,10 @@ fn fill_alias_columns(models: &mut [ModelView]) {
             .get(&alias.target_module)
             .cloned()
             .unwrap_or_default();
-        alias.relations = target_relations;
+        alias.relations = target_relations
+            .into_iter()
+            .map(|r| format!("super::super::{}::{r}", alias.target_module))
+            .collect();
         alias.columns = target_columns
             .into_iter()
             .map(|mut c| {

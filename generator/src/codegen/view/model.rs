@@ -6,10 +6,10 @@ use ormgen_schema::{
     Schema,
 };
 
-use super::insert::{InsertView, NewFieldView, insert_view};
+use super::insert::{InsertView, NewFieldView, insert_doc, insert_view};
 use super::relation::{RelationView, relation_view};
 use super::types::{rust_type, sql_type_marker};
-use super::{Q, doc_lines, has_code, in_module, literal_list, per_dialect, rust_str, tuple};
+use super::{Q, doc, doc_lines, has_code, in_module, literal_list, per_dialect, rust_str, tuple};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
 
 /// A model (or an implicit join table).
@@ -47,7 +47,9 @@ pub struct ModelView {
     /// The changeset type name (`UserChanges`).
     pub changes_name: String,
     /// Columns the changeset can set (not the key).
-    pub changes: Vec<ColumnView>,
+    pub changes: Vec<ChangeView>,
+    /// The doc sentences of the generated items.
+    pub doc: ModelDocs,
     /// Relation sides starting at this model.
     pub relations: Vec<RelationView>,
     /// Whether this is an implicit many-to-many join table.
@@ -62,6 +64,34 @@ pub struct ModelView {
     /// the first required column, key columns first (none when every column
     /// is optional).
     pub presence: Option<ColumnView>,
+}
+
+/// The doc sentences of a model's generated items (Rust literals).
+#[derive(Debug)]
+pub struct ModelDocs {
+    /// The changeset type.
+    pub changes: String,
+    /// `update_by_key`.
+    pub update_by_key: String,
+    /// `save`.
+    pub save: String,
+    /// The column module.
+    pub module: String,
+    /// The table marker type.
+    pub table: String,
+}
+
+/// A field of the changeset type.
+#[derive(Debug)]
+pub struct ChangeView {
+    /// Rust field name.
+    pub rust_name: String,
+    /// The column handle.
+    pub handle: String,
+    /// The column's Rust type (the field is `Option` of it).
+    pub rust_type: String,
+    /// Doc line.
+    pub doc: String,
 }
 
 /// The key `get`, `update` and `delete` use.
@@ -186,10 +216,10 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         .collect();
     let (update_sql, update_params) =
         update_view(model, &non_key, &key_columns, &key_cols, &column_names);
-    let changes: Vec<ColumnView> = columns
+    let changes: Vec<ChangeView> = columns
         .iter()
         .filter(|c| !key.fields.contains(&c.rust_name))
-        .cloned()
+        .map(change_view)
         .collect();
 
     let insert = insert_view(schema, model, &coded, &columns, &column_names);
@@ -205,7 +235,9 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         .iter()
         .find(|(_, s)| s.updated_at)
         .map(|(_, s)| rust_str(&s.column_name));
+    let doc = model_item_docs(&model.rust_name, &model.table_name, updated_at.is_some());
     ModelView {
+        doc,
         rust_name: model.rust_name.clone(),
         module_name: model.module_name.clone(),
         table_name: rust_str(&model.table_name),
@@ -228,6 +260,42 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         changes,
         relations,
         join_table: false,
+    }
+}
+
+/// The changeset field of column `c`.
+fn change_view(c: &ColumnView) -> ChangeView {
+    ChangeView {
+        rust_name: c.rust_name.clone(),
+        handle: c.handle.clone(),
+        rust_type: c.rust_type.clone(),
+        doc: doc(&format!(" New value of column `{}`.", c.column_doc)),
+    }
+}
+
+/// The doc sentences of the items generated for the model `rust_name` of
+/// table `table` (`updated_at`: it has an `@updatedAt` column).
+fn model_item_docs(rust_name: &str, table: &str, updated_at: bool) -> ModelDocs {
+    let (on_update, on_save) = if updated_at {
+        (
+            " (the `@updatedAt` column gets the current time unless it is set)",
+            " (the `@updatedAt` column gets the current time)",
+        )
+    } else {
+        ("", "")
+    };
+    ModelDocs {
+        changes: doc(&format!(
+            " Changeset for `{rust_name}`: the columns to set in an update by key; `None` leaves a column unchanged (`Some(None)` stores NULL in a nullable column)."
+        )),
+        update_by_key: doc(&format!(
+            " Sets the given columns of the row with this key{on_update}; returns the number of rows updated (0 or 1)."
+        )),
+        save: doc(&format!(
+            " Writes every column of this row to the row with the same key{on_save}; returns the row as stored, or `None` when no row has this key."
+        )),
+        module: doc(&format!(" Column and relation handles of table `{table}`.")),
+        table: doc(&format!(" The table `{table}`.")),
     }
 }
 
@@ -417,6 +485,7 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
         updated_at: None,
         insert: Some(InsertView {
             name: format!("New{rust_name}"),
+            doc: insert_doc(&rust_name, &format!("New{rust_name}")),
             sql: per_dialect(|d| sql::insert(d, table, &all, &names)),
             columns_list: literal_list(&names),
             uses_now: false,
@@ -430,6 +499,7 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
         }),
         changes_name: format!("{rust_name}Changes"),
         changes: Vec::new(),
+        doc: model_item_docs(&rust_name, table, false),
         values: columns.iter().map(|c| value_expr(&c.rust_name)).collect(),
         foreign_keys: String::new(),
         columns,

@@ -6,7 +6,7 @@ use ormgen_schema::{
 };
 
 use super::model::{ColumnView, value_expr};
-use super::{Q, doc_lines, has_code, rust_str, tuple};
+use super::{Q, doc, doc_lines, has_code, rust_str, tuple};
 
 /// A relation side.
 #[derive(Debug)]
@@ -26,6 +26,13 @@ pub struct RelationView {
     pub method: String,
     /// The loading method (`load_posts`).
     pub load_method: String,
+    /// The lazy-loading method's doc sentence (Rust literal).
+    pub method_doc: String,
+    /// The loading method's doc sentence (Rust literal).
+    pub load_doc: String,
+    /// `Relation::To`: the target's table, or the alias table (a path from
+    /// the source model's module).
+    pub to_table: String,
     /// `self.field` expressions of the near-side key columns, as `Value`s.
     pub near_values: Vec<String>,
     /// The relation's `Key` type (see [`relation_key_type`]).
@@ -72,9 +79,18 @@ pub struct AliasView {
     pub alias_doc: String,
     /// The target model's module (`user`).
     pub target_module: String,
+    /// The alias module's doc sentence (Rust literal).
+    pub module_doc: String,
+    /// The alias table marker's doc sentence (Rust literal).
+    pub table_doc: String,
+    /// The target's table as a `Table` (a path from the alias module).
+    pub target_table: String,
+    /// The target model (a path from the alias module).
+    pub target_model: String,
     /// The target's columns, SQL types as seen from the alias module.
     pub columns: Vec<ColumnView>,
-    /// The target's relation handles, loadable (`with`) from the alias table.
+    /// The target's relation handles, loadable (`with`) from the alias table
+    /// (paths from the alias module).
     pub relations: Vec<String>,
 }
 
@@ -155,7 +171,21 @@ pub(super) fn relation_view(
     let field_keys = field_keys(r, relation, target, &near, &near_columns, &key_type);
     let bare = f.rust_name.trim_start_matches("r#");
     let (load_type, load_terminal) = load_type(cardinality, target);
+    let alias = alias_view(schema, model, f, r, target);
+    let to_table = match &alias {
+        Some(a) => format!("{}::table", a.module),
+        None => format!("super::{}::table", target.module_name),
+    };
     RelationView {
+        method_doc: doc(&format!(
+            " Lazy loading along `{}`: a query of the related `{}` rows (no I/O until a terminal runs it; filter, order and page it further).",
+            f.rust_name, target.rust_name
+        )),
+        load_doc: doc(&format!(
+            " Loads the related `{}` rows along `{}` (one statement).",
+            target.rust_name, f.rust_name
+        )),
+        to_table,
         rust_name: f.rust_name.clone(),
         docs: relation_docs(model, f, target),
         target_module: target.module_name.clone(),
@@ -171,7 +201,7 @@ pub(super) fn relation_view(
         load_terminal,
         key_side,
         many_to_many,
-        alias: alias_view(schema, model, f, r, target),
+        alias,
     }
 }
 
@@ -268,6 +298,16 @@ fn alias_view(
             sql_alias.push_str("_alias");
         }
         AliasView {
+            module_doc: doc(&format!(
+                " Table `{}` as reached along `{}` (SQL alias `{sql_alias}`): its column handles, for filters, selections and ordering next to the columns of `{}` itself.",
+                target.module_name, f.rust_name, model.module_name
+            )),
+            table_doc: doc(&format!(" The alias table `{sql_alias}`.")),
+            target_table: format!(
+                "<super::super::{}::table as ::ormgen::query::Table>",
+                target.module_name
+            ),
+            target_model: format!("super::super::{}", target.rust_name),
             module,
             sql_alias: rust_str(&sql_alias),
             alias_doc: sql_alias,
