@@ -1,7 +1,7 @@
 //! The code generator: schema IR → Rust source.
 //!
 //! ```text
-//! Schema ──view.rs──▶ view models ──askama templates──▶ text ──syn──▶ items ──prettyplease──▶ file
+//! Schema ──view/───▶ view models ──askama templates──▶ text ──syn──▶ items ──prettyplease──▶ file
 //!          (names, types, SQL per dialect)  (loop + interpolate)   (a parse error names the template)
 //! ```
 //!
