@@ -4,6 +4,7 @@ use ormgen_schema::{
     Arity, DefaultValue, Field, Model, PerDialect, RustScalar, ScalarField, Schema,
 };
 
+use super::expr::{option_of, some, vec_lit};
 use super::model::ColumnView;
 use super::{doc, has_code, literal_list, per_dialect, rust_str};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
@@ -61,7 +62,7 @@ fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColu
         return StatementColumn {
             name: &s.column_name,
             insert: sql::InsertMode::Defaulted {
-                fill: "::std::option::Option::Some(::std::vec::Vec::new())".into(),
+                fill: some("::std::vec::Vec::new()"),
                 nullable: false,
             },
             updated_at: s.updated_at,
@@ -83,10 +84,8 @@ fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColu
             };
             let nullable = f.arity == Arity::Optional;
             Some(match (fallible, nullable) {
-                (false, false) => format!("::std::option::Option::Some({expr})"),
-                (false, true) => {
-                    format!("::std::option::Option::Some(::std::option::Option::Some({expr}))")
-                }
+                (false, false) => some(&expr),
+                (false, true) => some(&some(&expr)),
                 (true, false) => format!("({expr}).ok()"),
                 (true, true) => format!("({expr}).ok().map(::std::option::Option::Some)"),
             })
@@ -154,7 +153,7 @@ fn default_fill(
             .collect::<Option<Vec<(String, bool)>>>()?;
         if !items.iter().any(|(_, fallible)| *fallible) {
             let exprs: Vec<&str> = items.iter().map(|(e, _)| e.as_str()).collect();
-            return Some((format!("::std::vec![{}]", exprs.join(", ")), false));
+            return Some((vec_lit(&exprs), false));
         }
         // Some items are parsed: the list is there only if every item parses.
         let exprs: Vec<String> = items
@@ -163,7 +162,7 @@ fn default_fill(
                 if *fallible {
                     format!("({e}).ok()")
                 } else {
-                    format!("::std::option::Option::Some({e})")
+                    some(e)
                 }
             })
             .collect();
@@ -213,14 +212,7 @@ fn default_fill(
         }
         (DefaultValue::String(s), RustScalar::Bytes) => {
             let bytes = sql::decode_base64(s)?;
-            format!(
-                "::std::vec![{}]",
-                bytes
-                    .iter()
-                    .map(|b| format!("{b}u8"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            vec_lit(&bytes.iter().map(|b| format!("{b}u8")).collect::<Vec<_>>())
         }
         (DefaultValue::Int(i), RustScalar::I16) => format!("{}i16", i16::try_from(*i).ok()?),
         (DefaultValue::Int(i), RustScalar::I32) => format!("{i}i32"),
@@ -357,6 +349,9 @@ pub(super) fn insert_doc(model: &str, name: &str) -> String {
     ))
 }
 
+/// A setter's argument converted to the field's value type.
+const INTO_VALUE: &str = "::std::convert::Into::into(value)";
+
 /// A field of the insert type: the column `f` (`s`, `c`), inserted as
 /// `insert` says.
 fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnView) -> NewFieldView {
@@ -368,23 +363,15 @@ fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnVie
             fill,
             nullable: true,
         } => (
-            format!("::std::option::Option<::std::option::Option<{base}>>"),
+            option_of(&option_of(&base)),
             Some(fill.clone()),
-            "::std::option::Option::Some(::std::option::Option::Some(::std::convert::Into::into(value)))".to_owned(),
+            some(&some(INTO_VALUE)),
         ),
         InsertMode::Defaulted {
             fill,
             nullable: false,
-        } => (
-            format!("::std::option::Option<{base}>"),
-            Some(fill.clone()),
-            "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
-        ),
-        _ => (
-            format!("::std::option::Option<{base}>"),
-            None,
-            "::std::option::Option::Some(::std::convert::Into::into(value))".to_owned(),
-        ),
+        } => (option_of(&base), Some(fill.clone()), some(INTO_VALUE)),
+        _ => (option_of(&base), None, some(INTO_VALUE)),
     };
     NewFieldView {
         rust_name: f.rust_name.clone(),

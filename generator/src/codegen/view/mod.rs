@@ -6,6 +6,7 @@
 //! (relation sides and alias tables), `insert` (insert types and defaults),
 //! `types` (Rust types and SQL type markers).
 
+mod expr;
 mod insert;
 mod model;
 mod relation;
@@ -235,14 +236,6 @@ fn in_module(path: String) -> String {
         path
     } else {
         format!("super::{path}")
-    }
-}
-
-fn tuple(items: &[String]) -> String {
-    if items.len() == 1 {
-        items[0].clone()
-    } else {
-        format!("({})", items.join(", "))
     }
 }
 

@@ -6,10 +6,11 @@ use ormgen_schema::{
     Schema,
 };
 
+use super::expr::{clone_of, option_of, tuple, vec_of};
 use super::insert::{InsertView, NewFieldView, insert_doc, insert_view};
 use super::relation::{RelationView, relation_view};
 use super::types::{rust_type, sql_type_marker};
-use super::{Q, doc, doc_lines, has_code, in_module, literal_list, per_dialect, rust_str, tuple};
+use super::{Q, doc, doc_lines, has_code, in_module, literal_list, per_dialect, rust_str};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
 
 /// A model (or an implicit join table).
@@ -148,7 +149,7 @@ fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usiz
     let mut marker = sql_type_marker(schema, scalar.rust_type).unwrap_or_default();
     let mut module_marker = in_module(marker.clone());
     if list {
-        base = format!("::std::vec::Vec<{base}>");
+        base = vec_of(&base);
         marker = format!("{Q}::Array<{marker}>");
         module_marker = format!("{Q}::Array<{module_marker}>");
     }
@@ -172,7 +173,7 @@ fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usiz
             d
         },
         rust_type: if nullable {
-            format!("::std::option::Option<{base}>")
+            option_of(&base)
         } else {
             base.clone()
         },
@@ -331,7 +332,7 @@ fn key_view(key_cols: &[&ColumnView], key_columns: &[&str]) -> KeyView {
         rust_type: tuple_of(&|c| c.base_rust_type.clone()),
         column_list: literal_list(key_columns),
         fields: key_cols.iter().map(|c| c.rust_name.clone()).collect(),
-        value_of_self: tuple_of(&|c| format!("::std::clone::Clone::clone(&self.{})", c.rust_name)),
+        value_of_self: tuple_of(&|c| clone_of(&format!("self.{}", c.rust_name))),
         composite: key_cols.len() > 1,
     }
 }
@@ -374,7 +375,10 @@ fn update_view(
 
 /// `ToValue::to_value(Clone::clone(&self.field))`.
 pub(super) fn value_expr(field: &str) -> String {
-    format!("{Q}::ToValue::to_value(::std::clone::Clone::clone(&self.{field}))")
+    format!(
+        "{Q}::ToValue::to_value({})",
+        clone_of(&format!("self.{field}"))
+    )
 }
 
 /// The foreign keys this model's table holds, as `ForeignKey` expressions.
@@ -440,8 +444,7 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
         ),
         column_list: literal_list(&names),
         fields: vec!["a".into(), "b".into()],
-        value_of_self: "(::std::clone::Clone::clone(&self.a), ::std::clone::Clone::clone(&self.b))"
-            .into(),
+        value_of_self: tuple(&[clone_of("self.a"), clone_of("self.b")]),
         composite: true,
     };
     let all: Vec<StatementColumn<'_>> = names

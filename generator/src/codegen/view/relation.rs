@@ -5,8 +5,9 @@ use ormgen_schema::{
     Arity, Field, Model, Relation, RelationField, RelationKind, RelationStorage, Schema,
 };
 
+use super::expr::{clone_of, option_of, some, tuple, vec_of};
 use super::model::{ColumnView, value_expr};
-use super::{Q, doc, doc_lines, has_code, rust_str, tuple};
+use super::{Q, doc, doc_lines, has_code, rust_str};
 
 /// A relation side.
 #[derive(Debug)]
@@ -133,16 +134,16 @@ fn pairs_list(pairs: &[(String, String)]) -> String {
 fn key_from_fields(fields: &[(&str, bool)]) -> String {
     if let [(name, true)] = fields {
         // The field is the key's `Option` already.
-        return format!("::std::clone::Clone::clone(&row.{name})");
+        return clone_of(&format!("row.{name}"));
     }
     let parts: Vec<String> = fields
         .iter()
         .map(|(name, nullable)| {
             let q = if *nullable { "?" } else { "" };
-            format!("::std::clone::Clone::clone(&row.{name}){q}")
+            format!("{}{q}", clone_of(&format!("row.{name}")))
         })
         .collect();
-    format!("::std::option::Option::Some({})", tuple(&parts))
+    some(&tuple(&parts))
 }
 
 /// The view of the relation side `f` (`r`) of `model`; `columns` are the
@@ -417,11 +418,8 @@ fn relation_method(f: &Field) -> String {
 /// What `load_*` returns, and the terminal it calls.
 fn load_type(cardinality: &str, target: &Model) -> (String, &'static str) {
     match cardinality {
-        "Many" => (format!("::std::vec::Vec<{}>", target.rust_name), "all"),
+        "Many" => (vec_of(&target.rust_name), "all"),
         "One" => (target.rust_name.clone(), "one"),
-        _ => (
-            format!("::std::option::Option<{}>", target.rust_name),
-            "first",
-        ),
+        _ => (option_of(&target.rust_name), "first"),
     }
 }
