@@ -355,7 +355,7 @@ const INTO_VALUE: &str = "::std::convert::Into::into(value)";
 /// A field of the insert type: the column `f` (`s`, `c`), inserted as
 /// `insert` says.
 fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnView) -> NewFieldView {
-    let doc = new_field_doc(f, s, insert);
+    let text = new_field_doc(f, s, insert);
     let base = insert_value_type(f, s, c);
     let (rust_type, fill, setter) = match insert {
         InsertMode::Required => (base.clone(), None, String::new()),
@@ -378,7 +378,7 @@ fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnVie
         required: *insert == InsertMode::Required,
         rust_type,
         base_rust_type: base,
-        doc: format!("{doc:?}"),
+        doc: doc(&text),
         fill,
         setter,
     }

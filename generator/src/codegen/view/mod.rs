@@ -28,11 +28,21 @@ fn doc(text: &str) -> String {
     format!("{text:?}")
 }
 
+/// The doc comment's lines, or `fallback` (a sentence) when there is none.
+fn docs_or(docs: Option<&str>, fallback: String) -> Vec<String> {
+    let lines = doc_lines(docs);
+    if lines.is_empty() {
+        vec![doc(&fallback)]
+    } else {
+        lines
+    }
+}
+
 /// Doc comment lines (without the `///`), ready for `#[doc = …]`.
 fn doc_lines(docs: Option<&str>) -> Vec<String> {
     docs.map(|d| {
         d.lines()
-            .map(|l| format!("{:?}", format!(" {}", l.trim_end())))
+            .map(|l| doc(&format!(" {}", l.trim_end())))
             .collect()
     })
     .unwrap_or_default()
@@ -131,16 +141,10 @@ pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: D
                 .map(|v| EnumValueView {
                     rust_name: v.rust_name.clone(),
                     db_value: rust_str(&v.db_value),
-                    docs: {
-                        let mut d = doc_lines(v.docs.as_deref());
-                        if d.is_empty() {
-                            d.push(format!(
-                                "{:?}",
-                                format!(" Database label `{}`.", v.db_value)
-                            ));
-                        }
-                        d
-                    },
+                    docs: docs_or(
+                        v.docs.as_deref(),
+                        format!(" Database label `{}`.", v.db_value),
+                    ),
                 })
                 .collect(),
         })

@@ -10,7 +10,7 @@ use super::expr::{clone_of, option_of, tuple, vec_of};
 use super::insert::{InsertView, NewFieldView, insert_doc, insert_view};
 use super::relation::{RelationView, relation_view};
 use super::types::{rust_type, sql_type_marker};
-use super::{Q, doc, doc_lines, has_code, in_module, literal_list, per_dialect, rust_str};
+use super::{Q, doc, docs_or, has_code, in_module, literal_list, per_dialect, rust_str};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
 
 /// A model (or an implicit join table).
@@ -162,16 +162,10 @@ fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usiz
         rust_name: field.rust_name.clone(),
         column_name: rust_str(&scalar.column_name),
         column_doc: scalar.column_name.clone(),
-        docs: {
-            let mut d = doc_lines(field.docs.as_deref());
-            if d.is_empty() {
-                d.push(format!(
-                    "{:?}",
-                    format!(" Column `{}`.", scalar.column_name)
-                ));
-            }
-            d
-        },
+        docs: docs_or(
+            field.docs.as_deref(),
+            format!(" Column `{}`.", scalar.column_name),
+        ),
         rust_type: if nullable {
             option_of(&base)
         } else {
@@ -302,14 +296,10 @@ fn model_item_docs(rust_name: &str, table: &str, updated_at: bool) -> ModelDocs 
 
 /// The model's docs, or a sentence naming its table.
 fn model_docs(model: &Model) -> Vec<String> {
-    let mut docs = doc_lines(model.docs.as_deref());
-    if docs.is_empty() {
-        docs.push(format!(
-            "{:?}",
-            format!(" A row of table `{}`.", model.table_name)
-        ));
-    }
-    docs
+    docs_or(
+        model.docs.as_deref(),
+        format!(" A row of table `{}`.", model.table_name),
+    )
 }
 
 /// The key's fields: the primary key, else the first unique constraint.
@@ -414,13 +404,10 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             rust_name: c.name.to_lowercase(),
             column_name: rust_str(&c.name),
             column_doc: c.name.clone(),
-            docs: vec![format!(
-                "{:?}",
-                format!(
-                    " References `{}`.`{}`.",
-                    c.referenced_table, c.referenced_column
-                )
-            )],
+            docs: vec![doc(&format!(
+                " References `{}`.`{}`.",
+                c.referenced_table, c.referenced_column
+            ))],
             rust_type: base.clone(),
             base_rust_type: base,
             sql_type: sql_type_marker(schema, t).unwrap_or_default(),
@@ -461,7 +448,7 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             rust_name: c.rust_name.clone(),
             rust_type: c.base_rust_type.clone(),
             base_rust_type: c.base_rust_type.clone(),
-            doc: format!("{:?}", format!(" Column `{}` (required).", c.column_doc)),
+            doc: doc(&format!(" Column `{}` (required).", c.column_doc)),
             required: true,
             fill: None,
             setter: String::new(),
@@ -474,10 +461,9 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
         module_name,
         table_name: rust_str(table),
         table_doc: table.to_owned(),
-        docs: vec![format!(
-            "{:?}",
-            format!(" A row of the implicit many-to-many join table `{table}`.")
-        )],
+        docs: vec![doc(&format!(
+            " A row of the implicit many-to-many join table `{table}`."
+        ))],
         column_list: literal_list(&names),
         width: 2,
         key,

@@ -7,7 +7,7 @@ use ormgen_schema::{
 
 use super::expr::{clone_of, option_of, some, tuple, vec_of};
 use super::model::{ColumnView, value_expr};
-use super::{Q, doc, doc_lines, has_code, rust_str};
+use super::{Q, doc, docs_or, has_code, rust_str};
 
 /// A relation side.
 #[derive(Debug)]
@@ -259,17 +259,13 @@ fn relation_path(f: &Field, r: &RelationField, relation: &Relation) -> (&'static
 
 /// The relation field's docs, or a sentence naming the relation.
 fn relation_docs(model: &Model, f: &Field, target: &Model) -> Vec<String> {
-    let mut docs = doc_lines(f.docs.as_deref());
-    if docs.is_empty() {
-        docs.push(format!(
-            "{:?}",
-            format!(
-                " `{}.{}`: relation to `{}`.",
-                model.name, f.name, target.name
-            )
-        ));
-    }
-    docs
+    docs_or(
+        f.docs.as_deref(),
+        format!(
+            " `{}.{}`: relation to `{}`.",
+            model.name, f.name, target.name
+        ),
+    )
 }
 
 /// The side's alias table, where a query can reach the target twice along
