@@ -30,24 +30,26 @@ pub(super) fn rust_type(schema: &Schema, t: RustScalar) -> Option<String> {
 
 /// Query-module SQL type marker of a column value.
 pub(super) fn sql_type_marker(schema: &Schema, t: RustScalar) -> Option<String> {
-    Some(match t {
-        RustScalar::String => format!("{Q}::Text"),
-        RustScalar::Bool => format!("{Q}::Bool"),
-        RustScalar::I16 => format!("{Q}::SmallInt"),
-        RustScalar::I32 => format!("{Q}::Int"),
-        RustScalar::U32 => format!("{Q}::Oid"),
-        RustScalar::I64 => format!("{Q}::BigInt"),
-        RustScalar::F32 => format!("{Q}::Real"),
-        RustScalar::F64 => format!("{Q}::Double"),
-        RustScalar::Decimal => format!("{Q}::Decimal"),
-        RustScalar::DateTime => format!("{Q}::Timestamp"),
-        RustScalar::Date => format!("{Q}::Date"),
-        RustScalar::Time => format!("{Q}::Time"),
-        RustScalar::TimeTz => format!("{Q}::TimeTz"),
-        RustScalar::Json => format!("{Q}::Json"),
-        RustScalar::Bytes => format!("{Q}::Bytes"),
-        RustScalar::Uuid => format!("{Q}::Uuid"),
-        RustScalar::Enum(e) => schema.enum_(e).rust_name.clone(),
+    let marker = match t {
+        RustScalar::String => "Text",
+        RustScalar::Bool => "Bool",
+        RustScalar::I16 => "SmallInt",
+        RustScalar::I32 => "Int",
+        RustScalar::U32 => "Oid",
+        RustScalar::I64 => "BigInt",
+        RustScalar::F32 => "Real",
+        RustScalar::F64 => "Double",
+        RustScalar::Decimal => "Decimal",
+        RustScalar::DateTime => "Timestamp",
+        RustScalar::Date => "Date",
+        RustScalar::Time => "Time",
+        RustScalar::TimeTz => "TimeTz",
+        RustScalar::Json => "Json",
+        RustScalar::Bytes => "Bytes",
+        RustScalar::Uuid => "Uuid",
+        // A schema enum is its own marker.
+        RustScalar::Enum(e) => return Some(schema.enum_(e).rust_name.clone()),
         RustScalar::Unsupported => return None,
-    })
+    };
+    Some(format!("{Q}::{marker}"))
 }
