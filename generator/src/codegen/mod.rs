@@ -1,7 +1,7 @@
 //! The code generator: schema IR → Rust source.
 //!
 //! ```text
-//! Schema ──view.rs──▶ view models ──askama templates──▶ text ──syn──▶ items ──prettyplease──▶ file
+//! Schema ──view/───▶ view models ──askama templates──▶ text ──syn──▶ items ──prettyplease──▶ file
 //!          (names, types, SQL per dialect)  (loop + interpolate)   (a parse error names the template)
 //! ```
 //!
@@ -27,7 +27,7 @@ pub mod view;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use ormgen_schema::{Dialect, Schema};
+use ormgen_schema::{Dialect, PerDialect, Schema};
 
 use crate::ddl::{self, RenderMode};
 use crate::error::Error;
@@ -84,12 +84,12 @@ pub fn generate(schema: &Schema, options: &Options) -> Result<BTreeMap<PathBuf, 
         let drop = ddl::drop_all(schema, *dialect, RenderMode::IfNotExists)?;
         match dialect {
             Dialect::Postgres => {
-                ddl_sql.create.0 = create;
-                ddl_sql.drop.0 = drop;
+                ddl_sql.create.postgres = create;
+                ddl_sql.drop.postgres = drop;
             }
             Dialect::Sqlite => {
-                ddl_sql.create.1 = create;
-                ddl_sql.drop.1 = drop;
+                ddl_sql.create.sqlite = create;
+                ddl_sql.drop.sqlite = drop;
             }
         }
     }
@@ -109,11 +109,11 @@ pub fn generate(schema: &Schema, options: &Options) -> Result<BTreeMap<PathBuf, 
 /// Empties the statements of a dialect that was not selected.
 fn blank_dialect(view: &mut view::SchemaView, postgres: bool) {
     let empty = || "\"\"".to_owned();
-    let pick = |pair: &mut (String, String)| {
+    let pick = |sql: &mut PerDialect<String>| {
         if postgres {
-            pair.0 = empty();
+            sql.postgres = empty();
         } else {
-            pair.1 = empty();
+            sql.sqlite = empty();
         }
     };
     for m in &mut view.models {

@@ -6,17 +6,11 @@ use super::Options;
 use super::view::{EnumView, ModelView, SchemaView};
 use crate::error::Error;
 
-/// Lints the generated items allow (they are machine-written: lowercase
-/// marker types, unused items, long signatures).
-const ALLOW: &str =
-    "#[allow(dead_code, unused_imports, missing_docs, clippy::all, clippy::pedantic)]";
-
 #[derive(Template)]
 #[template(path = "enum.rs.askama", escape = "none")]
 struct EnumTemplate<'a> {
     e: &'a EnumView,
     derives: &'a str,
-    allow: &'a str,
 }
 
 #[derive(Template)]
@@ -25,14 +19,12 @@ struct ModelTemplate<'a> {
     m: &'a ModelView,
     derives: &'a str,
     new_derives: &'a str,
-    allow: &'a str,
 }
 
 #[derive(Template)]
 #[template(path = "schema.rs.askama", escape = "none")]
 struct SchemaTemplate<'a> {
     s: &'a SchemaView,
-    allow: &'a str,
 }
 
 /// Renders one template and parses its output as Rust items.
@@ -73,7 +65,6 @@ pub fn render_schema(view: &SchemaView, options: &Options) -> Result<String, Err
         let t = EnumTemplate {
             e,
             derives: &view.enum_derives,
-            allow: ALLOW,
         };
         all.extend(items("enum.rs.askama", t.render())?);
     }
@@ -82,14 +73,10 @@ pub fn render_schema(view: &SchemaView, options: &Options) -> Result<String, Err
             m,
             derives: &view.model_derives,
             new_derives: &view.new_derives,
-            allow: ALLOW,
         };
         all.extend(items("model.rs.askama", t.render())?);
     }
-    let t = SchemaTemplate {
-        s: view,
-        allow: ALLOW,
-    };
+    let t = SchemaTemplate { s: view };
     all.extend(items("schema.rs.askama", t.render())?);
     let mut file = syn::parse_file("").map_err(|e| Error::Template {
         template: "(empty file)",

@@ -4,13 +4,13 @@
 //! Identifiers are always quoted; every value is a positional placeholder
 //! (`$n` on PostgreSQL, `?n` on SQLite). The only literals written into SQL
 //! are the schema's own `@default` values, escaped as SQL string literals.
+//!
+//! Identifiers are quoted by the one helper the DDL uses too
+//! ([`crate::ddl::quote_ident`]).
 
 use ormgen_schema::{DefaultValue, Dialect, ScalarField};
 
-/// `name` as a quoted identifier (`"` doubled).
-pub fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
+use crate::ddl::quote_ident as ident;
 
 /// `table.column`, both quoted.
 pub fn qualified(table: &str, column: &str) -> String {
@@ -23,11 +23,6 @@ pub fn placeholder(dialect: Dialect, n: usize) -> String {
         Dialect::Postgres => format!("${n}"),
         Dialect::Sqlite => format!("?{n}"),
     }
-}
-
-/// A SQL string literal (`'` doubled).
-pub fn string_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// How a column takes part in the generated insert.
@@ -208,10 +203,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn identifiers_are_quoted_and_escaped() {
-        assert_eq!(ident("users"), "\"users\"");
-        assert_eq!(ident("we\"ird"), "\"we\"\"ird\"");
-        assert_eq!(string_literal("it's"), "'it''s'");
+    fn qualified_names_quote_both_parts() {
+        assert_eq!(qualified("t", "we\"ird"), "\"t\".\"we\"\"ird\"");
     }
 
     #[test]
