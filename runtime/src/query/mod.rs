@@ -50,6 +50,7 @@ mod scope;
 mod select;
 mod shape;
 mod sql_types;
+mod tracked;
 mod unit_of_work;
 mod write;
 
@@ -72,7 +73,8 @@ pub use scope::*;
 pub use select::{JoinClause, LockMode, LockWait, QueryState};
 pub use shape::fingerprint_static;
 pub use sql_types::*;
-pub use unit_of_work::{Flushed, Handle, Target, Tracked, UnitOfWork};
+pub use tracked::Tracked;
+pub use unit_of_work::{Flushed, Handle, Target, UnitOfWork};
 pub use write::{
     ColumnList, Delete, Insertable, ModelOf, SameTable, SameTableAs, Update, Upsert, insert,
     insert_all, insert_many, max_params, session_max_params,

@@ -2,7 +2,7 @@
 //! set with [`Session::set`], many-to-many pairs from [`Session::connect`] /
 //! [`Session::disconnect`] and deletes queued with [`Session::delete`], all
 //! written at once by [`Session::flush`] (or [`Session::commit`]) in
-//! foreign-key order; and [`Tracked`], a loaded row that remembers its stored
+//! foreign-key order; and [`Tracked`](super::Tracked), a loaded row that remembers its stored
 //! values so that saving it updates only the columns that changed.
 //!
 //! # Object states, in Rust terms
@@ -11,12 +11,12 @@
 //! |---|---|
 //! | transient | a `NewUser` value: plain data, nothing in any session |
 //! | pending | added with `s.add(new)`; you hold a [`Handle<User>`]; the next flush inserts it |
-//! | persistent | a `User` returned by a query, an insert or [`Flushed::get`], optionally wrapped in [`Tracked`] to save changes |
+//! | persistent | a `User` returned by a query, an insert or [`Flushed::get`], optionally wrapped in [`Tracked`](super::Tracked) to save changes |
 //! | detached | every loaded `User`: it is an owned copy and never tied to the session, so it stays usable after the session is gone |
 //! | deleted | queued with `s.delete(&user)`; after the flush the row is gone, the value stays yours |
 //!
 //! There is no identity map: loading the same row twice gives two independent
-//! copies. Each [`Tracked`] compares against the values *it* loaded, so saving
+//! copies. Each [`Tracked`](super::Tracked) compares against the values *it* loaded, so saving
 //! both writes the columns each one changed (the later save wins where both
 //! changed the same column). Lock the row (`for_update`) or compare a version
 //! column where that matters.
@@ -48,7 +48,6 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::builder::ToOne;
@@ -174,7 +173,12 @@ impl Side {
     }
 }
 
-fn value_of(table: &str, columns: &[&str], values: &[Value], column: &str) -> Result<Value> {
+pub(super) fn value_of(
+    table: &str,
+    columns: &[&str],
+    values: &[Value],
+    column: &str,
+) -> Result<Value> {
     columns
         .iter()
         .position(|c| *c == column)
@@ -665,7 +669,7 @@ fn side_value(
     }
 }
 
-fn where_key(w: &mut Writer<'_>, key: &[&'static str], values: Vec<Value>) {
+pub(super) fn where_key(w: &mut Writer<'_>, key: &[&'static str], values: Vec<Value>) {
     w.push(" WHERE ");
     for (i, (c, v)) in key.iter().zip(values).enumerate() {
         if i > 0 {
@@ -679,7 +683,7 @@ fn where_key(w: &mut Writer<'_>, key: &[&'static str], values: Vec<Value>) {
 
 /// `UPDATE "table" SET ..`; the `@updatedAt` column, if any, gets the current
 /// time unless `sets` sets it.
-fn update_head(
+pub(super) fn update_head(
     d: Dialect,
     table: &'static str,
     mut sets: Vec<(&'static str, Value)>,
@@ -919,99 +923,6 @@ fn delete_order(deletes: &[Stored]) -> Vec<usize> {
         }
     }
     order
-}
-
-/// A loaded row that remembers the values it was loaded with, so that
-/// [`save`](Self::save) updates only the columns changed since. Derefs to
-/// the row; change its fields in place.
-///
-/// ```text
-/// let mut user = Tracked::new(User::get(&mut s, 1)?.unwrap());
-/// user.name = Some("Ada".into());
-/// user.save(&mut s)?; // UPDATE "users" SET "name" = $1, "updated_at" = $2 WHERE "id" = $3 RETURNING …
-/// ```
-#[derive(Debug, Clone)]
-pub struct Tracked<M: Record> {
-    row: M,
-    loaded: Vec<Value>,
-}
-
-impl<M: Record> Tracked<M> {
-    /// Starts tracking `row` (as loaded: nothing changed yet).
-    pub fn new(row: M) -> Self {
-        let loaded = row.values();
-        Tracked { row, loaded }
-    }
-
-    /// The columns whose values differ from the loaded ones, with their values now.
-    fn changes(&self) -> Vec<(&'static str, Value)> {
-        let columns = <M::Table as Table>::INFO.columns;
-        self.row
-            .values()
-            .into_iter()
-            .zip(&self.loaded)
-            .zip(columns)
-            .filter(|((now, then), _)| now != *then)
-            .map(|((now, _), c)| (*c, now))
-            .collect()
-    }
-
-    /// The columns whose values differ from the loaded ones.
-    pub fn changed(&self) -> Vec<&'static str> {
-        self.changes().into_iter().map(|(c, _)| c).collect()
-    }
-
-    /// Writes the changed columns (and the `@updatedAt` column, if the model has
-    /// one) to the row with the *loaded* key, and takes the row as stored.
-    /// Returns whether a statement ran: nothing changed, nothing written. An
-    /// update that hits no row is [`Error::NoSuchRow`].
-    pub fn save(&mut self, s: &mut Session) -> Result<bool> {
-        let info = <M::Table as Table>::INFO;
-        let sets = self.changes();
-        if sets.is_empty() {
-            return Ok(false);
-        }
-        let key: Vec<Value> = info
-            .primary_key
-            .iter()
-            .map(|c| value_of(info.name, info.columns, &self.loaded, c))
-            .collect::<Result<_>>()?;
-        let mut w = update_head(
-            s.dialect(),
-            info.name,
-            sets,
-            <M::Table as Table>::UPDATED_AT,
-        );
-        where_key(&mut w, info.primary_key, key);
-        returning(&mut w, info.columns);
-        let stmt = w.finish();
-        let stored: M =
-            fetch_first(s, &stmt.sql, &stmt.params)?.ok_or_else(|| Error::NoSuchRow {
-                table: info.name.to_owned(),
-                action: "update",
-            })?;
-        self.loaded = stored.values();
-        self.row = stored;
-        Ok(true)
-    }
-
-    /// The row, no longer tracked.
-    pub fn into_inner(self) -> M {
-        self.row
-    }
-}
-
-impl<M: Record> Deref for Tracked<M> {
-    type Target = M;
-    fn deref(&self) -> &M {
-        &self.row
-    }
-}
-
-impl<M: Record> DerefMut for Tracked<M> {
-    fn deref_mut(&mut self) -> &mut M {
-        &mut self.row
-    }
 }
 
 #[cfg(test)]
