@@ -4,10 +4,10 @@
 pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use std::time::Instant;
+
+use rustc_hash::FxHashMap;
 
 use crate::Dialect;
 use crate::error::{Error, Result};
@@ -28,68 +28,15 @@ pub(crate) struct Conn {
     pub(crate) raw: RawConn,
     /// Portable SQL text → index in `translated`, per connection (no locking). A
     /// fast non-cryptographic hash: the keys are the program's own SQL texts.
-    translations: HashMap<Box<str>, usize, BuildHasherDefault<SqlHasher>>,
+    translations: FxHashMap<Box<str>, usize>,
     /// The translations, in the order they were first needed.
     translated: Vec<Translated>,
     /// SQL rendered by the query builder, by the fingerprint of its structure (see
-    /// the query module's `shape`); at most [`RENDERED_CAPACITY`] entries.
-    rendered: HashMap<u128, Arc<str>, BuildHasherDefault<Fingerprinted>>,
+    /// the query module's `fingerprint`); at most [`RENDERED_CAPACITY`] entries.
+    rendered: FxHashMap<u128, Arc<str>>,
     pub(crate) created: Instant,
     /// Set when the connection was lost; it is then discarded on checkin.
     pub(crate) broken: bool,
-}
-
-/// FxHash-style hasher (rotate, xor, multiply; 8 bytes a step) for the translation
-/// cache's SQL-text keys: a few instructions per word instead of SipHash's rounds.
-#[derive(Default)]
-pub(crate) struct SqlHasher(u64);
-
-const SQL_HASH_K: u64 = 0xf135_7aea_2e62_a9c5;
-
-impl SqlHasher {
-    #[inline(always)]
-    fn mix(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(SQL_HASH_K);
-    }
-}
-
-impl Hasher for SqlHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.mix(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
-        }
-    }
-    #[inline]
-    fn write_u8(&mut self, b: u8) {
-        self.mix(u64::from(b));
-    }
-    #[inline]
-    fn write_usize(&mut self, n: usize) {
-        self.mix(n as u64);
-    }
-    #[inline]
-    fn write_u64(&mut self, n: u64) {
-        self.mix(n);
-    }
-    #[inline]
-    fn write_i64(&mut self, n: i64) {
-        self.mix(n as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        // Fold the high bits (best mixed) into the low ones too.
-        self.0 ^ (self.0 >> 32)
-    }
 }
 
 /// How many rendered statements a connection keeps; when full, the cache starts
@@ -97,33 +44,13 @@ impl Hasher for SqlHasher {
 /// many lengths).
 pub(crate) const RENDERED_CAPACITY: usize = 1024;
 
-/// The hasher of the rendered-SQL cache: its keys are already fingerprints.
-#[derive(Default)]
-pub(crate) struct Fingerprinted(u64);
-
-impl Hasher for Fingerprinted {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    #[inline]
-    fn write_u128(&mut self, n: u128) {
-        self.0 = n as u64;
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 impl Conn {
     pub(crate) fn new(raw: RawConn) -> Self {
         Conn {
             raw,
-            translations: HashMap::default(),
+            translations: FxHashMap::default(),
             translated: Vec::new(),
-            rendered: HashMap::default(),
+            rendered: FxHashMap::default(),
             created: Instant::now(),
             broken: false,
         }
@@ -302,31 +229,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use std::hash::{BuildHasher, BuildHasherDefault};
-
-    use super::SqlHasher;
     use crate::Engine;
-
-    #[test]
-    fn sql_hasher_separates_texts() {
-        let b = BuildHasherDefault::<SqlHasher>::default();
-        let texts = [
-            "",
-            "select ?",
-            "select ? ",
-            "select ?1",
-            "select :a",
-            "select 1 from t where a = ? and b = ?",
-            "select 1 from t where a = ? and b = ?;",
-        ];
-        let hashes: Vec<u64> = texts.iter().map(|t| b.hash_one(t)).collect();
-        for i in 0..hashes.len() {
-            for j in i + 1..hashes.len() {
-                assert_ne!(hashes[i], hashes[j], "{:?} / {:?}", texts[i], texts[j]);
-            }
-        }
-        assert_eq!(b.hash_one("select ?"), b.hash_one(String::from("select ?")));
-    }
 
     #[test]
     fn translation_cache_keeps_texts_apart() {

@@ -1,7 +1,7 @@
 //! PostgreSQL through the `postgres` crate: connecting, the per-connection prepared
 //! statement cache, binding, running statements.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,7 +25,7 @@ use crate::value::{PgError, ToParam};
 /// also evicted, so the retried transaction prepares it afresh.
 pub(crate) struct PgConn {
     pub(crate) client: postgres::Client,
-    statements: HashMap<Box<str>, postgres::Statement>,
+    statements: FxHashMap<Box<str>, postgres::Statement>,
     ddl: Arc<AtomicU64>,
     seen_ddl: u64,
 }
@@ -90,7 +90,7 @@ impl PgConn {
         let seen_ddl = ddl.load(Ordering::Acquire);
         PgConn {
             client,
-            statements: HashMap::new(),
+            statements: FxHashMap::default(),
             ddl,
             seen_ddl,
         }

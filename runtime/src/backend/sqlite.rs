@@ -1,14 +1,11 @@
 //! SQLite through rusqlite: opening connections, binding, running statements.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::hash::BuildHasherDefault;
 use std::ptr::NonNull;
 use std::time::Duration;
 
 use rusqlite::types::ToSqlOutput;
-
-use super::Fingerprinted;
+use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result, from_sqlite};
 use crate::row::Row;
@@ -32,7 +29,7 @@ pub(crate) const KEYED_CAPACITY: usize = 512;
 /// finalized before the connection is closed.
 pub(crate) struct SqliteConn {
     /// Declared (and dropped) first: every statement refers to `*conn`.
-    keyed: HashMap<u128, rusqlite::Statement<'static>, BuildHasherDefault<Fingerprinted>>,
+    keyed: FxHashMap<u128, rusqlite::Statement<'static>>,
     /// From `Box::into_raw`; freed in `Drop`, after `keyed` is emptied. Only ever
     /// lent out as `&Connection`, never as `&mut`.
     conn: NonNull<rusqlite::Connection>,
@@ -165,7 +162,7 @@ where
 impl SqliteConn {
     pub(crate) fn new(conn: rusqlite::Connection) -> Self {
         SqliteConn {
-            keyed: HashMap::default(),
+            keyed: FxHashMap::default(),
             conn: NonNull::from(Box::leak(Box::new(conn))),
         }
     }

@@ -12,13 +12,18 @@
 //! Filters, column orderings, limits etc. do not change the type, so
 //! conditional queries are ordinary `if` statements.
 
+use super::ast::{LockMode, LockWait, Node, QueryState};
 use super::decode::Decode;
-use super::expr::*;
-use super::node::{Node, Statement};
-use super::schema::*;
-use super::scope::*;
-use super::select::{LockMode, LockWait, QueryState};
-use super::sql_types::*;
+use super::expr::{Expression, Ordering, Selectable};
+use super::render::Statement;
+use super::scope::{
+    AllInFilterScope, AllInGroupScope, AllInOrderScope, Append, Cat, Cons, Entry, JoinFrom, Nil,
+    Root,
+};
+use super::sql_types::{
+    Agg, BoolType, Const, MaybeNull, Mixed, NotAggregate, NotNull, Nullness, Plain,
+};
+use super::table::{One, OptionalOne, Relation, Table};
 use crate::Dialect;
 use std::marker::PhantomData;
 
@@ -107,14 +112,14 @@ impl<O> Executable for Aggregated<O> {}
 impl Executable for Grouped {}
 
 /// The Rust row type of a query with scope `S`.
-pub trait RowOf<S> {
+pub trait RowType<S> {
     /// The row type.
     type Row: Decode;
 }
-impl<S: ScopeRow> RowOf<S> for Models {
+impl<S: ScopeRow> RowType<S> for Models {
     type Row = S::Row;
 }
-impl<S, Row: Decode, ST> RowOf<S> for Selected<Row, ST> {
+impl<S, Row: Decode, ST> RowType<S> for Selected<Row, ST> {
     type Row = Row;
 }
 
@@ -435,11 +440,11 @@ pub trait ToOne {
     /// Whether the join is a LEFT JOIN.
     const LEFT: bool;
 }
-impl ToOne for super::schema::One {
+impl ToOne for One {
     type Null = NotNull;
     const LEFT: bool = false;
 }
-impl ToOne for super::schema::OptionalOne {
+impl ToOne for OptionalOne {
     type Null = MaybeNull;
     const LEFT: bool = true;
 }

@@ -2,16 +2,17 @@
 //! batch of distinct parent keys (`WHERE key IN (..)`, each batch within the
 //! backend's parameter limit), children grouped per parent by key.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::marker::PhantomData;
 
+use super::ast::{JoinClause, Node, QueryState, link};
 use super::builder::Query;
+use super::catalog::{Path, TableRef};
 use super::decode::Decode;
-use super::node::Node;
-use super::schema::{Many, One, OptionalOne, Path, Relation, RelationOf, Table, TableRef};
+use super::exec::with_statement;
+use super::key::{EagerKey, RelKey};
 use super::scope::Root;
-use super::select::{JoinClause, QueryState, link};
+use super::table::{Many, One, OptionalOne, Relation, RelationOf, Table};
+use super::walk::StatementKind;
 use super::write::session_max_params;
 use crate::{Error, Result, Row, Session, Value};
 
@@ -118,167 +119,7 @@ type Child<Rel> = <<Rel as Relation>::To as Table>::Model;
 /// What loading a relation yields per parent.
 pub type Loaded<Rel> = <<Rel as Relation>::Cardinality as Cardinality>::Out<Child<Rel>>;
 
-/// A relation's key as eager loading reads, hashes and binds it: the Rust
-/// type of the near-side key column (`i32`, `String`, …), a tuple of them for a
-/// composite key, or [`KeyVals`] (dynamic values) for key types without exact
-/// equality. The generator emits it as [`Relation::Key`]; the far-side columns
-/// have the same types (the schema validator requires it).
-pub trait EagerKey: Clone + Eq + Hash + 'static {
-    /// Reads the key from columns `at` of `row` (one per key column, in path
-    /// order); `None` when one of them is NULL (no related rows).
-    fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>>;
-    /// Appends the key's values, in path order, for binding.
-    fn push_values(&self, out: &mut Vec<Value>);
-}
-
-macro_rules! scalar_key {
-    ($($t:ty),*) => {$(
-        impl EagerKey for $t {
-            #[inline]
-            fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>> {
-                match at {
-                    [i] => row.get::<Option<$t>>(*i),
-                    _ => Err(key_width(at.len(), 1)),
-                }
-            }
-            fn push_values(&self, out: &mut Vec<Value>) {
-                out.push(Value::from(self.clone()));
-            }
-        }
-    )*};
-}
-// The generator's `relation_key_type` (generator/src/codegen/view.rs) emits
-// exactly these types; keep the two lists equal.
-scalar_key!(
-    i32,
-    i64,
-    bool,
-    String,
-    Vec<u8>,
-    uuid::Uuid,
-    chrono::DateTime<chrono::Utc>
-);
-
-macro_rules! tuple_key {
-    ($n:literal: $($t:ident $i:tt),+) => {
-        impl<$($t: EagerKey),+> EagerKey for ($($t,)+) {
-            fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>> {
-                if at.len() != $n {
-                    return Err(key_width(at.len(), $n));
-                }
-                Ok(Some(($(match $t::read(row, &at[$i..=$i])? {
-                    Some(v) => v,
-                    None => return Ok(None),
-                },)+)))
-            }
-            fn push_values(&self, out: &mut Vec<Value>) {
-                $(self.$i.push_values(out);)+
-            }
-        }
-    };
-}
-tuple_key!(2: A 0, B 1);
-tuple_key!(3: A 0, B 1, C 2);
-tuple_key!(4: A 0, B 1, C 2, D 3);
-
-fn key_width(got: usize, want: usize) -> Error {
-    Error::Unsupported(format!(
-        "a relation key of {want} column(s) read from {got} column(s)"
-    ))
-}
-
-/// A key's values (the near-side columns of a relation, in path order), hashed
-/// and compared as keys: integers by value whatever their width, the rest by
-/// their SQL value. One column (the common case) needs no allocation. The
-/// [`EagerKey`] of relations whose key types have no exact equality (floats,
-/// decimals, enums, JSON).
-#[derive(Debug, Clone)]
-pub enum KeyVals {
-    /// A one-column key.
-    Single(Value),
-    /// A composite key.
-    Composite(Box<[Value]>),
-}
-
-impl KeyVals {
-    fn values(&self) -> &[Value] {
-        match self {
-            KeyVals::Single(v) => std::slice::from_ref(v),
-            KeyVals::Composite(vs) => vs,
-        }
-    }
-}
-
-fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
-    match v {
-        Value::I32(i) => h.write_i64(i64::from(*i)),
-        Value::I64(i) => h.write_i64(*i),
-        Value::Text(t) => h.write(t.as_bytes()),
-        Value::Bytes(b) => h.write(b),
-        Value::Bool(b) => h.write_u8(u8::from(*b)),
-        Value::Uuid(u) => h.write(u.as_bytes()),
-        Value::DateTime(t) => h.write_i64(t.timestamp_micros()),
-        Value::Date(d) => h.write_i32(chrono::Datelike::num_days_from_ce(d)),
-        Value::Time(t) => h.write_u32(chrono::Timelike::num_seconds_from_midnight(t)),
-        // Equal floats (0.0 and -0.0 included) hash alike.
-        Value::F64(f) => h.write_u64(if *f == 0.0 { 0 } else { f.to_bits() }),
-        // Numerically equal decimals (1.0 and 1.00) hash alike.
-        Value::Decimal(d) => h.write(d.normalized().to_string().as_bytes()),
-        other => h.write(format!("{other:?}").as_bytes()),
-    }
-}
-
-fn key_eq(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::I32(x), Value::I64(y)) | (Value::I64(y), Value::I32(x)) => i64::from(*x) == *y,
-        _ => a == b,
-    }
-}
-
-impl Hash for KeyVals {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        for v in self.values() {
-            hash_value(v, h);
-        }
-    }
-}
-
-impl PartialEq for KeyVals {
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (self.values(), other.values());
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| key_eq(x, y))
-    }
-}
-impl Eq for KeyVals {}
-
-impl EagerKey for KeyVals {
-    fn read(row: &Row<'_>, at: &[usize]) -> Result<Option<Self>> {
-        // One column (the common case) allocates nothing.
-        if let [i] = at {
-            return Ok(match row.get::<Value>(*i)? {
-                Value::Null => None,
-                v => Some(KeyVals::Single(v)),
-            });
-        }
-        let mut values = Vec::with_capacity(at.len());
-        for &i in at {
-            match row.get::<Value>(i)? {
-                Value::Null => return Ok(None),
-                v => values.push(v),
-            }
-        }
-        Ok(Some(KeyVals::Composite(values.into_boxed_slice())))
-    }
-    fn push_values(&self, out: &mut Vec<Value>) {
-        out.extend_from_slice(self.values());
-    }
-}
-
-/// A parent's key for one relation; `None` when a key column is NULL (no
-/// children).
-pub type RelKey<K> = Option<K>;
-
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<crate::backend::SqlHasher>>;
+type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// The distinct keys of a batch of parents, each with a slot, and how many
 /// parents want each slot.
@@ -315,15 +156,15 @@ impl<K: EagerKey> Slots<K> {
 }
 
 /// Children grouped by parent key (one bucket per distinct key).
-pub struct Grouped<M, K> {
+pub struct ChildrenByKey<M, K> {
     slots: Slots<K>,
     buckets: Vec<Vec<M>>,
 }
 
-impl<M: Clone, K: EagerKey> Grouped<M, K> {
+impl<M: Clone, K: EagerKey> ChildrenByKey<M, K> {
     fn new(slots: Slots<K>) -> Self {
         let buckets = (0..slots.keys.len()).map(|_| Vec::new()).collect();
-        Grouped { slots, buckets }
+        ChildrenByKey { slots, buckets }
     }
     /// The children of one parent: moved out for the last parent that wants
     /// them, cloned for the others.
@@ -443,7 +284,7 @@ fn fetch_children<Rel: Relation>(
                 .collect()
         };
         sub.filters.push(Node::InList(Box::new(lhs.clone()), items));
-        sub.with_select(s, |s, sql, p| {
+        with_statement(&sub, StatementKind::Select, s, |s, sql, p| {
             s.try_for_each(sql, p, |r: &Row<'_>| {
                 let shifted;
                 let row = if shift == 0 {
@@ -481,7 +322,7 @@ where
     type Idx = Vec<usize>;
     type Key = RelKey<Rel::Key>;
     type Parent = <Rel::From as Table>::Model;
-    type Fetched = Grouped<Child<Rel>, Rel::Key>;
+    type Fetched = ChildrenByKey<Child<Rel>, Rel::Key>;
     fn resolve(columns: &[&str]) -> Result<Vec<usize>> {
         positions(columns, &near_columns(Rel::PATH))
     }
@@ -494,8 +335,8 @@ where
         }
     }
     fn fetch(&self, s: &mut Session, keys: &[Self::Key]) -> Result<Self::Fetched> {
-        let mut g = Grouped::new(Slots::new(keys));
-        let Grouped { slots, buckets } = &mut g;
+        let mut g = ChildrenByKey::new(Slots::new(keys));
+        let ChildrenByKey { slots, buckets } = &mut g;
         fetch_children::<Rel>(s, slots, |slot, child, _| {
             buckets[slot].push(child);
             Ok(())
@@ -519,7 +360,7 @@ where
     type Idx = Vec<usize>;
     type Key = RelKey<Rel::Key>;
     type Parent = <Rel::From as Table>::Model;
-    type Fetched = Grouped<(Child<Rel>, I::Out), Rel::Key>;
+    type Fetched = ChildrenByKey<(Child<Rel>, I::Out), Rel::Key>;
     fn resolve(columns: &[&str]) -> Result<Vec<usize>> {
         <Rel as EagerLoad>::resolve(columns)
     }
@@ -538,7 +379,7 @@ where
             Ok(())
         })?;
         let mut inner = self.inner.fetch(s, &inner_keys)?;
-        let mut g = Grouped::new(slots);
+        let mut g = ChildrenByKey::new(slots);
         for ((slot, child), ik) in rows.into_iter().zip(&inner_keys) {
             let out = I::take(&mut inner, ik)?;
             g.buckets[slot].push((child, out));
@@ -607,11 +448,11 @@ impl<T: Table, L: EagerLoad<Parent = T::Model>> Eager<T, L> {
     /// parent query's order. Composite keys are matched as row values,
     /// `("c"."a", "c"."b") IN ((?1, ?2), ..)`.
     pub fn all(self, s: &mut Session) -> Result<Vec<(T::Model, L::Out)>> {
-        super::schema::generated_for::<T>(s.dialect())?;
+        super::table::generated_for::<T>(s.dialect())?;
         let idx = L::resolve(T::INFO.columns)?;
         let mut parents: Vec<T::Model> = Vec::new();
         let mut keys: Vec<L::Key> = Vec::new();
-        self.parent.with_select(s, |s, sql, p| {
+        with_statement(&self.parent, StatementKind::Select, s, |s, sql, p| {
             s.try_for_each(sql, p, |r: &Row<'_>| {
                 if parents.capacity() == 0 {
                     parents.reserve_exact(r.result_len_hint());

@@ -16,16 +16,36 @@ use bytes::BytesMut;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type};
 
-use super::builder::{Executable, Query, RowOf};
+use super::ast::QueryState;
+use super::builder::{Executable, Query, RowType};
 use super::decode::{Decode, ReadAs};
+use super::fingerprint::Shape;
 use super::operand::PrimaryKey;
-use super::schema::Table;
+use super::table::Table;
+use super::walk::{Param, StatementKind};
 use crate::backend::RawConn;
 use crate::error::{Error, Result, from_pg, from_sqlite};
 use crate::events::Event;
 use crate::session::mark_failed;
 use crate::value::PgError;
 use crate::{AsSql, Keyed, Native, Params, Row, Session, ToParam, Value};
+
+/// Runs `run` with the SQL of statement `kind` of query `q`, from the
+/// connection's cache of rendered statements (keyed by the query's [`Shape`]:
+/// the fingerprint pass of the walk, which writes no text), and its
+/// parameters, borrowed from the query. The text pass runs only on a miss.
+pub(crate) fn with_statement<R>(
+    q: &QueryState,
+    kind: StatementKind,
+    s: &mut Session,
+    run: impl FnOnce(&mut Session, Keyed<'_>, &[Param<'_>]) -> Result<R>,
+) -> Result<R> {
+    let d = s.dialect();
+    let shape = Shape::of(q, kind, d);
+    let key = shape.key();
+    let sql = s.rendered_sql(key, || q.statement(kind, d).sql)?;
+    run(s, Keyed::rendered(key, &sql), shape.params())
+}
 
 /// Runs `sql` with `params` and decodes every row as `T`.
 pub fn fetch_all<T: Decode, P: Params + ?Sized>(
@@ -127,7 +147,7 @@ impl<S, R, G> Query<S, R, G> {
 /// Terminals. They need a known row type and a valid grouping state.
 impl<S, R, G> Query<S, R, G>
 where
-    R: RowOf<S>,
+    R: RowType<S>,
 {
     /// All rows.
     pub fn all(self, s: &mut Session) -> Result<Vec<R::Row>>
@@ -135,7 +155,9 @@ where
         G: Executable,
     {
         self.check(s.dialect())?;
-        self.st.with_select(s, |s, sql, p| fetch_all_as(s, sql, p))
+        with_statement(&self.st, StatementKind::Select, s, |s, sql, p| {
+            fetch_all_as(s, sql, p)
+        })
     }
 
     /// The first row, if any (adds `LIMIT 1`).
@@ -145,8 +167,9 @@ where
     {
         self.check(s.dialect())?;
         self.st.limit = Some(1);
-        self.st
-            .with_select(s, |s, sql, p| fetch_first_as(s, sql, p))
+        with_statement(&self.st, StatementKind::Select, s, |s, sql, p| {
+            fetch_first_as(s, sql, p)
+        })
     }
 
     /// Exactly one row: [`Error::NotFound`] for none, [`Error::TooManyRows`] for more
@@ -157,7 +180,9 @@ where
     {
         self.check(s.dialect())?;
         self.st.limit = Some(self.st.limit.map_or(2, |l| l.min(2)));
-        self.st.with_select(s, |s, sql, p| fetch_one_as(s, sql, p))
+        with_statement(&self.st, StatementKind::Select, s, |s, sql, p| {
+            fetch_one_as(s, sql, p)
+        })
     }
 
     /// The number of rows the query returns (`SELECT COUNT(*) ..`, wrapped as a
@@ -167,8 +192,10 @@ where
         G: Executable,
     {
         self.check(s.dialect())?;
-        let st = self.st.count_statement(s.dialect());
-        Ok(fetch_first::<i64, _>(s, &st.sql, &st.params)?.unwrap_or(0))
+        let n = with_statement(&self.st, StatementKind::Count, s, |s, sql, p| {
+            fetch_first_as::<i64, _>(s, sql, p)
+        })?;
+        Ok(n.unwrap_or(0))
     }
 
     /// Whether the query returns any row (`SELECT EXISTS (SELECT 1 ..)`).
@@ -177,8 +204,10 @@ where
         G: Executable,
     {
         self.check(s.dialect())?;
-        let st = self.st.exists_statement(s.dialect());
-        Ok(fetch_first::<bool, _>(s, &st.sql, &st.params)?.unwrap_or(false))
+        let found = with_statement(&self.st, StatementKind::Exists, s, |s, sql, p| {
+            fetch_first_as::<bool, _>(s, sql, p)
+        })?;
+        Ok(found.unwrap_or(false))
     }
 
     /// Reads rows into a caller-chosen compatible type, e.g. `(String, Option<String>)`.

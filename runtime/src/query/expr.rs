@@ -3,11 +3,15 @@
 //! type-level list) and its kind (plain / aggregate). The tree itself is
 //! already a dynamic `Node`: erasure at `.filter(e)` is just taking it.
 
-use super::node::{Node, PgCast};
+use super::ast::{JoinClause, Node, OrderNode, PgCast, QueryState, link};
+use super::catalog::{Path, TableRef};
 use super::operand::{AsExprOf, AssignableTo, ValueOf};
-use super::schema::{Column, Relation, Table};
-use super::scope::*;
-use super::sql_types::*;
+use super::scope::{AllInRelationFilter, AllInSelectScope, Append, Cat, Cons, Nil, SelectScope};
+use super::sql_types::{
+    Agg, ArrayType, BigInt, Bool, BoolType, Combine, Const, Double, NullTest, Nullable, Nullness,
+    Numeric, Plain, SqlType, Text, TextType,
+};
+use super::table::{Column, Relation, Table};
 use std::marker::PhantomData;
 
 /// A SQL expression: its type carries the SQL type, the tables mentioned and
@@ -338,17 +342,6 @@ pub struct Assign<T, Src> {
 
 // ------------------------------------------------------------------ ordering
 
-/// One erased ORDER BY term.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OrderNode {
-    /// The expression.
-    pub expr: Node,
-    /// `DESC`.
-    pub desc: bool,
-    /// `Some(true)` = NULLS FIRST, `Some(false)` = NULLS LAST.
-    pub nulls_first: Option<bool>,
-}
-
 /// An ORDER BY term mentioning tables `Src`, of expression kind `K` (an
 /// aggregate term needs a grouped or aggregate-only query, which the terminals
 /// check through the query's grouping state).
@@ -448,10 +441,7 @@ pub trait RelationExt: Relation {
         E::SqlType: BoolType,
         E::Src: AllInRelationFilter<Self::To, I>,
     {
-        Expr::from_node(super::select::relation_exists::<Self>(
-            Some(pred.into_node()),
-            false,
-        ))
+        Expr::from_node(relation_exists::<Self>(Some(pred.into_node()), false))
     }
     /// `NOT EXISTS (related row where pred is not true)`
     fn every<E, I>(self, pred: E) -> Expr<Bool, Cons<Self::From, Nil>, Plain>
@@ -460,7 +450,7 @@ pub trait RelationExt: Relation {
         E::SqlType: BoolType,
         E::Src: AllInRelationFilter<Self::To, I>,
     {
-        Expr::from_node(super::select::relation_exists::<Self>(
+        Expr::from_node(relation_exists::<Self>(
             Some(Node::IsNotTrue(Box::new(pred.into_node()))),
             true,
         ))
@@ -472,14 +462,11 @@ pub trait RelationExt: Relation {
         E::SqlType: BoolType,
         E::Src: AllInRelationFilter<Self::To, I>,
     {
-        Expr::from_node(super::select::relation_exists::<Self>(
-            Some(pred.into_node()),
-            true,
-        ))
+        Expr::from_node(relation_exists::<Self>(Some(pred.into_node()), true))
     }
     /// `EXISTS (any related row)`
     fn exists(self) -> Expr<Bool, Cons<Self::From, Nil>, Plain> {
-        Expr::from_node(super::select::relation_exists::<Self>(None, false))
+        Expr::from_node(relation_exists::<Self>(None, false))
     }
 }
 impl<R: Relation> RelationExt for R {}
@@ -494,7 +481,7 @@ impl<R: Relation> RelationExt for R {}
 )]
 pub trait Subquery<ST> {
     /// The erased subquery.
-    fn into_state(self) -> super::select::QueryState;
+    fn into_state(self) -> QueryState;
 }
 
 // ------------------------------------------------------------- selections
@@ -583,3 +570,35 @@ select_tuple!(A IA 0, B IB 1, C IC 2);
 select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3);
 select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4);
 select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4, F IF 5);
+
+/// The EXISTS subquery behind `some` / `every` / `none` / `exists`.
+pub(crate) fn relation_exists<R: Relation>(pred: Option<Node>, negated: bool) -> Node {
+    let from = <R::From as Table>::INFO.qualifier();
+    let to = &<R::To as Table>::INFO;
+    let far = to.qualifier();
+    let mut sub = QueryState::new(to);
+    sub.select = Some(vec![Node::One]);
+    match R::PATH {
+        Path::Direct(pairs) => sub.filters.push(link(pairs, from, far)),
+        Path::Through {
+            table,
+            from: fp,
+            to: tp,
+        } => {
+            sub.from = TableRef::plain(table);
+            sub.joins.push(JoinClause {
+                left: false,
+                table: to.table_ref(),
+                on: link(tp, table, far),
+            });
+            sub.filters.push(link(fp, from, table));
+        }
+    }
+    if let Some(p) = pred {
+        sub.filters.push(p);
+    }
+    Node::Exists {
+        negated,
+        sub: Box::new(sub),
+    }
+}

@@ -1,18 +1,32 @@
 //! The typed query builder that generated code links against.
 //!
-//! Two layers (see `GENERATOR_CONTRACT.md` next to this file for what the
-//! generator emits):
+//! Layers, each using only those before it (`runtime/tests/layering.rs`
+//! checks the imports):
 //!
-//! * a **dynamic layer** ([`QueryState`], [`Node`]): FROM table, joins, select
-//!   list, filters, grouping, ordering, paging and locking as an erased tree that
-//!   renders SQL for a [`Dialect`](crate::Dialect) — identifiers always quoted,
-//!   every value (LIMIT and OFFSET too) a bound parameter;
-//! * a **typed layer** ([`Query<S, R, G>`](Query), [`Expr<ST, Src, K>`](Expr),
-//!   column and relation handles): phantom types carrying only what the compiler
-//!   must check — the tables in scope, the row type and the grouping state — so
-//!   filters, column orderings and limits never change a query's type and
-//!   conditional queries are ordinary code (ordering by an aggregate marks the
-//!   grouping state, which the terminals check):
+//! 1. **static data** — [`catalog`] (table, relation and fixed-statement
+//!    descriptions the generator emits), [`decode`] (rows into Rust values),
+//!    [`key`] (relation keys), [`sql_types`] (SQL type markers), [`defaults`];
+//! 2. **erased AST** — [`ast`]: [`Node`], [`OrderNode`], [`QueryState`] as plain
+//!    data: FROM table, joins, select list, filters, grouping, ordering,
+//!    paging and locking;
+//! 3. **the walk** — [`walk`]: one traversal generic over a pass, with two
+//!    passes: [`render`] (SQL text for a [`Dialect`](crate::Dialect);
+//!    identifiers always quoted, every value, LIMIT and OFFSET too, a bound
+//!    parameter) and [`fingerprint`] (the statement-cache key and the bound
+//!    values, without writing text);
+//! 4. **typed facade** — [`table`] (the traits generated code implements),
+//!    [`scope`], [`operand`], [`expr`] and [`builder`] ([`Query<S, R, G>`](Query),
+//!    [`Expr<ST, Src, K>`](Expr), column and relation handles): phantom types
+//!    carrying only what the compiler must check — the tables in scope, the
+//!    row type and the grouping state — so filters, column orderings and
+//!    limits never change a query's type and conditional queries are ordinary
+//!    code (ordering by an aggregate marks the grouping state, which the
+//!    terminals check);
+//! 5. **execution** — [`exec`] (terminals, fetching, streaming), [`write`]
+//!    (INSERT, UPDATE, DELETE, upsert), [`eager`] (relation loading),
+//!    [`unit_of_work`] and [`tracked`].
+//!
+//! See `GENERATOR_CONTRACT.md` next to this file for what the generator emits.
 //!
 //! ```text
 //! let mut q = User::query();
@@ -37,44 +51,69 @@
 // Phantom type-state tuples and projection types are the point of this module.
 #![allow(clippy::type_complexity)]
 
-mod builder;
+// Layer 1: static data.
+mod catalog;
 mod decode;
 mod defaults;
+mod key;
+mod sql_types;
+// Layer 2: the erased AST.
+mod ast;
+// Layer 3: the walk and its passes.
+mod fingerprint;
+mod render;
+mod walk;
+// Layer 4: the typed facade.
+mod builder;
+mod expr;
+mod operand;
+mod scope;
+mod table;
+// Layer 5: execution.
 mod eager;
 mod exec;
-mod expr;
-mod node;
-mod operand;
-mod schema;
-mod scope;
-mod select;
-mod shape;
-mod sql_types;
 mod tracked;
 mod unit_of_work;
 mod write;
 
-pub use builder::*;
+pub use ast::{JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, QueryState};
+pub use builder::{
+    AggregateOrder, Aggregated, Executable, GroupAfter, GroupTerm, Grouped, Models, NeedsGroupBy,
+    NoAggregateOrder, OrderAfter, OrderWithoutGroups, Query, RowType, ScopeRow, Selected, ToOne,
+    Ungrouped,
+};
+pub use catalog::{DialectSql, ForeignKey, KeySide, Path, TableInfo, TableRef};
 pub use decode::{Decode, ReadAs, Scalar};
 pub use defaults::{cuid, now, uuid, uuid_string};
 pub use eager::{
-    Cardinality, Eager, EagerKey, EagerLoad, Grouped, KeyVals, Load, Loaded, NestExt, Nested,
-    RelKey, related,
+    Cardinality, ChildrenByKey, Eager, EagerLoad, Load, Loaded, NestExt, Nested, related,
 };
 pub use exec::{RowStream, fetch_all, fetch_first, fetch_one, get};
-pub use expr::*;
-pub use node::{Node, Param, PgCast, Statement, Writer, push_ident, render_list, render_node};
-pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
-pub use schema::{
-    Column, ForeignKey, KeySide, Many, ManyToMany, One, OptionalOne, Path, Record, Relation,
-    RelationOf, RowOf, Sql2, Table, TableInfo, TableRef,
+pub use expr::{
+    ArrayExprExt, Assign, BaseOf, ColumnExt, Expr, ExprExt, Expression, FoldKind, Ordering,
+    RelationExt, Same, Selectable, Subquery, avg, count, count_distinct, count_star, max, min, sum,
 };
-pub use scope::*;
-pub use select::{JoinClause, LockMode, LockWait, QueryState};
-pub use shape::fingerprint_static;
-pub use sql_types::*;
+pub use fingerprint::fingerprint_static;
+pub use key::{EagerKey, KeyVals, RelKey};
+pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
+pub use render::{Statement, Writer, push_ident, render_list, render_node};
+pub use scope::{
+    AllInFilterScope, AllInGroupScope, AllInJoinScope, AllInJoinedScope, AllInOrderScope,
+    AllInRelationFilter, AllInSelectScope, Append, Cat, Cons, Entry, FilterScope, GroupScope, Here,
+    InFilterScope, InRelationFilter, JoinFrom, JoinScope, Joined, JoinedElem, JoinedScope, Nil,
+    OrderScope, RelatedTable, Root, SelectScope, SrcElem, TableElem, There,
+};
+pub use sql_types::{
+    Agg, Array, ArrayType, BigInt, Bool, BoolType, Bytes, Combine, Const, Date, Decimal, Double,
+    Int, Json, MaybeNull, Mixed, NotAggregate, NotNull, NullTest, Nullable, Nullness, Numeric, Oid,
+    Plain, Real, SmallInt, SqlType, Text, TextType, Time, TimeTz, Timestamp, Uuid,
+};
+pub use table::{
+    Column, Many, ManyToMany, One, OptionalOne, Record, Relation, RelationOf, RowOf, Table,
+};
 pub use tracked::Tracked;
 pub use unit_of_work::{Flushed, Handle, Target, UnitOfWork};
+pub use walk::Param;
 pub use write::{
     ColumnList, Delete, Insertable, ModelOf, SameTable, SameTableAs, Update, Upsert, insert,
     insert_all, insert_many, max_params, session_max_params,

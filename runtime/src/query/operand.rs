@@ -6,8 +6,11 @@
 //! over all expressions: with a blanket impl rustc reports the blanket impl's failed
 //! where-clause instead of the trait's plain-words message.
 
-use super::node::Node;
-use super::sql_types::*;
+use super::ast::Node;
+use super::sql_types::{
+    Array, BigInt, Bool, Bytes, Const, Date, Decimal, Double, Int, Json, Nullable, Oid, Real,
+    SmallInt, SqlType, Text, Time, TimeTz, Timestamp, Uuid,
+};
 use crate::Value;
 
 /// A value (or expression) usable where an expression of SQL type `ST` is

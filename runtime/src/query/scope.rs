@@ -4,8 +4,8 @@
 //! so there are no per-table or per-table-pair impls: the cost of a check
 //! grows with the number of tables *in one query*, not in the schema.
 
-use super::schema::Table;
 use super::sql_types::{MaybeNull, NotNull, Nullness};
+use super::table::Table;
 use std::marker::PhantomData;
 
 /// The empty type-level list.

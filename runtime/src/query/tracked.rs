@@ -5,7 +5,7 @@
 use std::ops::{Deref, DerefMut};
 
 use super::exec::fetch_first;
-use super::schema::{Record, Table};
+use super::table::{Record, Table};
 use super::unit_of_work::{update_head, value_of, where_key};
 use super::write::returning;
 use crate::{Error, Result, Session, Value};

@@ -51,9 +51,10 @@ use std::marker::PhantomData;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::builder::ToOne;
+use super::catalog::{DialectSql, ForeignKey, KeySide, Path};
 use super::exec::{fetch_first, fetch_one};
-use super::node::Writer;
-use super::schema::{ForeignKey, KeySide, ManyToMany, Path, Record, Relation, RowOf, Sql2, Table};
+use super::render::Writer;
+use super::table::{ManyToMany, Record, Relation, RowOf, Table};
 use super::write::{Insertable, ModelOf, now_value, returning};
 use crate::{Dialect, Error, Native, Result, Session, ToParam, Value};
 
@@ -116,7 +117,7 @@ struct Stored {
     key: &'static [&'static str],
     updated_at: Option<&'static str>,
     foreign_keys: &'static [ForeignKey],
-    delete: Sql2,
+    delete: DialectSql,
     values: Vec<Value>,
 }
 
@@ -1016,7 +1017,7 @@ mod tests {
             key: &["id"],
             updated_at: None,
             foreign_keys: fks,
-            delete: Sql2 {
+            delete: DialectSql {
                 postgres: "",
                 sqlite: "",
             },

@@ -11,14 +11,16 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::ast::Node;
+use super::catalog::DialectSql;
 use super::exec::{fetch_all, fetch_all_as, fetch_first, fetch_one_as};
 use super::expr::{Assign, Expression};
-use super::node::{Node, Statement, Writer, render_node};
+use super::fingerprint::fingerprint_insert;
 use super::operand::PrimaryKey;
-use super::schema::{Column, Sql2, Table, generated_for};
+use super::render::{Statement, Writer, render_node};
 use super::scope::{AllInFilterScope, Root};
-use super::shape::fingerprint_insert;
 use super::sql_types::{BoolType, NotAggregate};
+use super::table::{Column, Table, generated_for};
 use crate::{Dialect, Error, Keyed, Native, Result, Session, ToParam, Value};
 
 /// Largest number of bound parameters in one statement: 65,535 on PostgreSQL (the
@@ -81,7 +83,7 @@ pub trait Insertable: Sized {
     /// The insert's column list, in order (one parameter each).
     const COLUMNS: &'static [&'static str];
     /// `INSERT INTO t (COLUMNS) VALUES (..) RETURNING <all columns of the model>`.
-    const INSERT: Sql2;
+    const INSERT: DialectSql;
     /// Fills defaulted fields left unset (`None`) with their runtime default.
     fn fill_defaults(&mut self) {}
     /// Whether the column `COLUMNS[i]` is left to its schema default: its field

@@ -113,7 +113,7 @@ pub struct NewUser {
 impl q::Insertable for NewUser {
     type Table = user::table;
     const COLUMNS: &'static [&'static str] = &["email", "name", "age", "role"];
-    const INSERT: q::Sql2 = q::Sql2 {
+    const INSERT: q::DialectSql = q::DialectSql {
         postgres: r#"INSERT INTO "users" ("email", "name", "age", "role") VALUES ($1, $2, $3, $4) RETURNING "id", "email", "name", "age", "role""#,
         sqlite: r#"INSERT INTO "users" ("email", "name", "age", "role") VALUES (?1, ?2, ?3, ?4) RETURNING "id", "email", "name", "age", "role""#,
     };
@@ -181,11 +181,11 @@ pub mod user {
         };
         type Model = super::User;
         type PrimaryKey = q::Int;
-        const GET: q::Sql2 = q::Sql2 {
+        const GET: q::DialectSql = q::DialectSql {
             postgres: r#"SELECT "users"."id", "users"."email", "users"."name", "users"."age", "users"."role" FROM "users" WHERE "users"."id" = $1"#,
             sqlite: r#"SELECT "users"."id", "users"."email", "users"."name", "users"."age", "users"."role" FROM "users" WHERE "users"."id" = ?1"#,
         };
-        const DELETE: q::Sql2 = q::Sql2 {
+        const DELETE: q::DialectSql = q::DialectSql {
             postgres: r#"DELETE FROM "users" WHERE "id" = $1"#,
             sqlite: r#"DELETE FROM "users" WHERE "id" = ?1"#,
         };
@@ -264,7 +264,7 @@ impl q::Insertable for NewPost {
         "rating",
         "status",
     ];
-    const INSERT: q::Sql2 = q::Sql2 {
+    const INSERT: q::DialectSql = q::DialectSql {
         postgres: r#"INSERT INTO "posts" ("title", "body", "author_id", "published", "views", "rating", "status") VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING "id", "title", "body", "author_id", "published", "views", "rating", "status""#,
         sqlite: r#"INSERT INTO "posts" ("title", "body", "author_id", "published", "views", "rating", "status") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING "id", "title", "body", "author_id", "published", "views", "rating", "status""#,
     };
@@ -338,11 +338,11 @@ pub mod post {
         };
         type Model = super::Post;
         type PrimaryKey = q::Int;
-        const GET: q::Sql2 = q::Sql2 {
+        const GET: q::DialectSql = q::DialectSql {
             postgres: r#"SELECT "posts"."id", "posts"."title", "posts"."body", "posts"."author_id", "posts"."published", "posts"."views", "posts"."rating", "posts"."status" FROM "posts" WHERE "posts"."id" = $1"#,
             sqlite: r#"SELECT "posts"."id", "posts"."title", "posts"."body", "posts"."author_id", "posts"."published", "posts"."views", "posts"."rating", "posts"."status" FROM "posts" WHERE "posts"."id" = ?1"#,
         };
-        const DELETE: q::Sql2 = q::Sql2 {
+        const DELETE: q::DialectSql = q::DialectSql {
             postgres: r#"DELETE FROM "posts" WHERE "id" = $1"#,
             sqlite: r#"DELETE FROM "posts" WHERE "id" = ?1"#,
         };
@@ -431,7 +431,7 @@ pub struct NewTag {
 impl q::Insertable for NewTag {
     type Table = tag::table;
     const COLUMNS: &'static [&'static str] = &["name"];
-    const INSERT: q::Sql2 = q::Sql2 {
+    const INSERT: q::DialectSql = q::DialectSql {
         postgres: r#"INSERT INTO "tags" ("name") VALUES ($1) RETURNING "id", "name""#,
         sqlite: r#"INSERT INTO "tags" ("name") VALUES (?1) RETURNING "id", "name""#,
     };
@@ -473,11 +473,11 @@ pub mod tag {
         };
         type Model = super::Tag;
         type PrimaryKey = q::Int;
-        const GET: q::Sql2 = q::Sql2 {
+        const GET: q::DialectSql = q::DialectSql {
             postgres: r#"SELECT "tags"."id", "tags"."name" FROM "tags" WHERE "tags"."id" = $1"#,
             sqlite: r#"SELECT "tags"."id", "tags"."name" FROM "tags" WHERE "tags"."id" = ?1"#,
         };
-        const DELETE: q::Sql2 = q::Sql2 {
+        const DELETE: q::DialectSql = q::DialectSql {
             postgres: r#"DELETE FROM "tags" WHERE "id" = $1"#,
             sqlite: r#"DELETE FROM "tags" WHERE "id" = ?1"#,
         };
@@ -543,7 +543,7 @@ pub struct NewComment {
 impl q::Insertable for NewComment {
     type Table = comment::table;
     const COLUMNS: &'static [&'static str] = &["id", "post_id", "body", "created_at", "updated_at"];
-    const INSERT: q::Sql2 = q::Sql2 {
+    const INSERT: q::DialectSql = q::DialectSql {
         postgres: r#"INSERT INTO "comments" ("id", "post_id", "body", "created_at", "updated_at") VALUES ($1, $2, $3, $4, $5) RETURNING "id", "post_id", "body", "created_at", "updated_at""#,
         sqlite: r#"INSERT INTO "comments" ("id", "post_id", "body", "created_at", "updated_at") VALUES (?1, ?2, ?3, ?4, ?5) RETURNING "id", "post_id", "body", "created_at", "updated_at""#,
     };
@@ -601,11 +601,11 @@ pub mod comment {
         };
         type Model = super::Comment;
         type PrimaryKey = q::Text;
-        const GET: q::Sql2 = q::Sql2 {
+        const GET: q::DialectSql = q::DialectSql {
             postgres: r#"SELECT "comments"."id", "comments"."post_id", "comments"."body", "comments"."created_at", "comments"."updated_at" FROM "comments" WHERE "comments"."id" = $1"#,
             sqlite: r#"SELECT "comments"."id", "comments"."post_id", "comments"."body", "comments"."created_at", "comments"."updated_at" FROM "comments" WHERE "comments"."id" = ?1"#,
         };
-        const DELETE: q::Sql2 = q::Sql2 {
+        const DELETE: q::DialectSql = q::DialectSql {
             postgres: r#"DELETE FROM "comments" WHERE "id" = $1"#,
             sqlite: r#"DELETE FROM "comments" WHERE "id" = ?1"#,
         };
@@ -661,7 +661,7 @@ pub struct NewPostToTag {
 impl q::Insertable for NewPostToTag {
     type Table = post_to_tag::table;
     const COLUMNS: &'static [&'static str] = &["A", "B"];
-    const INSERT: q::Sql2 = q::Sql2 {
+    const INSERT: q::DialectSql = q::DialectSql {
         postgres: r#"INSERT INTO "_PostToTag" ("A", "B") VALUES ($1, $2) RETURNING "A", "B""#,
         sqlite: r#"INSERT INTO "_PostToTag" ("A", "B") VALUES (?1, ?2) RETURNING "A", "B""#,
     };
@@ -707,11 +707,11 @@ pub mod post_to_tag {
         };
         type Model = super::PostToTag;
         type PrimaryKey = (q::Int, q::Int);
-        const GET: q::Sql2 = q::Sql2 {
+        const GET: q::DialectSql = q::DialectSql {
             postgres: r#"SELECT "_PostToTag"."A", "_PostToTag"."B" FROM "_PostToTag" WHERE "_PostToTag"."A" = $1 AND "_PostToTag"."B" = $2"#,
             sqlite: r#"SELECT "_PostToTag"."A", "_PostToTag"."B" FROM "_PostToTag" WHERE "_PostToTag"."A" = ?1 AND "_PostToTag"."B" = ?2"#,
         };
-        const DELETE: q::Sql2 = q::Sql2 {
+        const DELETE: q::DialectSql = q::DialectSql {
             postgres: r#"DELETE FROM "_PostToTag" WHERE "A" = $1 AND "B" = $2"#,
             sqlite: r#"DELETE FROM "_PostToTag" WHERE "A" = ?1 AND "B" = ?2"#,
         };

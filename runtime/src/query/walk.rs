@@ -1,0 +1,550 @@
+//! The one traversal of the erased AST, generic over what it produces.
+//!
+//! A [`Pass`] receives everything a statement is made of, in statement order:
+//! structure words ([`Pass::tag`]: a node's kind and flags, list lengths),
+//! fixed keywords ([`Pass::sql`]), the `'static` texts and identifiers the
+//! tree holds, and the bound values. Two passes exist: the text pass
+//! ([`Writer`](super::render::Writer)) writes SQL and ignores the structure
+//! words; the fingerprint pass ([`Shape`](super::fingerprint::Shape)) folds
+//! the structure words and texts into a 128-bit key, ignores the keywords, and
+//! collects the values. Both are monomorphised, so each compiles to a walk
+//! that does only its own work.
+//!
+//! # The invariant that makes a fingerprint a cache key
+//!
+//! The SQL text must be a function of what the fingerprint pass folds in
+//! (plus the dialect and the statement kind, which seed it). So in this file
+//! every choice of keyword, every branch and every loop depends only on
+//! structure already given to [`Pass::tag`], on texts given to
+//! [`Pass::text`], [`Pass::ident`] or [`Pass::col`], on the dialect, or on the
+//! statement kind; never on a bound value. Placeholder numbers follow from the
+//! number of binds before them, which the structure fixes.
+
+use super::ast::{JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, QueryState};
+use super::catalog::{TableInfo, TableRef};
+use crate::{Dialect, ToParam, Value};
+
+/// A bound value as a pass records it: borrowed from the tree being walked (no
+/// copy of texts or blobs), owned, or a row count (`LIMIT`/`OFFSET`, bound as
+/// a 64-bit integer).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param<'a> {
+    /// A value of the walked tree.
+    Ref(&'a Value),
+    /// A value made while rendering (rare: boxed, to keep `Param` two words).
+    Own(Box<Value>),
+    /// A `LIMIT`/`OFFSET` count (saturating at `i64::MAX`).
+    Count(u64),
+}
+
+impl Param<'_> {
+    /// The value, owned.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Param::Ref(v) => (*v).clone(),
+            Param::Own(v) => (**v).clone(),
+            Param::Count(n) => count_value(*n),
+        }
+    }
+}
+
+fn count_value(n: u64) -> Value {
+    Value::I64(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl ToParam for Param<'_> {
+    #[inline]
+    fn to_sqlite(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Ref(v) => v.to_sqlite(),
+            Param::Own(v) => v.to_sqlite(),
+            Param::Count(n) => Ok(rusqlite::types::ToSqlOutput::from(
+                i64::try_from(*n).unwrap_or(i64::MAX),
+            )),
+        }
+    }
+    fn pg_accepts(&self, ty: &postgres::types::Type) -> bool {
+        match self {
+            Param::Ref(v) => v.pg_accepts(ty),
+            Param::Own(v) => v.pg_accepts(ty),
+            Param::Count(n) => count_value(*n).pg_accepts(ty),
+        }
+    }
+    #[inline]
+    fn to_pg(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, crate::value::PgError> {
+        match self {
+            Param::Ref(v) => v.to_pg(ty, out),
+            Param::Own(v) => v.to_pg(ty, out),
+            Param::Count(n) => count_value(*n).to_pg(ty, out),
+        }
+    }
+}
+
+/// Which statement a query is walked as (it seeds the fingerprint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatementKind {
+    /// `SELECT ..` (the rows).
+    Select = 1,
+    /// `SELECT COUNT(*) ..`, wrapping the query as a subquery when DISTINCT,
+    /// GROUP BY, LIMIT or OFFSET are present.
+    Count = 2,
+    /// `SELECT EXISTS (SELECT 1 ..)`.
+    Exists = 3,
+}
+
+/// What receives a walk. See the module documentation for the contract.
+pub(crate) trait Pass<'a> {
+    /// The dialect being walked for.
+    fn dialect(&self) -> Dialect;
+    /// A structure word (node kind and flags, list lengths): the text written
+    /// after it may depend on it. The text pass ignores it.
+    fn tag(&mut self, word: u64);
+    /// Fixed SQL (a keyword, punctuation) chosen by structure already tagged.
+    /// The fingerprint pass ignores it.
+    fn sql(&mut self, s: &'static str);
+    /// SQL text the tree holds (an operator, a function name).
+    fn text(&mut self, s: &'static str);
+    /// An identifier, always quoted.
+    fn ident(&mut self, name: &'static str);
+    /// `"table"."column"`.
+    fn col(&mut self, table: &'static str, column: &'static str);
+    /// A placeholder for a value of the tree.
+    fn bind(&mut self, v: &'a Value);
+    /// A placeholder for a `LIMIT`/`OFFSET` count.
+    fn bind_count(&mut self, n: u64);
+    /// All columns of a model table in a select list, comma-separated;
+    /// `first` when nothing of the list precedes them.
+    fn model_columns(&mut self, t: &'static TableInfo, first: bool);
+    /// A relation's join condition ([`Node::Link`]).
+    fn link(
+        &mut self,
+        pairs: &'static [(&'static str, &'static str)],
+        near: &'static str,
+        far: &'static str,
+    );
+}
+
+/// Query `q` as statement `kind`.
+pub(crate) fn statement<'a, P: Pass<'a>>(q: &'a QueryState, kind: StatementKind, p: &mut P) {
+    match kind {
+        StatementKind::Select => select(q, Clip::NONE, p),
+        StatementKind::Count => {
+            header(q, p);
+            let simple =
+                !q.distinct && q.group_by.is_empty() && q.limit.is_none() && q.offset.is_none();
+            if simple {
+                p.sql("SELECT COUNT(*)");
+                from_where(q, p);
+            } else {
+                p.sql("SELECT COUNT(*) FROM (");
+                select_body(q, Clip::NO_LOCK, p);
+                p.sql(") AS \"q\"");
+            }
+        }
+        StatementKind::Exists => {
+            p.sql("SELECT EXISTS (");
+            let clip = Clip {
+                lock: false,
+                order: false,
+                select_one: q.group_by.is_empty() && !q.distinct,
+            };
+            select(q, clip, p);
+            p.sql(")");
+        }
+    }
+}
+
+/// The parts of a SELECT a statement leaves out or replaces (a function of
+/// the statement kind and the query's header).
+#[derive(Debug, Clone, Copy)]
+struct Clip {
+    /// Render the row lock.
+    lock: bool,
+    /// Render ORDER BY.
+    order: bool,
+    /// Select `1` instead of the query's list.
+    select_one: bool,
+}
+
+impl Clip {
+    const NONE: Clip = Clip {
+        lock: true,
+        order: true,
+        select_one: false,
+    };
+    const NO_LOCK: Clip = Clip {
+        lock: false,
+        ..Clip::NONE
+    };
+}
+
+/// One structure word for a query: its flags and the lengths of its lists
+/// (8 bits each; a list of 255 or more also gives its exact length after the
+/// header), so the fingerprint mixes one word per identifier, value slot and
+/// operator rather than one more per empty clause.
+fn header<'a, P: Pass<'a>>(q: &QueryState, p: &mut P) {
+    let lock = match q.lock {
+        None => 0,
+        Some((mode, wait)) => {
+            let m = match mode {
+                LockMode::Update => 1,
+                LockMode::Share => 2,
+            };
+            let w = match wait {
+                LockWait::Wait => 0,
+                LockWait::NoWait => 1,
+                LockWait::SkipLocked => 2,
+            };
+            m << 2 | w
+        }
+    };
+    let listed = match &q.select {
+        Some(list) => list.len(),
+        None => q.models.len(),
+    };
+    let lens = [
+        listed,
+        q.joins.len(),
+        q.filters.len(),
+        q.group_by.len(),
+        q.having.len(),
+        q.order.len(),
+    ];
+    let mut word = u64::from(q.select.is_some())
+        | u64::from(q.distinct) << 1
+        | u64::from(q.from.alias.is_some()) << 2
+        | u64::from(q.limit.is_some()) << 3
+        | u64::from(q.offset.is_some()) << 4
+        | lock << 5;
+    for (i, n) in lens.iter().enumerate() {
+        word |= ((*n).min(255) as u64) << (9 + 8 * i);
+    }
+    p.tag(word);
+    for n in lens {
+        if n >= 255 {
+            p.tag(n as u64);
+        }
+    }
+}
+
+/// A full SELECT of `q` (its header, then its clauses).
+fn select<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
+    header(q, p);
+    select_body(q, clip, p);
+}
+
+/// The clauses of a SELECT whose header was given.
+fn select_body<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
+    p.sql("SELECT ");
+    if q.distinct {
+        p.sql("DISTINCT ");
+    }
+    if clip.select_one {
+        p.sql("1");
+    } else {
+        match &q.select {
+            Some(list) => nodes(list, ", ", p),
+            // A model's columns and qualifier are its `'static` table
+            // description's.
+            None => {
+                for (i, t) in q.models.iter().enumerate() {
+                    p.model_columns(t, i == 0);
+                }
+            }
+        }
+    }
+    from_where(q, p);
+    if !q.group_by.is_empty() {
+        p.sql(" GROUP BY ");
+        nodes(&q.group_by, ", ", p);
+    }
+    if !q.having.is_empty() {
+        p.sql(" HAVING ");
+        nodes(&q.having, " AND ", p);
+    }
+    if clip.order && !q.order.is_empty() {
+        p.sql(" ORDER BY ");
+        for (i, o) in q.order.iter().enumerate() {
+            if i > 0 {
+                p.sql(", ");
+            }
+            order_term(o, p);
+        }
+    }
+    match (q.limit, q.offset, p.dialect()) {
+        (Some(l), _, _) => {
+            p.sql(" LIMIT ");
+            p.bind_count(l);
+        }
+        // SQLite accepts OFFSET only after a LIMIT; -1 means "no limit".
+        (None, Some(_), Dialect::Sqlite) => p.sql(" LIMIT -1"),
+        _ => {}
+    }
+    if let Some(o) = q.offset {
+        p.sql(" OFFSET ");
+        p.bind_count(o);
+    }
+    // Row locks: PostgreSQL only. SQLite locks the whole database for a write
+    // transaction (`IsolationLevel::Serializable` begins one with BEGIN
+    // IMMEDIATE), so the clause is a documented no-op there.
+    if let (true, Some((mode, wait)), Dialect::Postgres) = (clip.lock, q.lock, p.dialect()) {
+        p.sql(match mode {
+            LockMode::Update => " FOR UPDATE",
+            LockMode::Share => " FOR SHARE",
+        });
+        p.sql(match wait {
+            LockWait::Wait => "",
+            LockWait::NoWait => " NOWAIT",
+            LockWait::SkipLocked => " SKIP LOCKED",
+        });
+    }
+}
+
+/// ` FROM .. JOIN .. WHERE ..` of a query whose header was given.
+fn from_where<'a, P: Pass<'a>>(q: &'a QueryState, p: &mut P) {
+    p.sql(" FROM ");
+    table_ref(q.from, p);
+    for JoinClause { left, table, on } in &q.joins {
+        p.tag(u64::from(*left) | u64::from(table.alias.is_some()) << 1);
+        p.sql(if *left { " LEFT JOIN " } else { " INNER JOIN " });
+        table_ref(*table, p);
+        p.sql(" ON ");
+        node(on, p);
+    }
+    if !q.filters.is_empty() {
+        p.sql(" WHERE ");
+        nodes(&q.filters, " AND ", p);
+    }
+}
+
+/// `"table" [AS "alias"]` (whether there is an alias is in the structure).
+fn table_ref<'a, P: Pass<'a>>(t: TableRef, p: &mut P) {
+    p.ident(t.name);
+    if let Some(a) = t.alias {
+        p.sql(" AS ");
+        p.ident(a);
+    }
+}
+
+/// `e ASC|DESC [NULLS FIRST|LAST]`.
+fn order_term<'a, P: Pass<'a>>(o: &'a OrderNode, p: &mut P) {
+    node(&o.expr, p);
+    p.tag(u64::from(o.desc) | (o.nulls_first.map_or(0, |f| 2 + u64::from(f)) << 1));
+    p.sql(if o.desc { " DESC" } else { " ASC" });
+    match o.nulls_first {
+        Some(true) => p.sql(" NULLS FIRST"),
+        Some(false) => p.sql(" NULLS LAST"),
+        None => {}
+    }
+}
+
+/// Nodes separated by `sep` (a list whose length is already in the structure).
+pub(crate) fn nodes<'a, P: Pass<'a>>(ns: &'a [Node], sep: &'static str, p: &mut P) {
+    for (i, n) in ns.iter().enumerate() {
+        if i > 0 {
+            p.sql(sep);
+        }
+        node(n, p);
+    }
+}
+
+/// A list inside a node: its length, then its nodes separated by `, `.
+fn counted<'a, P: Pass<'a>>(ns: &'a [Node], p: &mut P) {
+    p.tag(ns.len() as u64);
+    nodes(ns, ", ", p);
+}
+
+/// One node. The leaves (a column, a value, a join condition) are handled
+/// here; the rest goes through [`inner`], kept out of line so that the
+/// common leaves stay a few instructions.
+#[inline(always)]
+pub(crate) fn node<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
+    match n {
+        Node::Col(t, c) => {
+            p.tag(1);
+            p.col(t, c);
+        }
+        Node::Bind(v) => {
+            p.tag(2);
+            p.bind(v);
+        }
+        Node::Link { pairs, near, far } => {
+            p.tag(20 | (pairs.len() as u64) << 8);
+            p.link(pairs, near, far);
+        }
+        _ => inner(n, p),
+    }
+}
+
+/// [`node`] for the nodes with children (and the rarer leaves).
+#[inline(never)]
+fn inner<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
+    match n {
+        Node::Col(..) | Node::Bind(_) | Node::Link { .. } => node(n, p),
+        Node::Cmp(op, sides) => {
+            p.tag(3);
+            node(&sides.0, p);
+            p.sql(" ");
+            p.text(op);
+            p.sql(" ");
+            node(&sides.1, p);
+        }
+        Node::And(l, r) => {
+            p.tag(4);
+            p.sql("(");
+            node(l, p);
+            p.sql(" AND ");
+            node(r, p);
+            p.sql(")");
+        }
+        Node::Or(l, r) => {
+            p.tag(5);
+            p.sql("(");
+            node(l, p);
+            p.sql(" OR ");
+            node(r, p);
+            p.sql(")");
+        }
+        Node::Not(e) => {
+            p.tag(6);
+            p.sql("NOT (");
+            node(e, p);
+            p.sql(")");
+        }
+        Node::IsNull(e, negated) => {
+            p.tag(7 | u64::from(*negated) << 8);
+            node(e, p);
+            p.sql(if *negated { " IS NOT NULL" } else { " IS NULL" });
+        }
+        Node::Like {
+            e,
+            pat,
+            ci,
+            negated,
+        } => {
+            p.tag(8 | u64::from(*ci) << 8 | u64::from(*negated) << 9);
+            let not = if *negated { " NOT" } else { "" };
+            match (ci, p.dialect()) {
+                (true, Dialect::Postgres) => {
+                    node(e, p);
+                    p.sql(not);
+                    p.sql(" ILIKE ");
+                    node(pat, p);
+                }
+                (true, Dialect::Sqlite) => {
+                    // SQLite has no ILIKE: emulate (ASCII-only case folding,
+                    // like SQLite's own LIKE).
+                    p.sql("LOWER(");
+                    node(e, p);
+                    p.sql(")");
+                    p.sql(not);
+                    p.sql(" LIKE LOWER(");
+                    node(pat, p);
+                    p.sql(")");
+                }
+                (false, _) => {
+                    node(e, p);
+                    p.sql(not);
+                    p.sql(" LIKE ");
+                    node(pat, p);
+                }
+            }
+        }
+        Node::InList(e, items) => {
+            p.tag(9);
+            p.tag(items.len() as u64);
+            if items.is_empty() {
+                // `x IN ()` is invalid SQL; an empty list matches nothing.
+                p.sql("1 = 0");
+                return;
+            }
+            node(e, p);
+            p.sql(" IN (");
+            nodes(items, ", ", p);
+            p.sql(")");
+        }
+        Node::Between(e, lo, hi) => {
+            p.tag(10);
+            node(e, p);
+            p.sql(" BETWEEN ");
+            node(lo, p);
+            p.sql(" AND ");
+            node(hi, p);
+        }
+        Node::Func {
+            name,
+            distinct,
+            args,
+        } => {
+            p.tag(11 | u64::from(*distinct) << 8);
+            p.text(name);
+            p.sql("(");
+            if *distinct {
+                p.sql("DISTINCT ");
+            }
+            counted(args, p);
+            p.sql(")");
+        }
+        Node::CountStar => {
+            p.tag(12);
+            p.sql("COUNT(*)");
+        }
+        Node::PgCast(e, to) => {
+            p.tag(
+                13 | match to {
+                    PgCast::BigInt => 0,
+                    PgCast::Double => 1 << 8,
+                },
+            );
+            match p.dialect() {
+                Dialect::Postgres => {
+                    p.sql("CAST(");
+                    node(e, p);
+                    p.sql(match to {
+                        PgCast::BigInt => " AS BIGINT)",
+                        PgCast::Double => " AS DOUBLE PRECISION)",
+                    });
+                }
+                Dialect::Sqlite => node(e, p),
+            }
+        }
+        Node::Exists { negated, sub } => {
+            p.tag(14 | u64::from(*negated) << 8);
+            p.sql(if *negated { "NOT EXISTS (" } else { "EXISTS (" });
+            select(sub, Clip::NONE, p);
+            p.sql(")");
+        }
+        Node::InQuery(e, sub) => {
+            p.tag(15);
+            node(e, p);
+            p.sql(" IN (");
+            select(sub, Clip::NONE, p);
+            p.sql(")");
+        }
+        Node::IsNotTrue(e) => {
+            p.tag(16);
+            p.sql("(");
+            node(e, p);
+            p.sql(") IS NOT TRUE");
+        }
+        Node::One => {
+            p.tag(17);
+            p.sql("1");
+        }
+        Node::Excluded(c) => {
+            p.tag(18);
+            p.sql("EXCLUDED.");
+            p.ident(c);
+        }
+        Node::Tuple(items) => {
+            p.tag(19);
+            p.sql("(");
+            counted(items, p);
+            p.sql(")");
+        }
+    }
+}
