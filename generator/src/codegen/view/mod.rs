@@ -109,7 +109,7 @@ pub struct EnumValueView {
 }
 
 /// The query-module path prefix used in generated code.
-pub const Q: &str = "::ormgen::query";
+pub const QUERY_MOD: &str = "::ormgen::query";
 
 /// Whether a field gets code: a scalar column, not `@ignore`d, of a type the
 /// generated code can hold (not `Unsupported`). Scalar lists are `Vec<T>` of

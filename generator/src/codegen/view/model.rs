@@ -10,7 +10,7 @@ use super::expr::{clone_of, option_of, tuple, vec_of};
 use super::insert::{InsertView, NewFieldView, insert_doc, insert_view};
 use super::relation::{RelationView, relation_view};
 use super::types::{rust_type, sql_type_marker};
-use super::{Q, doc, docs_or, has_code, in_module, literal_list, per_dialect, rust_str};
+use super::{QUERY_MOD, doc, docs_or, has_code, in_module, literal_list, per_dialect, rust_str};
 use crate::codegen::sql::{self, InsertMode, StatementColumn};
 
 /// A model (or an implicit join table).
@@ -150,8 +150,8 @@ fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usiz
     let mut module_marker = in_module(marker.clone());
     if list {
         base = vec_of(&base);
-        marker = format!("{Q}::Array<{marker}>");
-        module_marker = format!("{Q}::Array<{module_marker}>");
+        marker = format!("{QUERY_MOD}::Array<{marker}>");
+        module_marker = format!("{QUERY_MOD}::Array<{module_marker}>");
     }
     ColumnView {
         handle: if field.rust_name == "table" {
@@ -366,7 +366,7 @@ fn update_view(
 /// `ToValue::to_value(Clone::clone(&self.field))`.
 pub(super) fn value_expr(field: &str) -> String {
     format!(
-        "{Q}::ToValue::to_value({})",
+        "{QUERY_MOD}::ToValue::to_value({})",
         clone_of(&format!("self.{field}"))
     )
 }
@@ -378,7 +378,7 @@ fn model_foreign_keys(schema: &Schema, model: &Model) -> String {
         .filter(|(_, r)| r.holds_foreign_key)
         .filter_map(|(_, r)| match &schema.relation(r.relation).storage {
             RelationStorage::ForeignKey(fk) => Some(format!(
-                "{Q}::ForeignKey {{ columns: &[{}], table: {}, referenced: &[{}] }}",
+                "{QUERY_MOD}::ForeignKey {{ columns: &[{}], table: {}, referenced: &[{}] }}",
                 literal_list(&fk.columns),
                 rust_str(&fk.referenced_table),
                 literal_list(&fk.referenced_columns)

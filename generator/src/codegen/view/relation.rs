@@ -7,7 +7,7 @@ use ormgen_schema::{
 
 use super::expr::{clone_of, option_of, some, tuple, vec_of};
 use super::model::{ColumnView, value_expr};
-use super::{Q, doc, docs_or, has_code, rust_str};
+use super::{QUERY_MOD, doc, docs_or, has_code, rust_str};
 
 /// A relation side.
 #[derive(Debug)]
@@ -117,7 +117,7 @@ fn relation_key_type(near: &[&ColumnView]) -> String {
             let types: Vec<&str> = near.iter().map(|c| c.base_rust_type.as_str()).collect();
             format!("({})", types.join(", "))
         }
-        _ => format!("{Q}::KeyVals"),
+        _ => format!("{QUERY_MOD}::KeyVals"),
     }
 }
 
@@ -232,7 +232,7 @@ fn relation_path(f: &Field, r: &RelationField, relation: &Relation) -> (&'static
             };
             (
                 card,
-                format!("{Q}::Path::Direct(&[{}])", pairs_list(&pairs)),
+                format!("{QUERY_MOD}::Path::Direct(&[{}])", pairs_list(&pairs)),
             )
         }
         RelationStorage::JoinTable(jt) => {
@@ -247,7 +247,7 @@ fn relation_path(f: &Field, r: &RelationField, relation: &Relation) -> (&'static
             (
                 "Many",
                 format!(
-                    "{Q}::Path::Through {{ table: {}, from: &[{}], to: &[{}] }}",
+                    "{QUERY_MOD}::Path::Through {{ table: {}, from: &[{}], to: &[{}] }}",
                     rust_str(&jt.table_name),
                     pairs_list(&from),
                     pairs_list(&to)
@@ -327,11 +327,11 @@ fn key_side(schema: &Schema, r: &RelationField, relation: &Relation) -> (String,
                 .any(|id| schema.field(*id).arity == Arity::Optional);
             let side = if r.holds_foreign_key { "Near" } else { "Far" };
             (
-                format!("{Q}::KeySide::{side} {{ nullable: {nullable} }}"),
+                format!("{QUERY_MOD}::KeySide::{side} {{ nullable: {nullable} }}"),
                 false,
             )
         }
-        RelationStorage::JoinTable(_) => (format!("{Q}::KeySide::JoinTable"), true),
+        RelationStorage::JoinTable(_) => (format!("{QUERY_MOD}::KeySide::JoinTable"), true),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use ormgen_schema::{RustScalar, Schema};
 
-use super::Q;
+use super::QUERY_MOD;
 
 /// Rust type of a column value.
 pub(super) fn rust_type(schema: &Schema, t: RustScalar) -> Option<String> {
@@ -51,5 +51,5 @@ pub(super) fn sql_type_marker(schema: &Schema, t: RustScalar) -> Option<String> 
         RustScalar::Enum(e) => return Some(schema.enum_(e).rust_name.clone()),
         RustScalar::Unsupported => return None,
     };
-    Some(format!("{Q}::{marker}"))
+    Some(format!("{QUERY_MOD}::{marker}"))
 }
