@@ -231,7 +231,7 @@ fn skip_quoted(b: &[u8], start: usize, quote: u8, backslash_escapes: bool) -> us
 /// Values for a statement's placeholders.
 ///
 /// Implemented for tuples of [`ToParam`] values (`(id,)`, `(a, b)`; zero allocation),
-/// `()`, slices and arrays of `&dyn ToParam` (see [`params!`](crate::params)),
+/// `()`, slices and arrays of `&dyn ToParam` (see [`params!`](macro@crate::params)),
 /// `&[Value]`/`Vec<Value>`, and named lists `&[(&str, &dyn ToParam)]` (see
 /// [`named_params!`](crate::named_params)).
 pub trait Params {

@@ -4,7 +4,7 @@
 //! more, and those extra connections are closed when they are returned while `size`
 //! connections are already idle. A checkout that finds every connection (`size +
 //! max_overflow`) in use waits up to `timeout`, then fails with
-//! [`Error::PoolTimeout`](crate::Error::PoolTimeout).
+//! [`Error::PoolTimeout`].
 //!
 //! r2d2 was not used: it has `max_size` and `min_idle` but closes surplus idle
 //! connections only from a reaper thread after an idle timeout, so "overflow

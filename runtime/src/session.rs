@@ -567,7 +567,7 @@ impl Session {
     ///
     /// `sql` is portable (placeholders `?`, `?N`, `$N` or `:name`, translated and
     /// cached per connection) or [`Native`](crate::Native). `params` is a tuple
-    /// (`(a, b)`), [`params!`](crate::params), [`named_params!`](crate::named_params),
+    /// (`(a, b)`), [`params!`](macro@crate::params), [`named_params!`](crate::named_params),
     /// `()`, or a slice of [`Value`](crate::Value)s.
     #[inline]
     pub fn execute(&mut self, sql: impl AsSql, params: impl Params) -> Result<u64> {
@@ -717,7 +717,7 @@ impl Session {
     }
 
     /// The query builder's SQL for fingerprint `key` (see
-    /// the query module's `shape`), from the connection's cache of rendered
+    /// the query module's `fingerprint`), from the connection's cache of rendered
     /// statements; `render` writes it on a miss.
     #[inline]
     pub(crate) fn rendered_sql(

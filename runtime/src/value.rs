@@ -25,7 +25,7 @@
 //! | `String @db.Inet` | `String` such as `10.0.0.1`, `10.0.0.0/8`, `::1` | `INET` (binary: family, prefix, address; read back in PostgreSQL's text form, `/32` and `/128` left out) | — |
 //! | `String @db.Uuid` | `uuid::Uuid` | `UUID` | TEXT (hyphenated); decoded from TEXT or a 16-byte BLOB |
 //! | `Bytes` (`ByteA`) | `Vec<u8>`, `&[u8]` | `BYTEA` | BLOB |
-//! | `Decimal` (`Decimal(p, s)`) | [`BigDecimal`](bigdecimal::BigDecimal) | `NUMERIC` (binary, exact, any precision; the server rounds to scale `s` and rejects more than `p - s` integer digits) | TEXT when bound; decoded from TEXT, INTEGER or REAL |
+//! | `Decimal` (`Decimal(p, s)`) | [`BigDecimal`] | `NUMERIC` (binary, exact, any precision; the server rounds to scale `s` and rejects more than `p - s` integer digits) | TEXT when bound; decoded from TEXT, INTEGER or REAL |
 //! | `Decimal @db.Money` | — | rejected by `ormgen check`: `money`'s scale follows the server's `lc_monetary`, so use `@db.Decimal(19, 2)` | — |
 //! | `DateTime` (`Timestamp(p)`, `Timestamptz(p)`) | `DateTime<Utc>` | `TIMESTAMP` (taken as UTC; default precision 3) and `TIMESTAMPTZ`; the server rounds to `p` fractional digits (at most 6) | TEXT `YYYY-MM-DD HH:MM:SS.sss` (UTC, rounded to ms); decoded from common text formats and integer milliseconds |
 //! | `DateTime @db.Date` | `chrono::NaiveDate` | `DATE` (4713 BC to 5874897 AD; chrono holds years ±262142) | TEXT `YYYY-MM-DD` |

@@ -130,7 +130,7 @@ pub enum Path {
     },
 }
 
-/// Where the foreign key of a relation side lives, seen from [`Relation::From`].
+/// Where the foreign key of a relation side lives, seen from [`Relation::From`](super::Relation::From).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySide {
     /// `From` holds it (`post::author`: `posts.author_id`); the near columns of

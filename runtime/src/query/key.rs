@@ -9,7 +9,7 @@ use crate::{Error, Result, Row, Value};
 /// A relation's key as eager loading reads, hashes and binds it: the Rust
 /// type of the near-side key column (`i32`, `String`, …), a tuple of them for a
 /// composite key, or [`KeyVals`] (dynamic values) for key types without exact
-/// equality. The generator emits it as [`Relation::Key`]; the far-side columns
+/// equality. The generator emits it as [`Relation::Key`](super::Relation::Key); the far-side columns
 /// have the same types (the schema validator requires it).
 pub trait EagerKey: Clone + Eq + Hash + 'static {
     /// Reads the key from columns `at` of `row` (one per key column, in path

@@ -3,28 +3,28 @@
 //! Layers, each using only those before it (`runtime/tests/layering.rs`
 //! checks the imports):
 //!
-//! 1. **static data** — [`catalog`] (table, relation and fixed-statement
-//!    descriptions the generator emits), [`decode`] (rows into Rust values),
-//!    [`key`] (relation keys), [`sql_types`] (SQL type markers), [`defaults`];
-//! 2. **erased AST** — [`ast`]: [`Node`], [`OrderNode`], [`QueryState`] as plain
+//! 1. **static data** — `catalog` (table, relation and fixed-statement
+//!    descriptions the generator emits), `decode` (rows into Rust values),
+//!    `key` (relation keys), `sql_types` (SQL type markers), `defaults`;
+//! 2. **erased AST** — `ast`: [`Node`], [`OrderNode`], [`QueryState`] as plain
 //!    data: FROM table, joins, select list, filters, grouping, ordering,
 //!    paging and locking;
-//! 3. **the walk** — [`walk`]: one traversal generic over a pass, with two
-//!    passes: [`render`] (SQL text for a [`Dialect`](crate::Dialect);
+//! 3. **the walk** — `walk`: one traversal generic over a pass, with two
+//!    passes: `render` (SQL text for a [`Dialect`](crate::Dialect);
 //!    identifiers always quoted, every value, LIMIT and OFFSET too, a bound
-//!    parameter) and [`fingerprint`] (the statement-cache key and the bound
+//!    parameter) and `fingerprint` (the statement-cache key and the bound
 //!    values, without writing text);
-//! 4. **typed facade** — [`table`] (the traits generated code implements),
-//!    [`scope`], [`operand`], [`expr`] and [`builder`] ([`Query<S, R, G>`](Query),
+//! 4. **typed facade** — `table` (the traits generated code implements),
+//!    `scope`, `operand`, `expr` and `builder` ([`Query<S, R, G>`](Query),
 //!    [`Expr<ST, Src, K>`](Expr), column and relation handles): phantom types
 //!    carrying only what the compiler must check — the tables in scope, the
 //!    row type and the grouping state — so filters, column orderings and
 //!    limits never change a query's type and conditional queries are ordinary
 //!    code (ordering by an aggregate marks the grouping state, which the
 //!    terminals check);
-//! 5. **execution** — [`exec`] (terminals, fetching, streaming), [`write`]
-//!    (INSERT, UPDATE, DELETE, upsert), [`eager`] (relation loading),
-//!    [`unit_of_work`] and [`tracked`].
+//! 5. **execution** — `exec` (terminals, fetching, streaming), `write`
+//!    (INSERT, UPDATE, DELETE, upsert), `eager` (relation loading),
+//!    `unit_of_work` and `tracked`.
 //!
 //! See `GENERATOR_CONTRACT.md` next to this file for what the generator emits.
 //!

@@ -151,7 +151,7 @@ macro_rules! impl_value_type {
 
 /// Implements, for SQL type `$st`, the impls that make built expressions
 /// (`Expr<$st | Nullable<$st>, ..>`) usable as operands and assignments,
-/// [`NullTest`] for NOT NULL columns of it, and single-column queries of it usable
+/// [`NullTest`](super::sql_types::NullTest) for NOT NULL columns of it, and single-column queries of it usable
 /// as `in_query` subqueries. The generator invokes it (or emits its expansion)
 /// once per schema enum.
 #[macro_export]

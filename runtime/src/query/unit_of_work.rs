@@ -306,8 +306,8 @@ struct Pair {
     connect: bool,
 }
 
-/// What a session will write at its next flush. Held by the session; see the
-/// [module docs](self) for the order of the writes.
+/// What a session will write at its next flush. Held by the session;
+/// [`Session::flush`] writes it.
 #[derive(Default)]
 pub struct UnitOfWork {
     batch: u64,
@@ -541,9 +541,10 @@ impl Session {
         &self.uow
     }
 
-    /// Writes everything queued (see the [module docs](super::unit_of_work) for
-    /// the order), inside a savepoint: on error nothing of it is written and
-    /// it all stays queued. Returns the inserted rows by handle.
+    /// Writes everything queued (inserts parents before children, a cycle
+    /// broken at a nullable foreign key, to-one links, many-to-many pairs,
+    /// then deletes children before parents), inside a savepoint: on error
+    /// nothing of it is written and it all stays queued. Returns the inserted rows by handle.
     pub fn flush(&mut self) -> Result<Flushed> {
         let mut uow = std::mem::take(&mut self.uow);
         if uow.is_empty() {
