@@ -9,8 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::Span;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Span};
 use crate::ir::{Dialect, Extension};
 use crate::names::hint;
 use crate::syntax::{Block, BlockKind, BodyLine, Expr, SchemaAst, TopItem};

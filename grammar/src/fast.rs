@@ -13,8 +13,11 @@
 //! tests check the two paths against each other on every fixture and on
 //! many mutations of them.
 
-use crate::Span;
-use crate::syntax::*;
+use crate::diagnostics::Span;
+use crate::syntax::{
+    Argument, AstArity, Attribute, Block, BlockKind, BodyLine, Comment, EnumValueDecl, Expr,
+    FieldDecl, Ident, KeyValue, LineInfo, SchemaAst, StringLit, TopItem, TypeRef,
+};
 
 /// Parses `source` if it lies in the fast path's subset; `None` otherwise.
 pub(crate) fn parse(source: &str) -> Option<SchemaAst> {

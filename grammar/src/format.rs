@@ -11,7 +11,9 @@
 //! errors is not formatted.
 
 use crate::diagnostics::Diagnostic;
-use crate::syntax::*;
+use crate::syntax::{
+    Argument, AstArity, Attribute, Block, BodyLine, Expr, LineInfo, SchemaAst, TopItem, TypeRef,
+};
 
 /// Formats a schema. Returns the syntax errors instead when the file does
 /// not parse cleanly.

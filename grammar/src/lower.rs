@@ -4,9 +4,11 @@
 use pest::Parser as _;
 use pest::iterators::Pair;
 
-use crate::Span;
-use crate::diagnostics::Diagnostic;
-use crate::syntax::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::syntax::{
+    Argument, AstArity, Attribute, Block, BlockKind, BodyLine, Comment, EnumValueDecl, Expr,
+    FieldDecl, Ident, Invalid, KeyValue, LineInfo, SchemaAst, StringLit, TopItem, TypeRef,
+};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "schema.pest"]

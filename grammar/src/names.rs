@@ -437,7 +437,7 @@ mod tests {
 
     #[test]
     fn operator_classes_get_prisma_sql_names() {
-        let span = crate::Span { start: 0, end: 0 };
+        let span = crate::diagnostics::Span { start: 0, end: 0 };
         let c = |name: &str| Expr::Constant {
             name: name.to_owned(),
             span,

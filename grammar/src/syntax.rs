@@ -2,7 +2,7 @@
 //! name is resolved. Built by [`crate::lower`]; read by the validator and the
 //! formatter.
 
-use crate::Span;
+use crate::diagnostics::Span;
 
 /// A name as written, with its span.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,11 @@
 //! Attribute arguments: matching positional and named arguments, string
 //! arguments, and the validator's diagnostic helpers.
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::names::hint;
+use crate::syntax::{Argument, Attribute, Expr};
+
+use super::{Args, Validator};
 
 impl Validator<'_> {
     pub(super) fn err(&mut self, d: Diagnostic) {

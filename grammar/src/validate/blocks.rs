@@ -2,7 +2,12 @@
 //! names, unsupported and unknown block kinds, lines that parse as
 //! nothing, and doc comments.
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::PslType;
+use crate::names::hint;
+use crate::syntax::{Block, BlockKind, BodyLine, Ident, SchemaAst, TopItem};
+
+use super::{HashMap, Validator, a_or_an};
 
 /// The schema's blocks by kind, with the doc comments before them (keyed
 /// by the block's start offset).

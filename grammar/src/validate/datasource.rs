@@ -1,6 +1,11 @@
 //! The `datasource` and `generator` blocks.
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{Datasource, Dialect, Generator, RelationMode, UrlSource};
+use crate::names::{self, hint};
+use crate::syntax::{Argument, Block, BodyLine, Expr, KeyValue};
+
+use super::{HashMap, Validator};
 
 /// The properties a datasource block may have.
 const DATASOURCE_PROPERTIES: &[&str] = &[

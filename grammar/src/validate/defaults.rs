@@ -1,6 +1,11 @@
 //! `@default(…)`: functions and literal values against the field's type.
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{Arity, DefaultValue, Enum, PslType};
+use crate::names::{self, hint};
+use crate::syntax::{Argument, Attribute, Expr};
+
+use super::{Validator, a_or_an};
 
 impl Validator<'_> {
     pub(super) fn default_value(

@@ -1,7 +1,12 @@
 //! `enum` blocks: values (unique, also as Rust variants), `@map` on
 //! values, `@@map`, and the unsupported `@@schema`.
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{Enum, EnumId, EnumValue};
+use crate::names::{self, hint};
+use crate::syntax::{Attribute, Block, BodyLine, EnumValueDecl};
+
+use super::{HashMap, Validator};
 
 impl Validator<'_> {
     /// One enum block, its values checked line by line.

@@ -2,7 +2,19 @@
 //! (`@id`, `@unique`, `@default`, `@map`, `@updatedAt`, `@ignore`,
 //! `@renamedFrom`, `@check`, `@relation`, `@db.*`).
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{
+    Arity, DefaultValue, Dialect, Enum, EnumId, Field, FieldId, FieldKind, ModelId, NativeType,
+    PerDialect, PslType, RelationField, RelationId, ScalarField, SortOrder,
+};
+use crate::names::{self, hint};
+use crate::native;
+use crate::syntax::{AstArity, Attribute, BodyLine, FieldDecl};
+
+use super::{
+    FIELD_ATTRIBUTES, FieldCheck, HashMap, RelationArgs, TypeTarget, Validator, default_sql_type,
+    native_sql,
+};
 
 /// What a model's field lines produced: the fields and what the model's
 /// keys, constraints and relations are later built from.
@@ -257,7 +269,13 @@ impl Validator<'_> {
                 "renamedFrom" => attrs.renamed_from = self.check_field_renamed_from(a),
                 "check" => {
                     if let Some((sql, cname, map)) = self.check_field_check_attribute(a) {
-                        acc.field_checks.push((index, sql, cname, map, a.span));
+                        acc.field_checks.push(FieldCheck {
+                            field: index,
+                            sql,
+                            name: cname,
+                            map,
+                            span: a.span,
+                        });
                     }
                 }
                 "relation" => {

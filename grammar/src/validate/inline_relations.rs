@@ -3,7 +3,15 @@
 //! `fields` matching `references`, types, uniqueness, optionality and
 //! referential actions. Implicit many-to-many is in `many_to_many.rs`.
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{
+    Arity, Field, FieldId, ForeignKey, Model, ReferentialAction, Relation, RelationId,
+    RelationKind, RelationMode, RelationStorage, Schema,
+};
+use crate::names::{self, hint};
+use crate::syntax::Ident;
+
+use super::{ModelFacts, RelationArgs, Validator, type_display};
 
 /// The two fields of a relation, their models and `@relation` arguments,
 /// and the relation's id and name.
@@ -42,7 +50,7 @@ impl Validator<'_> {
     pub(super) fn build_relation(
         &mut self,
         schema: &Schema,
-        extras: &[ModelExtra<'_>],
+        extras: &[ModelFacts<'_>],
         f1: FieldId,
         f2: FieldId,
         name: &str,
@@ -91,7 +99,7 @@ impl Validator<'_> {
     fn inline_relation(
         &mut self,
         schema: &Schema,
-        extras: &[ModelExtra<'_>],
+        extras: &[ModelFacts<'_>],
         p: RelationPair<'_>,
     ) -> Option<Relation> {
         let Sides {
@@ -320,12 +328,16 @@ impl Validator<'_> {
         &mut self,
         names_list: &[Ident],
         hm: &'s Model,
-        hx: &ModelExtra<'_>,
+        holder_facts: &ModelFacts<'_>,
     ) -> (Vec<&'s Field>, bool) {
         let mut local = Vec::new();
         let mut ok = true;
         for f in names_list {
-            match hx.field_index.get(f.name.as_str()).map(|i| &hm.fields[*i]) {
+            match holder_facts
+                .field_index
+                .get(f.name.as_str())
+                .map(|i| &hm.fields[*i])
+            {
                 Some(field) if field.scalar().is_some() => local.push(field),
                 Some(_) => {
                     self.err(Diagnostic::error(f.span, format!("`@relation(fields:)` refers to relation field `{}`; use its scalar foreign-key field", f.name)));
@@ -368,12 +380,16 @@ impl Validator<'_> {
         &mut self,
         refs: &[Ident],
         bm: &'s Model,
-        bx: &ModelExtra<'_>,
+        back_facts: &ModelFacts<'_>,
     ) -> (Vec<&'s Field>, bool) {
         let mut remote = Vec::new();
         let mut ok = true;
         for r in refs {
-            match bx.field_index.get(r.name.as_str()).map(|i| &bm.fields[*i]) {
+            match back_facts
+                .field_index
+                .get(r.name.as_str())
+                .map(|i| &bm.fields[*i])
+            {
                 Some(field) if field.scalar().is_some() => remote.push(field),
                 Some(_) => {
                     self.err(Diagnostic::error(

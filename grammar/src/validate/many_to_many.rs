@@ -2,8 +2,14 @@
 //! fields, a single-field `@id` on both models, and the join table
 //! `_Name(A, B)` named as Prisma names it.
 
+use crate::diagnostics::Diagnostic;
+use crate::ir::{
+    Dialect, Field, JoinColumn, JoinTable, Model, PerDialect, Relation, RelationKind,
+    RelationStorage, Schema,
+};
+
 use super::inline_relations::RelationPair;
-use super::*;
+use super::{RelationArgs, Validator, default_sql_type, native_sql};
 
 impl Validator<'_> {
     /// The join table of an implicit many-to-many relation.

@@ -26,16 +26,16 @@ mod native_types;
 mod relations;
 mod schema_checks;
 
-use blocks::TopBlocks;
-
 use std::collections::BTreeMap;
 
-use crate::Span;
-use crate::diagnostics::Diagnostic;
-use crate::ir::*;
-use crate::names::{self, hint};
-use crate::native;
-use crate::syntax::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{
+    Datasource, Dialect, Enum, EnumId, Model, ModelId, NativeType, PslType, ReferentialAction,
+    RelationMode, Schema,
+};
+use crate::syntax::{Argument, Expr, Ident, SchemaAst};
+
+use blocks::TopBlocks;
 
 /// The validator's lookup tables: std's `HashMap` with rustc's fast,
 /// deterministic `FxHasher` (the keys are short names from a local file, so
@@ -97,18 +97,36 @@ struct RelationArgs {
     span: Option<Span>,
 }
 
-/// Per-model facts kept while relations are resolved.
-struct ModelExtra<'a> {
+/// What the model pass learned about a model's source that later passes
+/// (relations, schema-wide checks) need and the IR does not keep.
+struct ModelFacts<'a> {
+    /// Field name → index into the model's fields.
     field_index: HashMap<&'a str, usize>,
+    /// Span of the `@@map` attribute, if any.
     map_span: Option<Span>,
+    /// The block has lines that could not be parsed.
     has_invalid_lines: bool,
     /// An `@@id` is present (even if it could not be resolved).
     has_block_id: bool,
+    /// The parsed `@relation(…)` of each relation field, by field index.
     relation_args: HashMap<usize, RelationArgs>,
 }
 
-/// A `@check` found on a field: field index, SQL, `name:`, `map:`, span.
-type FieldCheck = (usize, String, Option<String>, Option<String>, Span);
+/// A `@check` found on a field, turned into a check constraint once the
+/// model's table name is known.
+struct FieldCheck {
+    /// Index of the field in its model.
+    field: usize,
+    /// The SQL expression.
+    sql: String,
+    /// The `name:` argument: replaces the column in the default constraint
+    /// name `{Table}_{name}_check`.
+    name: Option<String>,
+    /// The `map:` argument: an explicit constraint name.
+    map: Option<String>,
+    /// Span of the `@check` attribute.
+    span: Span,
+}
 
 /// Named arguments of an attribute after matching positional ones.
 struct Args<'a> {
@@ -323,13 +341,13 @@ impl Validator<'_> {
         enums
     }
 
-    /// The model blocks, in order, with the model name map and what the
-    /// relation pass needs of each model.
+    /// The model blocks, in order, with the model name map and the facts the
+    /// later passes need of each model.
     fn models<'b>(
         &mut self,
         blocks: &TopBlocks<'b>,
         enums: &[Enum],
-    ) -> (Vec<Model>, BTreeMap<String, ModelId>, Vec<ModelExtra<'b>>) {
+    ) -> (Vec<Model>, BTreeMap<String, ModelId>, Vec<ModelFacts<'b>>) {
         let mut model_names = BTreeMap::new();
         let mut model_lookup: HashMap<&str, ModelId> =
             HashMap::with_capacity_and_hasher(blocks.models.len(), Default::default());
@@ -344,10 +362,10 @@ impl Validator<'_> {
         let mut models = Vec::with_capacity(blocks.models.len());
         let mut extras = Vec::with_capacity(blocks.models.len());
         for (i, b) in blocks.models.iter().enumerate() {
-            let (mut m, x) = self.model(b, ModelId(i), &model_lookup, &enum_lookup, enums);
+            let (mut m, facts) = self.model(b, ModelId(i), &model_lookup, &enum_lookup, enums);
             m.docs = blocks.docs.get(&b.span.start).cloned();
             models.push(m);
-            extras.push(x);
+            extras.push(facts);
         }
         (models, model_names, extras)
     }

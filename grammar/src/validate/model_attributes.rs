@@ -3,8 +3,16 @@
 //! helpers: key names, SQL expressions, sort orders, index types and field
 //! lists.
 
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{
+    Arity, Check, Dialect, Field, Index, IndexColumn, IndexType, PrimaryKey, SortOrder,
+    UniqueConstraint,
+};
+use crate::names::{self, hint};
+use crate::syntax::{Attribute, Block, BodyLine, Expr};
+
 use super::fields::FieldLines;
-use super::*;
+use super::{BLOCK_ATTRIBUTES, HashMap, INDEX_TYPES, Validator};
 
 /// A model's keys, indexes and check constraints.
 pub(super) struct ModelConstraints {

@@ -2,9 +2,16 @@
 //! (`@@map`, `@@ignore`, `@@renamedFrom`), the fields, and the keys and
 //! constraints declared by field attributes.
 
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{
+    Check, Enum, EnumId, FieldId, IndexColumn, Model, ModelId, PrimaryKey, UniqueConstraint,
+};
+use crate::names;
+use crate::syntax::{Attribute, Block, BodyLine};
+
 use super::fields::{FieldLines, ModelScope};
 use super::model_attributes::ModelConstraints;
-use super::*;
+use super::{HashMap, ModelFacts, Validator};
 
 /// The block attributes read before the fields: the table name is needed
 /// for constraint names.
@@ -16,8 +23,8 @@ struct ModelHead {
 }
 
 impl Validator<'_> {
-    /// Checks one model block and builds its IR; the extra is what the
-    /// relation pass needs.
+    /// Checks one model block and builds its IR; the facts are what the
+    /// later passes need.
     pub(super) fn model<'b>(
         &mut self,
         b: &'b Block,
@@ -25,7 +32,7 @@ impl Validator<'_> {
         models: &HashMap<&str, ModelId>,
         enums_by_name: &HashMap<&str, EnumId>,
         enums: &[Enum],
-    ) -> (Model, ModelExtra<'b>) {
+    ) -> (Model, ModelFacts<'b>) {
         let name = b.name.as_ref().map_or("", |n| n.name.as_str()).to_owned();
         let model_span = b.name.as_ref().map_or(b.span, |n| n.span);
         let head = self.model_head_attributes(b, &name);
@@ -79,7 +86,7 @@ impl Validator<'_> {
             .any(|l| matches!(l, BodyLine::BlockAttribute(a, _) if a.name == "id"));
         (
             model,
-            ModelExtra {
+            ModelFacts {
                 field_index,
                 map_span: head.map_span,
                 has_invalid_lines,
@@ -264,18 +271,22 @@ fn field_unique_constraints(
 /// The check constraints of `@check` fields.
 fn field_check_constraints(acc: &mut FieldLines<'_>, id: ModelId, table_name: &str) -> Vec<Check> {
     let mut checks = Vec::new();
-    for (index, sql, cname, map, span) in std::mem::take(&mut acc.field_checks) {
-        let col = acc.fields[index]
+    for check in std::mem::take(&mut acc.field_checks) {
+        let col = acc.fields[check.field]
             .scalar()
             .map_or(String::new(), |s| s.column_name.clone());
-        let base = cname.unwrap_or(col);
+        let base = check.name.unwrap_or(col);
         checks.push(Check {
-            expression: sql,
-            constraint_name: map
+            expression: check.sql,
+            constraint_name: check
+                .map
                 .as_deref()
                 .map_or_else(|| names::check_name(table_name, &base), names::explicit),
-            field: Some(FieldId { model: id, index }),
-            span,
+            field: Some(FieldId {
+                model: id,
+                index: check.field,
+            }),
+            span: check.span,
         });
     }
     checks

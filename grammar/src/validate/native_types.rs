@@ -2,7 +2,12 @@
 //! a known type, fitting the field's scalar type, with integer arguments
 //! of the right count.
 
-use super::*;
+use crate::diagnostics::Diagnostic;
+use crate::ir::{Dialect, NativeType, PslType};
+use crate::names::hint;
+use crate::syntax::{Attribute, Expr};
+
+use super::{NativeArgs, PG_NATIVE, Validator, psl_type_name};
 
 impl Validator<'_> {
     /// The native type of a `@db.*` attribute, or `None` (reported) when a

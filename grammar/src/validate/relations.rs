@@ -1,6 +1,14 @@
 //! `@relation(…)` arguments and pairing the relation fields of the schema into
 //! relations (self-relations, ambiguous and missing back sides).
-use super::*;
+use crate::diagnostics::Diagnostic;
+use crate::ir::{
+    Field, FieldId, FieldKind, Model, ModelId, ReferentialAction, Relation, RelationId,
+    RelationStorage, Schema,
+};
+use crate::names::hint;
+use crate::syntax::{Attribute, Expr};
+
+use super::{HashMap, ModelFacts, REFERENTIAL_ACTIONS, RelationArgs, Validator, ident_list};
 
 impl Validator<'_> {
     pub(super) fn relation_attr(&mut self, a: &Attribute) -> RelationArgs {
@@ -99,7 +107,7 @@ impl Validator<'_> {
 
     /// Pairs the relation fields of the schema into relations (by relation
     /// name and model pair), builds each and links its two fields.
-    pub(super) fn relations(&mut self, schema: &mut Schema, extras: &[ModelExtra<'_>]) {
+    pub(super) fn relations(&mut self, schema: &mut Schema, extras: &[ModelFacts<'_>]) {
         let (groups, order) = relation_field_groups(schema, extras);
         let mut relations = Vec::new();
         for key in order {
@@ -355,7 +363,7 @@ type RelationKey = (String, ModelId, ModelId);
 /// and the groups in order of their first field.
 fn relation_field_groups(
     schema: &Schema,
-    extras: &[ModelExtra<'_>],
+    extras: &[ModelFacts<'_>],
 ) -> (HashMap<RelationKey, Vec<FieldId>>, Vec<RelationKey>) {
     let mut groups: HashMap<RelationKey, Vec<FieldId>> =
         HashMap::with_capacity_and_hasher(schema.models.len() * 2, Default::default());

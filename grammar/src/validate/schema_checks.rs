@@ -3,7 +3,10 @@
 //! columns, Rust field names, constraint and index names (and their length
 //! on PostgreSQL), join tables.
 
-use super::*;
+use crate::diagnostics::{Diagnostic, Span};
+use crate::ir::{Arity, Dialect, Field, ForeignKey, Model, ModelId, Schema};
+
+use super::{HashMap, ModelFacts, Validator};
 
 /// Name → (kind, model, span) of its first use; the description for a
 /// diagnostic is only formatted when there is one.
@@ -11,7 +14,7 @@ type ConstraintNames<'s> = HashMap<&'s str, (&'static str, &'s str, Span)>;
 
 impl Validator<'_> {
     /// The checks that need the whole schema, model by model.
-    pub(super) fn whole_schema_checks(&mut self, schema: &Schema, extras: &[ModelExtra<'_>]) {
+    pub(super) fn whole_schema_checks(&mut self, schema: &Schema, extras: &[ModelFacts<'_>]) {
         let mut tables: HashMap<&str, &Model> =
             HashMap::with_capacity_and_hasher(schema.models.len(), Default::default());
         let mut structs: HashMap<&str, &Model> =
@@ -24,9 +27,9 @@ impl Validator<'_> {
             fks_by_model.entry(fk.model).or_default().push(fk);
         }
         for m in &schema.models {
-            let x = &extras[m.id.0];
-            self.check_model_has_unique_criterion(schema, m, x);
-            self.check_table_name_unique(m, x, &mut tables);
+            let facts = &extras[m.id.0];
+            self.check_model_has_unique_criterion(schema, m, facts);
+            self.check_table_name_unique(m, facts, &mut tables);
             self.check_rust_type_name_unique(m, &mut structs);
             self.check_columns_and_rust_field_names_unique(m);
             let named = self.constraint_names(m);
@@ -41,14 +44,19 @@ impl Validator<'_> {
 
     /// Every model (not ignored, without unparsable lines or `@@id`) has a
     /// primary key or a unique constraint on required fields.
-    fn check_model_has_unique_criterion(&mut self, schema: &Schema, m: &Model, x: &ModelExtra<'_>) {
+    fn check_model_has_unique_criterion(
+        &mut self,
+        schema: &Schema,
+        m: &Model,
+        facts: &ModelFacts<'_>,
+    ) {
         let has_criterion = m.primary_key.is_some()
             || m.uniques.iter().any(|u| {
                 u.columns
                     .iter()
                     .all(|c| schema.field(c.field).arity == Arity::Required)
             });
-        if has_criterion || m.ignored || x.has_invalid_lines || x.has_block_id {
+        if has_criterion || m.ignored || facts.has_invalid_lines || facts.has_block_id {
             return;
         }
         let only_optional = !m.uniques.is_empty();
@@ -74,13 +82,13 @@ impl Validator<'_> {
     fn check_table_name_unique<'s>(
         &mut self,
         m: &'s Model,
-        x: &ModelExtra<'_>,
+        facts: &ModelFacts<'_>,
         tables: &mut HashMap<&'s str, &'s Model>,
     ) {
         if let Some(first) = tables.get(m.table_name.as_str()) {
             self.err(
                 Diagnostic::error(
-                    x.map_span.unwrap_or(m.span),
+                    facts.map_span.unwrap_or(m.span),
                     format!(
                         "model `{}` maps to table `{}`, which model `{}` already uses",
                         m.name, m.table_name, first.name
