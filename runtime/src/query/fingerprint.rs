@@ -92,8 +92,9 @@ pub(crate) struct Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
-    /// Walks `q` as statement `kind` in dialect `d`.
-    #[inline]
+    /// Walks `q` as statement `kind` in dialect `d` (inlined into its
+    /// caller, so the shape is built in place rather than moved out).
+    #[inline(always)]
     pub(crate) fn of(q: &'a QueryState, kind: StatementKind, d: Dialect) -> Self {
         let dialect = match d {
             Dialect::Sqlite => 1,

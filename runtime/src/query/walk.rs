@@ -129,6 +129,7 @@ pub(crate) trait Pass<'a> {
 }
 
 /// Query `q` as statement `kind`.
+#[inline(always)]
 pub(crate) fn statement<'a, P: Pass<'a>>(q: &'a QueryState, kind: StatementKind, p: &mut P) {
     match kind {
         StatementKind::Select => select(q, Clip::NONE, p),
@@ -186,6 +187,7 @@ impl Clip {
 /// (8 bits each; a list of 255 or more also gives its exact length after the
 /// header), so the fingerprint mixes one word per identifier, value slot and
 /// operator rather than one more per empty clause.
+#[inline(always)]
 fn header<'a, P: Pass<'a>>(q: &QueryState, p: &mut P) {
     let lock = match q.lock {
         None => 0,
@@ -232,12 +234,14 @@ fn header<'a, P: Pass<'a>>(q: &QueryState, p: &mut P) {
 }
 
 /// A full SELECT of `q` (its header, then its clauses).
+#[inline(always)]
 fn select<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
     header(q, p);
     select_body(q, clip, p);
 }
 
 /// The clauses of a SELECT whose header was given.
+#[inline(always)]
 fn select_body<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
     p.sql("SELECT ");
     if q.distinct {
@@ -305,6 +309,7 @@ fn select_body<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
 }
 
 /// ` FROM .. JOIN .. WHERE ..` of a query whose header was given.
+#[inline(always)]
 fn from_where<'a, P: Pass<'a>>(q: &'a QueryState, p: &mut P) {
     p.sql(" FROM ");
     table_ref(q.from, p);
@@ -322,6 +327,7 @@ fn from_where<'a, P: Pass<'a>>(q: &'a QueryState, p: &mut P) {
 }
 
 /// `"table" [AS "alias"]` (whether there is an alias is in the structure).
+#[inline(always)]
 fn table_ref<'a, P: Pass<'a>>(t: TableRef, p: &mut P) {
     p.ident(t.name);
     if let Some(a) = t.alias {
@@ -331,6 +337,7 @@ fn table_ref<'a, P: Pass<'a>>(t: TableRef, p: &mut P) {
 }
 
 /// `e ASC|DESC [NULLS FIRST|LAST]`.
+#[inline(always)]
 fn order_term<'a, P: Pass<'a>>(o: &'a OrderNode, p: &mut P) {
     node(&o.expr, p);
     p.tag(u64::from(o.desc) | (o.nulls_first.map_or(0, |f| 2 + u64::from(f)) << 1));
@@ -343,6 +350,7 @@ fn order_term<'a, P: Pass<'a>>(o: &'a OrderNode, p: &mut P) {
 }
 
 /// Nodes separated by `sep` (a list whose length is already in the structure).
+#[inline(always)]
 pub(crate) fn nodes<'a, P: Pass<'a>>(ns: &'a [Node], sep: &'static str, p: &mut P) {
     for (i, n) in ns.iter().enumerate() {
         if i > 0 {
@@ -353,6 +361,7 @@ pub(crate) fn nodes<'a, P: Pass<'a>>(ns: &'a [Node], sep: &'static str, p: &mut 
 }
 
 /// A list inside a node: its length, then its nodes separated by `, `.
+#[inline(always)]
 fn counted<'a, P: Pass<'a>>(ns: &'a [Node], p: &mut P) {
     p.tag(ns.len() as u64);
     nodes(ns, ", ", p);
