@@ -32,7 +32,9 @@ fn layer_of(module: &str) -> Option<usize> {
 }
 
 /// The sibling modules `src` names: `super::m`, `crate::query::m`, and
-/// `super::{m, ..}` groups (code only: comments are skipped).
+/// `super::{m, ..}` groups (code only: comments are skipped). Inside a
+/// directory module, `super::x` names the module's own items, which are no
+/// siblings; its submodules reach siblings through `crate::query::m`.
 fn imports(src: &str, siblings: &BTreeSet<String>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for line in src.lines() {
@@ -64,17 +66,28 @@ fn imports(src: &str, siblings: &BTreeSet<String>) -> BTreeSet<String> {
 
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/query");
-    let mut sources = BTreeMap::new();
+    // A module is a file `m.rs` or a directory `m/` (all its files).
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).expect("runtime/src/query") {
         let path = entry.expect("directory entry").path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-            if name != "mod" {
-                let src = std::fs::read_to_string(&path).expect("module source");
-                // Unit tests may reach anywhere.
-                let src = src.split("#[cfg(test)]").next().unwrap_or("").to_owned();
-                sources.insert(name, src);
-            }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let files: Vec<std::path::PathBuf> = if path.is_dir() {
+            std::fs::read_dir(&path)
+                .expect("module directory")
+                .map(|e| e.expect("directory entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+                .collect()
+        } else if path.extension().is_some_and(|e| e == "rs") && name != "mod" {
+            vec![path]
+        } else {
+            continue;
+        };
+        let src = sources.entry(name).or_default();
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("module source");
+            // Unit tests may reach anywhere.
+            src.push_str(text.split("#[cfg(test)]").next().unwrap_or(""));
+            src.push('\n');
         }
     }
     let siblings: BTreeSet<String> = sources.keys().cloned().collect();
@@ -97,6 +110,11 @@ fn every_query_module_has_a_layer() {
         "add these modules of runtime/src/query to a layer in LAYERS: {unplaced:?}"
     );
     assert!(graph.len() >= 15, "the scan found the modules: {graph:?}");
+    // Directory modules are read too (`unit_of_work/` writes through `write`).
+    assert!(
+        graph["unit_of_work"].contains("write"),
+        "the scan read unit_of_work/: {graph:?}"
+    );
 }
 
 #[test]
