@@ -103,8 +103,17 @@ mod pg {
     pub fn fixture() -> Option<common::Db> {
         let url = common::pg_url();
         if let Ok(mut admin) = postgres::Client::connect(&url, postgres::NoTls) {
+            // `CREATE EXTENSION IF NOT EXISTS` is not safe against itself: two
+            // tests running it at once can both try to insert the extension
+            // (a unique violation on `pg_extension`). A transaction-scoped
+            // advisory lock makes the fixtures take turns.
             admin
-                .batch_execute("CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public")
+                .batch_execute(
+                    "BEGIN; \
+                     SELECT pg_advisory_xact_lock(hashtext('ormgen-tests: create citext')); \
+                     CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA public; \
+                     COMMIT",
+                )
                 .expect("create extension citext");
         }
         let db = common::postgres(|b| {
