@@ -41,7 +41,8 @@ pub(crate) fn with_statement<R>(
     run: impl FnOnce(&mut Session, Keyed<'_>, &[Param<'_>]) -> Result<R>,
 ) -> Result<R> {
     let d = s.dialect();
-    let shape = Shape::of(q, kind, d);
+    let mut shape = Shape::new(kind, d);
+    shape.walk(q, kind);
     let key = shape.key();
     let sql = s.rendered_sql(key, || q.statement(kind, d).sql)?;
     run(s, Keyed::rendered(key, &sql), shape.params())

@@ -92,20 +92,34 @@ pub(crate) struct Shape<'a> {
 }
 
 impl<'a> Shape<'a> {
-    /// Walks `q` as statement `kind` in dialect `d` (inlined into its
-    /// caller, so the shape is built in place rather than moved out).
-    #[inline(always)]
-    pub(crate) fn of(q: &'a QueryState, kind: StatementKind, d: Dialect) -> Self {
+    /// An empty walk for a statement of `kind` in dialect `d`.
+    #[inline]
+    pub(crate) fn new(kind: StatementKind, d: Dialect) -> Self {
         let dialect = match d {
             Dialect::Sqlite => 1,
             Dialect::Postgres => 2,
         };
-        let mut shape = Shape {
+        Shape {
             f: Fingerprint::new((kind as u64) << 8 | dialect),
             dialect: d,
             params: SmallVec::new(),
-        };
-        walk::statement(q, kind, &mut shape);
+        }
+    }
+
+    /// Walks `q` as statement `kind` (the kind given to [`Shape::new`]).
+    /// Out of line and not generic: the runtime holds one copy of the walk,
+    /// however many query types an application instantiates; the caller
+    /// keeps the shape in place (no move of its inline buffer).
+    #[inline(never)]
+    pub(crate) fn walk(&mut self, q: &'a QueryState, kind: StatementKind) {
+        walk::statement(q, kind, self);
+    }
+
+    /// [`Shape::new`] and [`Shape::walk`].
+    #[cfg(test)]
+    fn of(q: &'a QueryState, kind: StatementKind, d: Dialect) -> Self {
+        let mut shape = Shape::new(kind, d);
+        shape.walk(q, kind);
         shape
     }
 
