@@ -31,6 +31,7 @@ array_elements!(
     Value
 );
 
+#[cfg(feature = "postgres")]
 fn array_member(ty: &Type) -> Option<&Type> {
     match ty.kind() {
         Kind::Array(member) => Some(member),
@@ -38,8 +39,10 @@ fn array_member(ty: &Type) -> Option<&Type> {
     }
 }
 
+#[cfg(ormgen_sqlite)]
 const NO_SQLITE_ARRAYS: &str = "scalar lists are PostgreSQL arrays; SQLite has no array type (see the schema language, section 3)";
 
+#[cfg(feature = "postgres")]
 /// Writes a one-dimensional array in PostgreSQL's binary format: header
 /// (dimensions, has-NULL flag, element type), the dimension (length, lower
 /// bound 1), then each element as length + bytes (-1 for NULL).
@@ -74,6 +77,7 @@ fn array_to_pg<T: ToParam>(items: &[T], ty: &Type, out: &mut BytesMut) -> Result
     Ok(IsNull::No)
 }
 
+#[cfg(feature = "postgres")]
 /// Reads a PostgreSQL array of at most one dimension.
 fn array_from_pg<T: FromColumn>(ty: &Type, raw: &[u8]) -> Result<Vec<T>, Cow<'static, str>> {
     let member =
@@ -124,28 +128,34 @@ fn array_from_pg<T: FromColumn>(ty: &Type, raw: &[u8]) -> Result<Vec<T>, Cow<'st
 }
 
 impl<T: ArrayElement> ToParam for Vec<T> {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Err(rusqlite::Error::ToSqlConversionFailure(
             NO_SQLITE_ARRAYS.into(),
         ))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         array_member(ty).is_some_and(|m| self.iter().all(|e| e.pg_accepts(m)))
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         array_to_pg(self, ty, out)
     }
 }
 
 impl<T: ArrayElement> FromColumn for Vec<T> {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(_value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         Err(Cow::Borrowed(NO_SQLITE_ARRAYS))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         array_member(ty).is_some_and(<T as FromColumn>::pg_accepts)
     }
     /// A NULL column reads as an empty list (Prisma's list columns have no
     /// NOT NULL constraint).
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         match raw {
             None => Ok(Vec::new()),

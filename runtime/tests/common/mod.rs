@@ -6,6 +6,10 @@
 //!   `application_name`) on every pooled connection, and drops it at the end. When the
 //!   server is unreachable the PostgreSQL half of a test fails if `CI` is set and is
 //!   skipped with a loud message otherwise.
+//!
+//! Each fixture exists only when ormgen is built with its backend (`sqlite` or
+//! `sqlite-system`; `postgres`), and [`backends`] returns the compiled ones: a test
+//! over `common::all()` runs on every backend of the build.
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -57,6 +61,7 @@ impl Db {
         if self.is_pg() { postgres } else { sqlite }
     }
     /// A plain `postgres` client outside the pool (PostgreSQL only).
+    #[cfg(feature = "postgres")]
     pub fn admin(&self) -> postgres::Client {
         postgres::Client::connect(&pg_url(), postgres::NoTls).expect("admin connection")
     }
@@ -65,6 +70,7 @@ impl Db {
 impl Drop for Db {
     fn drop(&mut self) {
         self.engine.dispose();
+        #[cfg(feature = "postgres")]
         if let Some(schema) = &self.schema
             && let Ok(mut c) = postgres::Client::connect(&pg_url(), postgres::NoTls)
         {
@@ -82,6 +88,7 @@ impl Drop for Db {
     }
 }
 
+#[cfg(ormgen_sqlite)]
 pub fn sqlite_file(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Db {
     let dir = std::env::temp_dir().join(format!("ormgen-test-{}", unique()));
     std::fs::create_dir_all(&dir).expect("temp dir");
@@ -97,6 +104,7 @@ pub fn sqlite_file(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Db
     }
 }
 
+#[cfg(ormgen_sqlite)]
 pub fn sqlite_memory(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Db {
     let engine = configure(Engine::builder("sqlite::memory:"))
         .build()
@@ -111,6 +119,7 @@ pub fn sqlite_memory(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> 
 
 /// A PostgreSQL fixture, or `None` (with a loud message) when the server is
 /// unreachable outside CI.
+#[cfg(feature = "postgres")]
 pub fn postgres(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Option<Db> {
     let url = pg_url();
     let mut admin = match postgres::Client::connect(&url, postgres::NoTls) {
@@ -144,14 +153,21 @@ pub fn postgres(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Optio
     })
 }
 
-/// Both backends (SQLite file first), each configured by `configure`.
+/// The backends of this build (SQLite file first), each configured by
+/// `configure`.
+#[allow(clippy::vec_init_then_push)]
 pub fn backends(configure: impl Fn(EngineBuilder) -> EngineBuilder) -> Vec<Db> {
-    let mut v = vec![sqlite_file(&configure)];
+    #[allow(unused_mut)]
+    let mut v = Vec::new();
+    #[cfg(ormgen_sqlite)]
+    v.push(sqlite_file(&configure));
+    #[cfg(feature = "postgres")]
     v.extend(postgres(&configure));
+    let _ = &configure;
     v
 }
 
-/// Both backends with default options.
+/// The backends of this build with default options.
 pub fn all() -> Vec<Db> {
     backends(|b| b)
 }
