@@ -32,8 +32,9 @@
 //! `ormgen = { version = "0.1", default-features = false, features = ["postgres"] }`.
 //! Connecting to a backend that was not compiled in returns
 //! [`Error::BackendNotCompiled`], which names the feature to enable. The driver
-//! crates are re-exported (`ormgen::rusqlite`, `ormgen::postgres`) when their
-//! feature is on, as are the driver-facing methods of [`ToParam`] and [`FromColumn`].
+//! crates' re-exports (`ormgen::rusqlite`; `ormgen::postgres` and `ormgen::bytes`),
+//! [`engine::Connection`]'s driver accessors and the driver methods of [`ToParam`]
+//! and [`FromColumn`] exist only with their backend's feature.
 
 #![warn(missing_docs)]
 

@@ -91,6 +91,10 @@ pub type PgError = Box<dyn StdError + Sync + Send>;
 
 /// A Rust value that can be bound as a statement parameter on both backends.
 ///
+/// Its methods are those of the backends ormgen was built with: `to_sqlite` with
+/// the `sqlite` or `sqlite-system` feature, `pg_accepts` and `to_pg` with
+/// `postgres`.
+///
 /// Implemented for the scalar types in the module docs, `Option<T>`, references, and
 /// [`Value`]. Generated enums get it from [`impl_db_enum!`](crate::impl_db_enum).
 pub trait ToParam: fmt::Debug + Sync {
@@ -106,6 +110,10 @@ pub trait ToParam: fmt::Debug + Sync {
 }
 
 /// A Rust type that can be decoded from a result column on both backends.
+///
+/// Its methods are those of the backends ormgen was built with: `from_sqlite` with
+/// the `sqlite` or `sqlite-system` feature, `pg_accepts` and `from_pg` with
+/// `postgres`.
 pub trait FromColumn: Sized {
     /// Decodes a SQLite value; on mismatch, returns what was found.
     #[cfg(ormgen_sqlite)]
