@@ -42,10 +42,10 @@ fn array_member(ty: &Type) -> Option<&Type> {
 #[cfg(ormgen_sqlite)]
 const NO_SQLITE_ARRAYS: &str = "scalar lists are PostgreSQL arrays; SQLite has no array type (see the schema language, section 3)";
 
-#[cfg(feature = "postgres")]
 /// Writes a one-dimensional array in PostgreSQL's binary format: header
 /// (dimensions, has-NULL flag, element type), the dimension (length, lower
 /// bound 1), then each element as length + bytes (-1 for NULL).
+#[cfg(feature = "postgres")]
 fn array_to_pg<T: ToParam>(items: &[T], ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
     let member = array_member(ty).ok_or_else(|| format!("{} is not an array type", ty.name()))?;
     let len = i32::try_from(items.len()).map_err(|_| "array too long")?;
@@ -77,8 +77,8 @@ fn array_to_pg<T: ToParam>(items: &[T], ty: &Type, out: &mut BytesMut) -> Result
     Ok(IsNull::No)
 }
 
-#[cfg(feature = "postgres")]
 /// Reads a PostgreSQL array of at most one dimension.
+#[cfg(feature = "postgres")]
 fn array_from_pg<T: FromColumn>(ty: &Type, raw: &[u8]) -> Result<Vec<T>, Cow<'static, str>> {
     let member =
         array_member(ty).ok_or_else(|| Cow::Owned(format!("{} (not an array)", ty.name())))?;
