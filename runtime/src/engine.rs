@@ -2,14 +2,20 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
+#[cfg(ormgen_sqlite)]
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::Dialect;
+#[cfg(feature = "postgres")]
 use crate::backend::postgres::PgConn;
+#[cfg(ormgen_sqlite)]
 use crate::backend::sqlite::{self, SqliteConn, SqliteTarget};
 use crate::backend::{Conn, RawConn};
-use crate::error::{Error, Result, from_pg};
+#[cfg(feature = "postgres")]
+use crate::error::from_pg;
+use crate::error::{Error, Result};
 use crate::events::{Event, Events, Listener};
 use crate::pool::{Pool, PoolConfig, PoolStatus};
 use crate::session::{IsolationLevel, Session, TxOptions};
@@ -30,7 +36,9 @@ impl<'a> Connection<'a> {
     /// The connection's dialect.
     pub fn dialect(&self) -> Dialect {
         match self.raw {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
             RawConn::Pg(_) => Dialect::Postgres,
         }
     }
@@ -38,32 +46,41 @@ impl<'a> Connection<'a> {
     /// Runs one or more statements without parameters.
     pub fn batch_execute(&mut self, sql: &str) -> Result<()> {
         match self.raw {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c.batch(sql),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => c.batch(sql),
         }
     }
 
     /// The rusqlite connection, on SQLite. It is lent shared (`&`): the runtime
     /// keeps prepared statements on it. (Its methods take `&self`, apart from
-    /// `transaction`; `unchecked_transaction` is the shared form.)
+    /// `transaction`; `unchecked_transaction` is the shared form.) Needs a SQLite
+    /// feature (`sqlite` or `sqlite-system`).
+    #[cfg(ormgen_sqlite)]
     pub fn sqlite(&mut self) -> Option<&rusqlite::Connection> {
         match self.raw {
             RawConn::Sqlite(c) => Some(c.conn()),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(_) => None,
         }
     }
 
-    /// The `postgres` client, on PostgreSQL.
+    /// The `postgres` client, on PostgreSQL. Needs the `postgres` feature.
+    #[cfg(feature = "postgres")]
     pub fn postgres(&mut self) -> Option<&mut postgres::Client> {
         match self.raw {
             RawConn::Pg(c) => Some(&mut c.client),
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(_) => None,
         }
     }
 }
 
 enum Target {
+    #[cfg(ormgen_sqlite)]
     Sqlite(SqliteTarget),
+    #[cfg(feature = "postgres")]
     Postgres(Box<postgres::Config>),
 }
 
@@ -160,8 +177,10 @@ impl EngineBuilder {
     /// Builds the engine. No connection is opened yet, except for an in-memory SQLite
     /// database, whose keeper connection is opened here.
     pub fn build(self) -> Result<Engine> {
-        let (target, dialect) = parse_url(&self.url)?;
-        let mut target = target;
+        #[cfg_attr(not(feature = "postgres"), allow(unused_mut))]
+        let (mut target, dialect) = parse_url(&self.url)?;
+        #[cfg(feature = "postgres")]
+        #[allow(irrefutable_let_patterns)] // without a SQLite feature
         if let Target::Postgres(cfg) = &mut target {
             if let Some(name) = &self.application_name {
                 cfg.application_name(name);
@@ -174,6 +193,7 @@ impl EngineBuilder {
         }
         // An in-memory database lives as long as one connection to it is open: the
         // engine holds this one for its whole life.
+        #[cfg(ormgen_sqlite)]
         let keeper = match &target {
             Target::Sqlite(t @ SqliteTarget::Memory(_)) => {
                 Some(std::sync::Mutex::new(sqlite::open(t, self.busy_timeout)?))
@@ -190,6 +210,7 @@ impl EngineBuilder {
             search_path: self.search_path,
             hooks: self.after_connect,
             events: events.clone(),
+            #[cfg(feature = "postgres")]
             ddl: Arc::new(AtomicU64::new(0)),
         });
         let connector_setup = setup.clone();
@@ -210,6 +231,7 @@ impl EngineBuilder {
                 pool: Arc::new(pool),
                 events,
                 isolation: self.isolation,
+                #[cfg(ormgen_sqlite)]
                 _keeper: keeper,
                 _setup: setup,
             }),
@@ -219,20 +241,25 @@ impl EngineBuilder {
 
 struct Setup {
     target: Target,
+    #[cfg_attr(not(ormgen_sqlite), allow(dead_code))]
     busy_timeout: Duration,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     search_path: Option<String>,
     hooks: Vec<AfterConnect>,
     events: Arc<Events>,
     /// Bumped on DDL; PostgreSQL connections drop their prepared statements when it moves.
+    #[cfg(feature = "postgres")]
     ddl: Arc<AtomicU64>,
 }
 
 impl Setup {
     fn connect(&self) -> Result<Conn> {
         let mut raw = match &self.target {
+            #[cfg(ormgen_sqlite)]
             Target::Sqlite(t) => {
                 RawConn::Sqlite(SqliteConn::new(sqlite::open(t, self.busy_timeout)?))
             }
+            #[cfg(feature = "postgres")]
             Target::Postgres(cfg) => {
                 let client = cfg.connect(postgres::NoTls).map_err(|e| {
                     let err = from_pg(e);
@@ -261,11 +288,16 @@ impl Setup {
 }
 
 fn parse_url(url: &str) -> Result<(Target, Dialect)> {
-    static MEMORY_DBS: AtomicU64 = AtomicU64::new(0);
     if url == "sqlite::memory:" || url == "sqlite://:memory:" {
-        let n = MEMORY_DBS.fetch_add(1, Ordering::Relaxed);
-        let uri = format!("file:/ormgen-mem-{}-{n}?vfs=memdb", std::process::id());
-        return Ok((Target::Sqlite(SqliteTarget::Memory(uri)), Dialect::Sqlite));
+        #[cfg(ormgen_sqlite)]
+        {
+            static MEMORY_DBS: AtomicU64 = AtomicU64::new(0);
+            let n = MEMORY_DBS.fetch_add(1, Ordering::Relaxed);
+            let uri = format!("file:/ormgen-mem-{}-{n}?vfs=memdb", std::process::id());
+            return Ok((Target::Sqlite(SqliteTarget::Memory(uri)), Dialect::Sqlite));
+        }
+        #[cfg(not(ormgen_sqlite))]
+        return Err(not_compiled(Dialect::Sqlite));
     }
     if let Some(rest) = url.strip_prefix("sqlite:") {
         // sqlite://rel/path.db, sqlite:///abs/path.db, sqlite:path.db
@@ -273,21 +305,44 @@ fn parse_url(url: &str) -> Result<(Target, Dialect)> {
         if path.is_empty() {
             return Err(Error::Config(format!("no database path in {url:?}")));
         }
+        #[cfg(ormgen_sqlite)]
         return Ok((
             Target::Sqlite(SqliteTarget::File(path.to_owned())),
             Dialect::Sqlite,
         ));
+        #[cfg(not(ormgen_sqlite))]
+        return Err(not_compiled(Dialect::Sqlite));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let cfg: postgres::Config = url
-            .parse()
-            .map_err(|e| Error::Config(format!("invalid PostgreSQL URL: {e}")))?;
-        return Ok((Target::Postgres(Box::new(cfg)), Dialect::Postgres));
+        #[cfg(feature = "postgres")]
+        {
+            let cfg: postgres::Config = url
+                .parse()
+                .map_err(|e| Error::Config(format!("invalid PostgreSQL URL: {e}")))?;
+            return Ok((Target::Postgres(Box::new(cfg)), Dialect::Postgres));
+        }
+        #[cfg(not(feature = "postgres"))]
+        return Err(not_compiled(Dialect::Postgres));
     }
     Err(Error::Config(format!(
         "unsupported database URL {:?}: expected sqlite://path, sqlite::memory: or postgres://…",
         redact(url)
     )))
+}
+
+/// The error for a URL of a backend this build of ormgen does not include.
+#[cfg(not(all(ormgen_sqlite, feature = "postgres")))]
+fn not_compiled(dialect: Dialect) -> Error {
+    match dialect {
+        Dialect::Sqlite => Error::BackendNotCompiled {
+            backend: "SQLite",
+            feature: "sqlite",
+        },
+        Dialect::Postgres => Error::BackendNotCompiled {
+            backend: "PostgreSQL",
+            feature: "postgres",
+        },
+    }
 }
 
 /// The URL without its password, for messages.
@@ -307,6 +362,7 @@ pub(crate) struct EngineInner {
     pub(crate) pool: Arc<Pool>,
     pub(crate) events: Arc<Events>,
     pub(crate) isolation: Option<IsolationLevel>,
+    #[cfg(ormgen_sqlite)]
     _keeper: Option<std::sync::Mutex<rusqlite::Connection>>,
     _setup: Arc<Setup>,
 }
@@ -315,6 +371,7 @@ pub(crate) struct EngineInner {
 /// share the pool); `Send + Sync`.
 ///
 /// ```
+/// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
 /// # fn main() -> ormgen::Result<()> {
 /// let engine = ormgen::Engine::connect("sqlite::memory:")?;
 /// engine.transaction(|s| {
@@ -326,6 +383,8 @@ pub(crate) struct EngineInner {
 /// let name: String = s.query_one("select name from t where id = ?", (1,))?;
 /// assert_eq!(name, "Alice");
 /// # Ok(()) }
+/// # #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
+/// # fn main() {}
 /// ```
 ///
 /// **In-memory SQLite** (`sqlite::memory:`): every session of one engine sees the
@@ -447,6 +506,7 @@ impl Engine {
     ///
     /// ```
     /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    /// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
     /// # fn main() -> ormgen::Result<()> {
     /// let engine = ormgen::Engine::connect("sqlite::memory:")?;
     /// let statements = Arc::new(AtomicUsize::new(0));
@@ -457,6 +517,8 @@ impl Engine {
     /// engine.session()?.execute("select 1", ())?;
     /// assert_eq!(statements.load(Ordering::Relaxed), 1);
     /// # Ok(()) }
+    /// # #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
+    /// # fn main() {}
     /// ```
     pub fn add_listener(&self, f: impl Fn(&Event<'_>) + Send + Sync + 'static) {
         self.inner.events.add(Arc::new(f));

@@ -119,6 +119,17 @@ pub enum Error {
     /// The engine URL or an option is invalid.
     #[error("configuration error: {0}")]
     Config(String),
+    /// The engine URL names a backend this build of ormgen does not include: its
+    /// driver is behind a Cargo feature of the `ormgen` crate that is off.
+    #[error(
+        "this build of ormgen does not include the {backend} backend: enable the `{feature}` Cargo feature of the `ormgen` crate"
+    )]
+    BackendNotCompiled {
+        /// The backend the URL names (`"SQLite"`, `"PostgreSQL"`).
+        backend: &'static str,
+        /// The `ormgen` feature that compiles it in (`"sqlite"`, `"postgres"`).
+        feature: &'static str,
+    },
     /// A query the query builder cannot run as built (e.g. a table joined twice, which
     /// needs table aliases), reported by the query's terminal.
     #[error("unsupported query: {0}")]
@@ -202,6 +213,7 @@ impl Error {
 }
 
 /// Maps a rusqlite error onto the runtime's kinds.
+#[cfg(ormgen_sqlite)]
 pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
     use rusqlite::ffi;
     match err {
@@ -266,6 +278,7 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
 }
 
 /// "UNIQUE constraint failed: users.email, users.name" → `users_email_name_key`.
+#[cfg(ormgen_sqlite)]
 fn sqlite_constraint_name(message: &str, suffix: &str) -> Option<String> {
     let cols = message.split(": ").nth(1)?;
     let mut table = None;
@@ -283,11 +296,13 @@ fn sqlite_constraint_name(message: &str, suffix: &str) -> Option<String> {
     Some(name)
 }
 
+#[cfg(ormgen_sqlite)]
 fn sqlite_table(message: &str) -> Option<&str> {
     message.split(": ").nth(1)?.split('.').next()
 }
 
 /// Maps a `postgres` error onto the runtime's kinds.
+#[cfg(feature = "postgres")]
 pub(crate) fn from_pg(err: postgres::Error) -> Error {
     use postgres::error::SqlState;
     if let Some(db) = err.as_db_error() {
@@ -352,6 +367,7 @@ pub(crate) fn from_pg(err: postgres::Error) -> Error {
     }
 }
 
+#[cfg(feature = "postgres")]
 fn io_cause(err: &postgres::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
     while let Some(s) = source {
@@ -363,7 +379,7 @@ fn io_cause(err: &postgres::Error) -> bool {
     false
 }
 
-#[cfg(test)]
+#[cfg(all(test, ormgen_sqlite))]
 mod tests {
     use super::*;
 

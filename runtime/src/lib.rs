@@ -13,6 +13,28 @@
 //!
 //! Each item documents its behaviour on both backends; the crates generated code needs
 //! are re-exported ([`chrono`], [`bigdecimal`], [`serde_json`], [`uuid`], …).
+//!
+//! # Cargo features
+//!
+//! Each database driver is optional; only the drivers are gated. [`Dialect`], SQL
+//! rendering, the query builder, migrations' SQL and generated code compile with any
+//! set of features.
+//!
+//! - `sqlite` (default): SQLite through rusqlite with its `bundled` feature, which
+//!   compiles SQLite's C sources into the program.
+//! - `sqlite-system`: the same SQLite backend, with rusqlite linking the system's
+//!   libsqlite3 instead (no C compiled; needs the library and its headers, e.g.
+//!   `libsqlite3-dev`). When `sqlite` is on too, Cargo unifies the two and SQLite is
+//!   bundled.
+//! - `postgres`: PostgreSQL through the `postgres` crate.
+//!
+//! A PostgreSQL-only program depends on
+//! `ormgen = { version = "0.1", default-features = false, features = ["postgres"] }`.
+//! Connecting to a backend that was not compiled in returns
+//! [`Error::BackendNotCompiled`], which names the feature to enable. The driver
+//! crates' re-exports (`ormgen::rusqlite`; `ormgen::postgres` and `ormgen::bytes`),
+//! [`engine::Connection`]'s driver accessors and the driver methods of [`ToParam`]
+//! and [`FromColumn`] exist only with their backend's feature.
 
 #![warn(missing_docs)]
 
@@ -40,9 +62,12 @@ pub use value::{ArrayElement, DbEnum, FromColumn, TimeTz, ToParam, Value};
 
 pub use bigdecimal;
 pub use bigdecimal::BigDecimal;
+#[cfg(feature = "postgres")]
 pub use bytes;
 pub use chrono;
+#[cfg(feature = "postgres")]
 pub use postgres;
+#[cfg(ormgen_sqlite)]
 pub use rusqlite;
 pub use serde_json;
 pub use uuid;
@@ -50,10 +75,51 @@ pub use uuid;
 /// The SQL dialect of an engine or session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dialect {
-    /// SQLite (rusqlite, bundled).
+    /// SQLite (rusqlite; features `sqlite` or `sqlite-system`).
     Sqlite,
-    /// PostgreSQL (`postgres`).
+    /// PostgreSQL (`postgres`; feature `postgres`).
     Postgres,
+}
+
+// The `__ormgen_if_*` macros below keep their input when the runtime was built with
+// the backend and drop it otherwise. Exported macros (`impl_db_enum!`) expand in the
+// user's crate, where `#[cfg(feature = ..)]` would test the user's features: they wrap
+// their driver methods in these instead, which answer for ormgen's own features.
+
+/// Expands to its input when ormgen was built with a SQLite feature; to nothing
+/// otherwise.
+#[cfg(ormgen_sqlite)]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ormgen_if_sqlite {
+    ($($t:tt)*) => { $($t)* };
+}
+
+/// Expands to its input when ormgen was built with a SQLite feature; to nothing
+/// otherwise.
+#[cfg(not(ormgen_sqlite))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ormgen_if_sqlite {
+    ($($t:tt)*) => {};
+}
+
+/// Expands to its input when ormgen was built with the `postgres` feature; to
+/// nothing otherwise.
+#[cfg(feature = "postgres")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ormgen_if_postgres {
+    ($($t:tt)*) => { $($t)* };
+}
+
+/// Expands to its input when ormgen was built with the `postgres` feature; to
+/// nothing otherwise.
+#[cfg(not(feature = "postgres"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __ormgen_if_postgres {
+    ($($t:tt)*) => {};
 }
 
 /// Includes the code `ormgen-build` generated for a schema into the current module:

@@ -592,6 +592,7 @@ pub enum SqlRef<'a> {
 /// these, so a key always stands for one text.
 #[derive(Debug, Clone, Copy)]
 pub struct Keyed<'a> {
+    #[cfg_attr(not(ormgen_sqlite), allow(dead_code))] // PostgreSQL caches by text
     pub(crate) key: u128,
     pub(crate) sql: &'a str,
 }
@@ -658,6 +659,7 @@ impl<S: AsSql + ?Sized> AsSql for &S {
 /// positional only.
 ///
 /// ```
+/// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
 /// # fn main() -> ormgen::Result<()> {
 /// use ormgen::{Dialect, Native};
 /// const GET_PG: &str = "select $1::int8 + 1";
@@ -667,6 +669,8 @@ impl<S: AsSql + ?Sized> AsSql for &S {
 /// let sql = match s.dialect() { Dialect::Postgres => GET_PG, Dialect::Sqlite => GET_SQLITE };
 /// assert_eq!(s.query_one::<i64>(Native(sql), (41i64,))?, 42);
 /// # Ok(()) }
+/// # #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
+/// # fn main() {}
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Native<'a>(pub &'a str);

@@ -3,13 +3,18 @@
 
 use std::any::type_name;
 use std::borrow::Cow;
+#[cfg(ormgen_sqlite)]
 use std::sync::Arc;
 
+#[cfg(feature = "postgres")]
 use postgres::types::{FromSql, Type};
+#[cfg(ormgen_sqlite)]
 use rusqlite::types::ValueRef;
 
 use crate::error::{Error, Result};
-use crate::value::{FromColumn, PgError};
+use crate::value::FromColumn;
+#[cfg(feature = "postgres")]
+use crate::value::PgError;
 
 /// One row of a result, borrowed from the driver while the query runs.
 ///
@@ -21,13 +26,17 @@ pub struct Row<'a> {
     base: usize,
     /// How many rows the result has, where the driver already holds them all
     /// (PostgreSQL's buffered results); 0 when unknown.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     result_rows: usize,
 }
 
 #[derive(Clone, Copy)]
 enum Inner<'a> {
+    #[cfg(ormgen_sqlite)]
     Sqlite(&'a rusqlite::Row<'a>),
+    #[cfg(feature = "postgres")]
     Pg(&'a postgres::Row),
+    #[cfg(ormgen_sqlite)]
     SqliteOwned(&'a [Box<str>], &'a [rusqlite::types::Value]),
 }
 
@@ -57,8 +66,10 @@ impl ColumnIndex for &str {
 }
 
 /// `postgres` decoding through [`FromColumn`].
+#[cfg(feature = "postgres")]
 struct PgCol<T>(T);
 
+#[cfg(feature = "postgres")]
 impl<'r, T: FromColumn> FromSql<'r> for PgCol<T> {
     #[inline]
     fn from_sql(ty: &Type, raw: &'r [u8]) -> Result<Self, PgError> {
@@ -83,6 +94,7 @@ impl<'r, T: FromColumn> FromSql<'r> for PgCol<T> {
 
 /// The driver's error for a column `FromColumn` rejected (out of line: the
 /// decode path stays small).
+#[cfg(feature = "postgres")]
 #[cold]
 #[inline(never)]
 fn pg_decode_error(found: Cow<'static, str>) -> PgError {
@@ -90,6 +102,7 @@ fn pg_decode_error(found: Cow<'static, str>) -> PgError {
 }
 
 impl<'a> Row<'a> {
+    #[cfg(ormgen_sqlite)]
     #[inline]
     pub(crate) fn sqlite(r: &'a rusqlite::Row<'a>) -> Self {
         Row {
@@ -99,6 +112,7 @@ impl<'a> Row<'a> {
         }
     }
 
+    #[cfg(feature = "postgres")]
     #[inline]
     pub(crate) fn pg(r: &'a postgres::Row) -> Self {
         Row {
@@ -109,6 +123,7 @@ impl<'a> Row<'a> {
     }
 
     /// A row of a buffered result of `rows` rows.
+    #[cfg(feature = "postgres")]
     #[inline]
     pub(crate) fn pg_of(r: &'a postgres::Row, rows: usize) -> Self {
         Row {
@@ -138,8 +153,11 @@ impl<'a> Row<'a> {
 
     fn total_len(&self) -> usize {
         match self.inner {
+            #[cfg(ormgen_sqlite)]
             Inner::Sqlite(r) => r.as_ref().column_count(),
+            #[cfg(feature = "postgres")]
             Inner::Pg(r) => r.len(),
+            #[cfg(ormgen_sqlite)]
             Inner::SqliteOwned(_, v) => v.len(),
         }
     }
@@ -156,8 +174,11 @@ impl<'a> Row<'a> {
 
     fn raw_name(&self, i: usize) -> Option<&str> {
         match self.inner {
+            #[cfg(ormgen_sqlite)]
             Inner::Sqlite(r) => r.as_ref().column_name(i).ok(),
+            #[cfg(feature = "postgres")]
             Inner::Pg(r) => r.columns().get(i).map(|c| c.name()),
+            #[cfg(ormgen_sqlite)]
             Inner::SqliteOwned(names, _) => names.get(i).map(|n| &**n),
         }
     }
@@ -176,6 +197,7 @@ impl<'a> Row<'a> {
         Error::decode(column, expected, found)
     }
 
+    #[cfg(ormgen_sqlite)]
     #[cold]
     #[inline(never)]
     fn sqlite_get_error(&self, i: usize, e: rusqlite::Error) -> Error {
@@ -195,17 +217,21 @@ impl<'a> Row<'a> {
         // The live SQLite row is the hot path (generated code decoding query results):
         // inline it; the other representations are out of line.
         match self.inner {
+            #[cfg(ormgen_sqlite)]
             Inner::Sqlite(r) => self.get_sqlite(r, i),
             // The driver checks the index and the type (`PgCol::accepts`); any
             // failure is explained by the slow path.
+            #[cfg(feature = "postgres")]
             Inner::Pg(r) => match r.try_get::<usize, PgCol<T>>(i) {
                 Ok(c) => Ok(c.0),
                 Err(_) => self.get_other(i),
             },
-            _ => self.get_other(i),
+            #[cfg(ormgen_sqlite)]
+            Inner::SqliteOwned(..) => self.get_other(i),
         }
     }
 
+    #[cfg(ormgen_sqlite)]
     #[inline(always)]
     fn get_sqlite<T: FromColumn>(&self, r: &rusqlite::Row<'_>, i: usize) -> Result<T> {
         match r.get_ref(i) {
@@ -220,7 +246,9 @@ impl<'a> Row<'a> {
     #[inline(never)]
     fn get_other<T: FromColumn>(&self, i: usize) -> Result<T> {
         match self.inner {
+            #[cfg(ormgen_sqlite)]
             Inner::Sqlite(r) => self.get_sqlite(r, i),
+            #[cfg(ormgen_sqlite)]
             Inner::SqliteOwned(_, values) => {
                 let v = values
                     .get(i)
@@ -228,6 +256,7 @@ impl<'a> Row<'a> {
                 T::from_sqlite(ValueRef::from(v))
                     .map_err(|found| self.decode_error(i, type_name::<T>(), found))
             }
+            #[cfg(feature = "postgres")]
             Inner::Pg(r) => {
                 let col = r
                     .columns()
@@ -252,34 +281,41 @@ impl<'a> Row<'a> {
 
     /// Copies the row into an [`OwnedRow`].
     pub fn to_owned_row(&self) -> Result<OwnedRow> {
-        Ok(match self.inner {
-            Inner::Pg(r) if self.base == 0 => OwnedRow {
+        match self.inner {
+            #[cfg(feature = "postgres")]
+            Inner::Pg(r) if self.base == 0 => Ok(OwnedRow {
                 data: Data::Pg(r.clone()),
-            },
-            _ => {
-                let n = self.len();
-                let names: Arc<[Box<str>]> = (0..n)
-                    .map(|i| self.column_name(i).unwrap_or_default().into())
-                    .collect();
-                let mut values = Vec::with_capacity(n);
-                for i in 0..n {
-                    values.push(match self.inner {
-                        Inner::Sqlite(r) => owned_value(
-                            r.get_ref(self.base + i)
-                                .map_err(crate::error::from_sqlite)?,
-                        ),
-                        Inner::SqliteOwned(_, v) => v[self.base + i].clone(),
-                        Inner::Pg(_) => {
-                            return Err(Error::Params(
-                                "cannot copy a shifted PostgreSQL row".into(),
-                            ));
-                        }
-                    });
+            }),
+            #[cfg(feature = "postgres")]
+            Inner::Pg(_) => Err(Error::Params("cannot copy a shifted PostgreSQL row".into())),
+            #[cfg(ormgen_sqlite)]
+            Inner::Sqlite(_) | Inner::SqliteOwned(..) => self.to_owned_sqlite(),
+        }
+    }
+
+    /// [`to_owned_row`](Self::to_owned_row) of a SQLite row: its names and values.
+    #[cfg(ormgen_sqlite)]
+    fn to_owned_sqlite(&self) -> Result<OwnedRow> {
+        let n = self.len();
+        let names: Arc<[Box<str>]> = (0..n)
+            .map(|i| self.column_name(i).unwrap_or_default().into())
+            .collect();
+        let mut values = Vec::with_capacity(n);
+        for i in 0..n {
+            values.push(match self.inner {
+                Inner::Sqlite(r) => owned_value(
+                    r.get_ref(self.base + i)
+                        .map_err(crate::error::from_sqlite)?,
+                ),
+                Inner::SqliteOwned(_, v) => v[self.base + i].clone(),
+                #[cfg(feature = "postgres")]
+                Inner::Pg(_) => {
+                    return Err(Error::Params("cannot copy a shifted PostgreSQL row".into()));
                 }
-                OwnedRow {
-                    data: Data::Sqlite(names, values),
-                }
-            }
+            });
+        }
+        Ok(OwnedRow {
+            data: Data::Sqlite(names, values),
         })
     }
 }
@@ -292,7 +328,9 @@ pub struct OwnedRow {
 
 #[derive(Debug, Clone)]
 enum Data {
+    #[cfg(ormgen_sqlite)]
     Sqlite(Arc<[Box<str>]>, Vec<rusqlite::types::Value>),
+    #[cfg(feature = "postgres")]
     Pg(postgres::Row),
 }
 
@@ -300,7 +338,9 @@ impl OwnedRow {
     /// A borrowed view, for [`FromRow`] and the accessors of [`Row`].
     pub fn as_row(&self) -> Row<'_> {
         let inner = match &self.data {
+            #[cfg(ormgen_sqlite)]
             Data::Sqlite(names, values) => Inner::SqliteOwned(names, values),
+            #[cfg(feature = "postgres")]
             Data::Pg(r) => Inner::Pg(r),
         };
         Row {
@@ -328,7 +368,9 @@ impl OwnedRow {
     /// The name of column `i`.
     pub fn column_name(&self, i: usize) -> Option<&str> {
         match &self.data {
+            #[cfg(ormgen_sqlite)]
             Data::Sqlite(names, _) => names.get(i).map(|n| &**n),
+            #[cfg(feature = "postgres")]
             Data::Pg(r) => r.columns().get(i).map(|c| c.name()),
         }
     }
@@ -394,6 +436,7 @@ tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
 tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
 tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
 
+#[cfg(ormgen_sqlite)]
 fn owned_value(v: ValueRef<'_>) -> rusqlite::types::Value {
     use rusqlite::types::Value as V;
     match v {

@@ -633,6 +633,7 @@ impl Session {
     /// Runs a query and maps every row with `f`.
     ///
     /// ```
+    /// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
     /// # fn main() -> ormgen::Result<()> {
     /// # let engine = ormgen::Engine::connect("sqlite::memory:")?;
     /// # let mut s = engine.session()?;
@@ -642,6 +643,8 @@ impl Session {
     /// })?;
     /// assert_eq!(people[0].name, "Ann");
     /// # Ok(()) }
+    /// # #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
+    /// # fn main() {}
     /// ```
     #[inline]
     pub fn query_map<T, F>(
@@ -759,7 +762,9 @@ impl Session {
             &[],
             |_| 0,
             || match &mut conn.raw {
+                #[cfg(ormgen_sqlite)]
                 RawConn::Sqlite(c) => c.batch(sql),
+                #[cfg(feature = "postgres")]
                 RawConn::Pg(c) => c.batch(sql),
             },
         );

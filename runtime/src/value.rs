@@ -54,20 +54,30 @@
 //! `NUMERIC` round-trips every digit (tested with 65 digits, 30 of them fractional).
 
 use std::borrow::Cow;
+#[cfg(feature = "postgres")]
 use std::error::Error as StdError;
 use std::fmt;
+#[cfg(ormgen_sqlite)]
 use std::str::FromStr;
 
 use bigdecimal::BigDecimal;
+#[cfg(feature = "postgres")]
 use bigdecimal::num_bigint::{BigInt, Sign};
+#[cfg(feature = "postgres")]
 use bytes::{BufMut, BytesMut};
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+#[cfg(ormgen_sqlite)]
+use chrono::TimeZone;
+use chrono::{DateTime, NaiveDateTime, Utc};
+#[cfg(feature = "postgres")]
 use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
+#[cfg(ormgen_sqlite)]
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 mod array;
 mod db_enum;
+#[cfg(feature = "postgres")]
 pub mod numeric;
+#[cfg(feature = "postgres")]
 mod pg_wire;
 mod temporal;
 
@@ -76,32 +86,48 @@ pub use db_enum::{DbEnum, enum_support};
 pub use temporal::TimeTz;
 
 /// What the driver's `to_sql`/`from_sql` return on error.
+#[cfg(feature = "postgres")]
 pub type PgError = Box<dyn StdError + Sync + Send>;
 
 /// A Rust value that can be bound as a statement parameter on both backends.
+///
+/// Its methods are those of the backends ormgen was built with: `to_sqlite` with
+/// the `sqlite` or `sqlite-system` feature, `pg_accepts` and `to_pg` with
+/// `postgres`.
 ///
 /// Implemented for the scalar types in the module docs, `Option<T>`, references, and
 /// [`Value`]. Generated enums get it from [`impl_db_enum!`](crate::impl_db_enum).
 pub trait ToParam: fmt::Debug + Sync {
     /// The value for SQLite.
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>>;
     /// Whether this value can be sent as a parameter of PostgreSQL type `ty`.
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool;
     /// Writes the value in PostgreSQL's binary format for type `ty`.
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError>;
 }
 
 /// A Rust type that can be decoded from a result column on both backends.
+///
+/// Its methods are those of the backends ormgen was built with: `from_sqlite` with
+/// the `sqlite` or `sqlite-system` feature, `pg_accepts` and `from_pg` with
+/// `postgres`.
 pub trait FromColumn: Sized {
     /// Decodes a SQLite value; on mismatch, returns what was found.
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>>;
     /// Whether a PostgreSQL column of type `ty` can be decoded into `Self`.
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool;
     /// Decodes PostgreSQL's binary value (`None` for NULL) of type `ty`.
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>>;
 }
 
 /// Describes a SQLite value's storage class for error messages.
+#[cfg(ormgen_sqlite)]
 pub(crate) fn sqlite_kind(v: ValueRef<'_>) -> Cow<'static, str> {
     Cow::Borrowed(match v {
         ValueRef::Null => "NULL",
@@ -112,14 +138,17 @@ pub(crate) fn sqlite_kind(v: ValueRef<'_>) -> Cow<'static, str> {
     })
 }
 
+#[cfg(feature = "postgres")]
 fn pg_null(ty: &Type) -> Cow<'static, str> {
     Cow::Owned(format!("NULL ({})", ty.name()))
 }
 
+#[cfg(feature = "postgres")]
 fn pg_err(ty: &Type, e: PgError) -> Cow<'static, str> {
     Cow::Owned(format!("{} value that failed to decode: {e}", ty.name()))
 }
 
+#[cfg(feature = "postgres")]
 #[inline]
 fn is_texty(ty: &Type) -> bool {
     matches!(
@@ -132,6 +161,7 @@ fn is_texty(ty: &Type) -> bool {
 /// Types a Rust string binds to and decodes from: the text types and the ones
 /// Prisma maps to `String` whose wire format is not text (`BIT`, `VARBIT`, `INET`,
 /// `CIDR`, `XML`; see [`pg_wire`]).
+#[cfg(feature = "postgres")]
 #[inline]
 fn is_string_type(ty: &Type) -> bool {
     is_texty(ty) || pg_wire::is_wire_string(ty)
@@ -142,26 +172,32 @@ fn is_string_type(ty: &Type) -> bool {
 
 impl<T: ToParam + ?Sized> ToParam for &T {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         (**self).to_sqlite()
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         (**self).pg_accepts(ty)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         (**self).to_pg(ty, out)
     }
 }
 
 impl<T: ToParam + ?Sized> ToParam for Box<T> {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         (**self).to_sqlite()
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         (**self).pg_accepts(ty)
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         (**self).to_pg(ty, out)
     }
@@ -169,6 +205,7 @@ impl<T: ToParam + ?Sized> ToParam for Box<T> {
 
 impl<T: ToParam> ToParam for Option<T> {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         match self {
             Some(v) => v.to_sqlite(),
@@ -177,10 +214,12 @@ impl<T: ToParam> ToParam for Option<T> {
     }
     /// `None` is accepted for every type: NULL needs no encoding.
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         self.as_ref().is_none_or(|v| v.pg_accepts(ty))
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         match self {
             Some(v) => v.to_pg(ty, out),
@@ -191,6 +230,7 @@ impl<T: ToParam> ToParam for Option<T> {
 
 impl<T: FromColumn> FromColumn for Option<T> {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Null => Ok(None),
@@ -198,10 +238,12 @@ impl<T: FromColumn> FromColumn for Option<T> {
         }
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         T::pg_accepts(ty)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         match raw {
             None => Ok(None),
@@ -217,14 +259,17 @@ macro_rules! delegate_to_param {
     ($($t:ty),*) => {$(
         impl ToParam for $t {
             #[inline]
+            #[cfg(ormgen_sqlite)]
             fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
                 rusqlite::ToSql::to_sql(self)
             }
             #[inline]
+            #[cfg(feature = "postgres")]
             fn pg_accepts(&self, ty: &Type) -> bool {
                 <$t as ToSql>::accepts(ty)
             }
             #[inline]
+            #[cfg(feature = "postgres")]
             fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
                 ToSql::to_sql(self, ty, out)
             }
@@ -235,6 +280,7 @@ delegate_to_param!(bool, f32, Vec<u8>);
 
 /// Writes an integer for any PostgreSQL integer type, range-checked, so `i64` values
 /// bind to `INTEGER` columns and `i32` values to `BIGINT` ones.
+#[cfg(feature = "postgres")]
 #[inline]
 fn int_to_pg(v: i64, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
     match *ty {
@@ -256,14 +302,17 @@ macro_rules! int_to_param {
     ($($t:ty),*) => {$(
         impl ToParam for $t {
             #[inline]
+            #[cfg(ormgen_sqlite)]
             fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
                 Ok(ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*self))))
             }
             #[inline]
+            #[cfg(feature = "postgres")]
             fn pg_accepts(&self, ty: &Type) -> bool {
                 matches!(*ty, Type::INT2 | Type::INT4 | Type::INT8 | Type::OID)
             }
             #[inline]
+            #[cfg(feature = "postgres")]
             fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
                 int_to_pg(i64::from(*self), ty, out)
             }
@@ -274,15 +323,18 @@ int_to_param!(i16, i32, i64);
 
 impl ToParam for f64 {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Real(*self)))
     }
     /// `DOUBLE PRECISION`, and `REAL` (rounded to `f32`).
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         matches!(*ty, Type::FLOAT4 | Type::FLOAT8)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         if *ty == Type::FLOAT4 {
             out.put_f32(*self as f32);
@@ -294,12 +346,15 @@ impl ToParam for f64 {
 }
 
 impl ToParam for [u8] {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         *ty == Type::BYTEA
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         out.put_slice(self);
         Ok(IsNull::No)
@@ -307,12 +362,15 @@ impl ToParam for [u8] {
 }
 
 impl<const N: usize> ToParam for [u8; N] {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         *ty == Type::BYTEA
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         out.put_slice(self);
         Ok(IsNull::No)
@@ -321,16 +379,19 @@ impl<const N: usize> ToParam for [u8; N] {
 
 impl ToParam for str {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.as_bytes())))
     }
     /// Text types, enum types (the label is sent as text), and `BIT`, `VARBIT`,
     /// `INET`, `CIDR`, `XML` (their text form, sent in their binary format).
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         is_string_type(ty)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         pg_wire::encode(self, ty, out)?;
         Ok(IsNull::No)
@@ -340,14 +401,17 @@ impl ToParam for str {
 /// The text fields of generated insert types (`Cow<'v, str>`).
 impl ToParam for std::borrow::Cow<'_, str> {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         (**self).to_sqlite()
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         is_string_type(ty)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         (**self).to_pg(ty, out)
     }
@@ -355,28 +419,34 @@ impl ToParam for std::borrow::Cow<'_, str> {
 
 impl ToParam for String {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         self.as_str().to_sqlite()
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         is_string_type(ty)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         self.as_str().to_pg(ty, out)
     }
 }
 
 impl ToParam for uuid::Uuid {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
             self.hyphenated().to_string(),
         )))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         <uuid::Uuid as ToSql>::accepts(ty) || is_texty(ty)
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         if *ty == Type::UUID {
             ToSql::to_sql(self, ty, out)
@@ -388,14 +458,17 @@ impl ToParam for uuid::Uuid {
 }
 
 impl ToParam for serde_json::Value {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         serde_json::to_string(self)
             .map(|s| ToSqlOutput::Owned(rusqlite::types::Value::Text(s)))
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         <serde_json::Value as ToSql>::accepts(ty)
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         ToSql::to_sql(self, ty, out)
     }
@@ -412,14 +485,17 @@ pub fn sqlite_datetime_text(dt: &DateTime<Utc>) -> String {
 }
 
 impl ToParam for DateTime<Utc> {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
             sqlite_datetime_text(self),
         )))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ)
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         if *ty == Type::TIMESTAMP {
             ToSql::to_sql(&self.naive_utc(), ty, out)
@@ -430,14 +506,17 @@ impl ToParam for DateTime<Utc> {
 }
 
 impl ToParam for BigDecimal {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
             self.to_plain_string(),
         )))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         *ty == Type::NUMERIC
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         numeric::encode(self, out)?;
         Ok(IsNull::No)
@@ -447,6 +526,7 @@ impl ToParam for BigDecimal {
 // ---------------------------------------------------------------------------------
 // Decoding
 
+#[cfg(ormgen_sqlite)]
 fn int_from_sqlite<T: TryFrom<i64>>(
     v: ValueRef<'_>,
     name: &'static str,
@@ -459,6 +539,7 @@ fn int_from_sqlite<T: TryFrom<i64>>(
     }
 }
 
+#[cfg(feature = "postgres")]
 #[inline]
 fn int_from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<i64, Cow<'static, str>> {
     let raw = raw.ok_or_else(|| pg_null(ty))?;
@@ -474,14 +555,17 @@ macro_rules! int_from_column {
     ($t:ty, $name:literal, $($pg:ident)|+) => {
         impl FromColumn for $t {
             #[inline]
+            #[cfg(ormgen_sqlite)]
             fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
                 int_from_sqlite(value, $name)
             }
             #[inline]
+            #[cfg(feature = "postgres")]
             fn pg_accepts(ty: &Type) -> bool {
                 matches!(*ty, $(Type::$pg)|+)
             }
             #[inline]
+            #[cfg(feature = "postgres")]
             fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
                 // Only types that fit are accepted, so the conversion cannot fail.
                 let v = int_from_pg(ty, raw)?;
@@ -495,6 +579,7 @@ int_from_column!(i32, "i32", INT2 | INT4);
 int_from_column!(i64, "i64", INT2 | INT4 | INT8);
 
 impl FromColumn for bool {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Integer(0) => Ok(false),
@@ -503,9 +588,11 @@ impl FromColumn for bool {
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::BOOL
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         bool::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
     }
@@ -513,6 +600,7 @@ impl FromColumn for bool {
 
 impl FromColumn for f64 {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Real(f) => Ok(f),
@@ -520,9 +608,11 @@ impl FromColumn for f64 {
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         matches!(*ty, Type::FLOAT4 | Type::FLOAT8)
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         let raw = raw.ok_or_else(|| pg_null(ty))?;
         if *ty == Type::FLOAT4 {
@@ -535,17 +625,21 @@ impl FromColumn for f64 {
 }
 
 impl FromColumn for f32 {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         f64::from_sqlite(value).map(|f| f as f32)
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::FLOAT4
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         f32::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
     }
 }
 
+#[cfg(ormgen_sqlite)]
 #[inline]
 fn text_from_sqlite(value: ValueRef<'_>) -> Result<&str, Cow<'static, str>> {
     match value {
@@ -556,6 +650,7 @@ fn text_from_sqlite(value: ValueRef<'_>) -> Result<&str, Cow<'static, str>> {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[inline]
 fn text_from_pg<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<&'a str, Cow<'static, str>> {
     let raw = raw.ok_or_else(|| pg_null(ty))?;
@@ -564,35 +659,42 @@ fn text_from_pg<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<&'a str, Cow<'st
 
 impl FromColumn for String {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         text_from_sqlite(value).map(str::to_owned)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         is_string_type(ty)
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         pg_wire::decode(ty, raw.ok_or_else(|| pg_null(ty))?).map(Cow::into_owned)
     }
 }
 
 impl FromColumn for Vec<u8> {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Blob(b) => Ok(b.to_vec()),
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::BYTEA
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         raw.map(<[u8]>::to_vec).ok_or_else(|| pg_null(ty))
     }
 }
 
 impl FromColumn for uuid::Uuid {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Text(_) => {
@@ -604,9 +706,11 @@ impl FromColumn for uuid::Uuid {
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::UUID || is_texty(ty)
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         if *ty == Type::UUID {
             uuid::Uuid::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
@@ -619,6 +723,7 @@ impl FromColumn for uuid::Uuid {
 }
 
 impl FromColumn for serde_json::Value {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Text(_) => {
@@ -634,9 +739,11 @@ impl FromColumn for serde_json::Value {
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         matches!(*ty, Type::JSON | Type::JSONB)
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         serde_json::Value::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
     }
@@ -679,6 +786,7 @@ pub fn parse_datetime_text(t: &str) -> Option<DateTime<Utc>> {
 }
 
 impl FromColumn for DateTime<Utc> {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Text(_) => {
@@ -693,9 +801,11 @@ impl FromColumn for DateTime<Utc> {
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         matches!(*ty, Type::TIMESTAMP | Type::TIMESTAMPTZ)
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         let raw = raw.ok_or_else(|| pg_null(ty))?;
         if *ty == Type::TIMESTAMP {
@@ -708,6 +818,7 @@ impl FromColumn for DateTime<Utc> {
 }
 
 impl FromColumn for BigDecimal {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Integer(i) => Ok(BigDecimal::from(i)),
@@ -721,9 +832,11 @@ impl FromColumn for BigDecimal {
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::NUMERIC
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         numeric::decode(raw.ok_or_else(|| pg_null(ty))?).map_err(Cow::Owned)
     }
@@ -793,18 +906,22 @@ macro_rules! value_dispatch {
 }
 
 impl ToParam for Value {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         value_dispatch!(self, v => v.to_sqlite(), null => Ok(ToSqlOutput::Borrowed(ValueRef::Null)))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         value_dispatch!(self, v => v.pg_accepts(ty), null => true)
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         value_dispatch!(self, v => v.to_pg(ty, out), null => Ok(IsNull::Yes))
     }
 }
 
 impl FromColumn for Value {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         Ok(match value {
             ValueRef::Null => Value::Null,
@@ -814,9 +931,11 @@ impl FromColumn for Value {
             ValueRef::Blob(b) => Value::Bytes(b.to_vec()),
         })
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(_ty: &Type) -> bool {
         true
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         if raw.is_none() {
             return Ok(Value::Null);
@@ -879,7 +998,11 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+    #[cfg(feature = "postgres")]
+    use std::str::FromStr;
 
+    #[cfg(feature = "postgres")]
     fn rt(s: &str) -> String {
         let d = BigDecimal::from_str(s).unwrap();
         let mut buf = BytesMut::new();
@@ -889,6 +1012,7 @@ mod tests {
         back.to_string()
     }
 
+    #[cfg(feature = "postgres")]
     #[test]
     fn numeric_round_trips() {
         for s in [
@@ -909,6 +1033,7 @@ mod tests {
         assert_eq!(rt("123.4500"), "123.4500");
     }
 
+    #[cfg(feature = "postgres")]
     #[test]
     fn numeric_wire_format_matches_postgres() {
         // 12345.678 → digits [1, 2345, 6780], weight 1, dscale 3

@@ -121,6 +121,7 @@ fn query_one_and_opt_cardinality() {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[test]
 fn serialization_failure_is_retryable_on_postgres() {
     let Some(db) = common::postgres(|b| b) else {
@@ -149,6 +150,7 @@ fn serialization_failure_is_retryable_on_postgres() {
     assert!(e.is_retryable());
 }
 
+#[cfg(feature = "postgres")]
 #[test]
 fn deadlock_is_retryable_on_postgres() {
     let Some(db) = common::postgres(|b| b) else {
@@ -194,6 +196,7 @@ fn deadlock_is_retryable_on_postgres() {
     assert!(errors[0].is_retryable());
 }
 
+#[cfg(ormgen_sqlite)]
 #[test]
 fn sqlite_busy_is_retryable() {
     let db = common::sqlite_file(|b| b.busy_timeout(std::time::Duration::from_millis(50)));

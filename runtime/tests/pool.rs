@@ -75,6 +75,7 @@ fn a_waiting_checkout_gets_a_returned_connection() {
     }
 }
 
+#[cfg(feature = "postgres")]
 fn terminate(db: &common::Db) -> u64 {
     let mut admin = db.admin();
     let schema = db.schema.clone().unwrap();
@@ -101,6 +102,7 @@ fn terminate(db: &common::Db) -> u64 {
     rows.len() as u64
 }
 
+#[cfg(feature = "postgres")]
 #[test]
 fn terminated_backends_are_replaced() {
     for pre_ping in [false, true] {
@@ -152,6 +154,7 @@ fn terminated_backends_are_replaced() {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[test]
 fn terminated_backends_mid_run_under_load() {
     let Some(db) = common::postgres(|b| b.pool_size(4).max_overflow(2)) else {

@@ -183,6 +183,7 @@ fn parameter_mistakes_are_errors() {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[test]
 fn postgres_casts_and_literals_survive_translation() {
     let Some(db) = common::postgres(|b| b) else {

@@ -198,6 +198,7 @@ fn isolation_levels_are_applied() {
     }
 }
 
+#[cfg(feature = "postgres")]
 #[test]
 fn engine_default_isolation() {
     if let Some(db) = common::postgres(|b| b.isolation_level(IsolationLevel::RepeatableRead)) {
@@ -207,6 +208,7 @@ fn engine_default_isolation() {
     }
 }
 
+#[cfg(ormgen_sqlite)]
 #[test]
 fn memory_sqlite_is_one_database_for_all_sessions() {
     let db = common::sqlite_memory(|b| b);
@@ -246,6 +248,7 @@ fn memory_sqlite_is_one_database_for_all_sessions() {
     );
 }
 
+#[cfg(ormgen_sqlite)]
 #[test]
 fn sqlite_file_connections_use_wal_and_foreign_keys() {
     let db = common::sqlite_file(|b| b);
@@ -265,6 +268,11 @@ fn urls() {
         ormgen::Engine::connect("sqlite://"),
         Err(Error::Config(_))
     ));
+}
+
+#[cfg(ormgen_sqlite)]
+#[test]
+fn sqlite_urls() {
     let dir = std::env::temp_dir().join(format!("ormgen-url-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let abs = format!("sqlite://{}/abs.db", dir.display()); // sqlite:///tmp/... (absolute)
@@ -286,6 +294,11 @@ fn urls() {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{file}{suffix}"));
     }
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_urls() {
     let pg = ormgen::Engine::connect("postgresql://u:secret@localhost/db").unwrap();
     assert_eq!(pg.dialect(), ormgen::Dialect::Postgres);
     assert!(!pg.url().contains("secret"));

@@ -497,6 +497,7 @@ fn arrays_on_postgres_and_a_typed_error_on_sqlite() {
     }
 }
 
+#[cfg(feature = "postgres")]
 /// Types Prisma maps to `String` whose PostgreSQL wire format is not text
 /// (`BIT`, `VARBIT`, `INET`, `CIDR`, `XML`) bind and decode as their text form.
 #[test]

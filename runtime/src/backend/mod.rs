@@ -1,7 +1,9 @@
 //! Database connections: one type over both drivers, with the per-connection
 //! statement cache and placeholder-translation cache.
 
+#[cfg(feature = "postgres")]
 pub(crate) mod postgres;
+#[cfg(ormgen_sqlite)]
 pub(crate) mod sqlite;
 
 use std::sync::Arc;
@@ -19,7 +21,9 @@ use crate::value::ToParam;
 /// costs nothing worth an extra indirection on every statement.)
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum RawConn {
+    #[cfg(ormgen_sqlite)]
     Sqlite(sqlite::SqliteConn),
+    #[cfg(feature = "postgres")]
     Pg(postgres::PgConn),
 }
 
@@ -58,7 +62,9 @@ impl Conn {
 
     pub(crate) fn dialect(&self) -> Dialect {
         match self.raw {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
             RawConn::Pg(_) => Dialect::Postgres,
         }
     }
@@ -118,7 +124,9 @@ impl Conn {
 
     pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
         let r = match &mut self.raw {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c.batch(sql),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => c.batch(sql),
         };
         self.note(r)
@@ -129,18 +137,23 @@ impl Conn {
     /// every transaction), on PostgreSQL as a simple query.
     pub(crate) fn control(&mut self, sql: &'static str) -> Result<()> {
         let r = match &mut self.raw {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c
                 .execute_keyed(crate::query::fingerprint_static(sql), sql, &[])
                 .map(drop),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => c.batch(sql),
         };
         self.note(r)
     }
 
     /// Whether the connection still answers.
+    #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
     pub(crate) fn ping(&mut self, timeout: std::time::Duration) -> bool {
         let ok = match &mut self.raw {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c.batch("SELECT 1").is_ok(),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => c.client.is_valid(timeout).is_ok(),
         };
         if !ok {
@@ -153,7 +166,9 @@ impl Conn {
     pub(crate) fn is_closed(&self) -> bool {
         self.broken
             || match &self.raw {
+                #[cfg(ormgen_sqlite)]
                 RawConn::Sqlite(_) => false,
+                #[cfg(feature = "postgres")]
                 RawConn::Pg(c) => c.client.is_closed(),
             }
     }
@@ -163,7 +178,9 @@ impl RawConn {
     #[inline(always)]
     pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         match self {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c.execute(sql, params),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_execute(c, sql, params),
         }
     }
@@ -173,7 +190,9 @@ impl RawConn {
     #[inline(always)]
     pub(crate) fn execute_keyed(&mut self, k: Keyed<'_>, params: &[&dyn ToParam]) -> Result<u64> {
         match self {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c.execute_keyed(k.key, k.sql, params),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_execute(c, k.sql, params),
         }
     }
@@ -191,7 +210,9 @@ impl RawConn {
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
         match self {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c.query_keyed(k.key, k.sql, params, f),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_query(c, k.sql, params, f),
         }
     }
@@ -204,7 +225,9 @@ impl RawConn {
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
         match self {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => c.query(sql, params, f),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_query(c, sql, params, f),
         }
     }
@@ -214,11 +237,13 @@ impl RawConn {
 // session's methods; PostgreSQL's is kept out of line (a call is nothing next to a
 // round trip), which keeps the SQLite path's code small.
 
+#[cfg(feature = "postgres")]
 #[inline(never)]
 fn pg_execute(c: &mut postgres::PgConn, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
     c.execute(sql, params)
 }
 
+#[cfg(feature = "postgres")]
 #[inline(never)]
 fn pg_query<F>(c: &mut postgres::PgConn, sql: &str, params: &[&dyn ToParam], f: F) -> Result<u64>
 where
@@ -227,7 +252,7 @@ where
     c.query(sql, params, f)
 }
 
-#[cfg(test)]
+#[cfg(all(test, ormgen_sqlite))]
 mod tests {
     use crate::Engine;
 

@@ -2,10 +2,12 @@
 //! (fixed-width, positional; models, scalars, `Option`, tuples) and [`ReadAs`]
 //! (reading a query's row into a caller-chosen compatible type).
 
-use std::borrow::Cow;
-
+#[cfg(feature = "postgres")]
 use postgres::types::Type;
+#[cfg(ormgen_sqlite)]
 use rusqlite::types::ValueRef;
+#[cfg(any(ormgen_sqlite, feature = "postgres"))]
+use std::borrow::Cow;
 
 use crate::{FromColumn, Result, Row};
 
@@ -90,14 +92,17 @@ impl<T: crate::ArrayElement> Scalar for Vec<T> {}
 struct IsNull(bool);
 impl FromColumn for IsNull {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         Ok(IsNull(matches!(value, ValueRef::Null)))
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn pg_accepts(_ty: &Type) -> bool {
         true
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn from_pg(_ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         Ok(IsNull(raw.is_none()))
     }

@@ -8,12 +8,17 @@
 //! from the driver's row; no intermediate values are built.
 
 use std::marker::PhantomData;
+#[cfg(ormgen_sqlite)]
 use std::mem::ManuallyDrop;
+#[cfg(ormgen_sqlite)]
 use std::ptr::NonNull;
 use std::time::Instant;
 
+#[cfg(feature = "postgres")]
 use bytes::BytesMut;
+#[cfg(feature = "postgres")]
 use postgres::fallible_iterator::FallibleIterator;
+#[cfg(feature = "postgres")]
 use postgres::types::{IsNull, ToSql, Type};
 
 use super::ast::QueryState;
@@ -24,9 +29,14 @@ use super::operand::PrimaryKey;
 use super::table::Table;
 use super::walk::{Param, StatementKind};
 use crate::backend::RawConn;
-use crate::error::{Error, Result, from_pg, from_sqlite};
+#[cfg(feature = "postgres")]
+use crate::error::from_pg;
+#[cfg(ormgen_sqlite)]
+use crate::error::from_sqlite;
+use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::session::mark_failed;
+#[cfg(feature = "postgres")]
 use crate::value::PgError;
 use crate::{AsSql, Keyed, Native, Params, Row, Session, ToParam, Value};
 
@@ -254,9 +264,11 @@ pub fn get<T: Table, K: PrimaryKey<T::PrimaryKey>>(
 // ------------------------------------------------------------------ streaming
 
 /// Binds a [`Value`] for `postgres` (through [`ToParam::to_pg`]).
+#[cfg(feature = "postgres")]
 #[derive(Debug)]
 struct PgBind<'a>(&'a Value);
 
+#[cfg(feature = "postgres")]
 impl ToSql for PgBind<'_> {
     fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, PgError> {
         self.0.to_pg(ty, out)
@@ -282,8 +294,10 @@ impl ToSql for PgBind<'_> {
 }
 
 /// Binds a [`Value`] for rusqlite (through [`ToParam::to_sqlite`]).
+#[cfg(ormgen_sqlite)]
 struct SqliteBind<'a>(&'a Value);
 
+#[cfg(ormgen_sqlite)]
 impl rusqlite::ToSql for SqliteBind<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         self.0.to_sqlite()
@@ -292,6 +306,7 @@ impl rusqlite::ToSql for SqliteBind<'_> {
 
 /// A stepping SQLite statement: the cached statement lives on the heap and the
 /// `Rows` cursor borrows it.
+#[cfg(ormgen_sqlite)]
 struct SqliteCursor<'c> {
     /// Borrows `*stmt`; dropped first (see `Drop`).
     rows: ManuallyDrop<rusqlite::Rows<'c>>,
@@ -299,6 +314,7 @@ struct SqliteCursor<'c> {
     stmt: NonNull<rusqlite::CachedStatement<'c>>,
 }
 
+#[cfg(ormgen_sqlite)]
 impl<'c> SqliteCursor<'c> {
     fn open(conn: &'c rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Self> {
         let mut stmt = conn.prepare_cached(sql).map_err(from_sqlite)?;
@@ -326,6 +342,7 @@ impl<'c> SqliteCursor<'c> {
     }
 }
 
+#[cfg(ormgen_sqlite)]
 impl Drop for SqliteCursor<'_> {
     fn drop(&mut self) {
         // SAFETY: `rows` is dropped exactly once, before the statement it borrows;
@@ -338,7 +355,9 @@ impl Drop for SqliteCursor<'_> {
 }
 
 enum Cursor<'s> {
+    #[cfg(ormgen_sqlite)]
     Sqlite(SqliteCursor<'s>),
+    #[cfg(feature = "postgres")]
     Pg(postgres::RowIter<'s>),
     Done,
 }
@@ -367,7 +386,9 @@ impl<'s, T: Decode> RowStream<'s, T> {
             events.emit(&Event::BeforeExecute { sql, params: &refs });
         }
         let r = match &mut conn.raw {
+            #[cfg(ormgen_sqlite)]
             RawConn::Sqlite(c) => SqliteCursor::open(c.conn(), sql, params).map(Cursor::Sqlite),
+            #[cfg(feature = "postgres")]
             RawConn::Pg(c) => match c.statement(sql) {
                 Ok(stmt) => c
                     .client
@@ -402,11 +423,13 @@ impl<T: Decode> Iterator for RowStream<'_, T> {
 
     fn next(&mut self) -> Option<Result<T>> {
         let item = match &mut self.cursor {
+            #[cfg(ormgen_sqlite)]
             Cursor::Sqlite(c) => match c.rows.next() {
                 Ok(Some(r)) => Some(T::decode(&Row::sqlite(r))),
                 Ok(None) => None,
                 Err(e) => Some(Err(from_sqlite(e))),
             },
+            #[cfg(feature = "postgres")]
             Cursor::Pg(it) => match it.next() {
                 Ok(Some(r)) => Some(T::decode(&Row::pg(&r))),
                 Ok(None) => None,

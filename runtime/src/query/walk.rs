@@ -54,6 +54,7 @@ fn count_value(n: u64) -> Value {
 
 impl ToParam for Param<'_> {
     #[inline]
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         match self {
             Param::Ref(v) => v.to_sqlite(),
@@ -63,6 +64,7 @@ impl ToParam for Param<'_> {
             )),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &postgres::types::Type) -> bool {
         match self {
             Param::Ref(v) => v.pg_accepts(ty),
@@ -71,6 +73,7 @@ impl ToParam for Param<'_> {
         }
     }
     #[inline]
+    #[cfg(feature = "postgres")]
     fn to_pg(
         &self,
         ty: &postgres::types::Type,

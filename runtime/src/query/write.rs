@@ -9,6 +9,7 @@
 //! prepared-statement cache (identical text, identical statement).
 
 use std::marker::PhantomData;
+#[cfg(ormgen_sqlite)]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::ast::Node;
@@ -37,10 +38,14 @@ pub fn max_params(d: Dialect) -> usize {
 /// SQLite the linked library's `SQLITE_LIMIT_VARIABLE_NUMBER` (32,766 unless
 /// libsqlite3-sys was built with another `SQLITE_MAX_VARIABLE_NUMBER`), read once.
 pub fn session_max_params(s: &mut Session) -> usize {
-    static SQLITE: AtomicUsize = AtomicUsize::new(0);
     match s.dialect() {
         Dialect::Postgres => max_params(Dialect::Postgres),
+        // No SQLite connection exists without a SQLite feature.
+        #[cfg(not(ormgen_sqlite))]
+        Dialect::Sqlite => max_params(Dialect::Sqlite),
+        #[cfg(ormgen_sqlite)]
         Dialect::Sqlite => {
+            static SQLITE: AtomicUsize = AtomicUsize::new(0);
             let cached = SQLITE.load(Ordering::Relaxed);
             if cached != 0 {
                 return cached;

@@ -31,6 +31,7 @@ array_elements!(
     Value
 );
 
+#[cfg(feature = "postgres")]
 fn array_member(ty: &Type) -> Option<&Type> {
     match ty.kind() {
         Kind::Array(member) => Some(member),
@@ -38,11 +39,13 @@ fn array_member(ty: &Type) -> Option<&Type> {
     }
 }
 
+#[cfg(ormgen_sqlite)]
 const NO_SQLITE_ARRAYS: &str = "scalar lists are PostgreSQL arrays; SQLite has no array type (see the schema language, section 3)";
 
 /// Writes a one-dimensional array in PostgreSQL's binary format: header
 /// (dimensions, has-NULL flag, element type), the dimension (length, lower
 /// bound 1), then each element as length + bytes (-1 for NULL).
+#[cfg(feature = "postgres")]
 fn array_to_pg<T: ToParam>(items: &[T], ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
     let member = array_member(ty).ok_or_else(|| format!("{} is not an array type", ty.name()))?;
     let len = i32::try_from(items.len()).map_err(|_| "array too long")?;
@@ -75,6 +78,7 @@ fn array_to_pg<T: ToParam>(items: &[T], ty: &Type, out: &mut BytesMut) -> Result
 }
 
 /// Reads a PostgreSQL array of at most one dimension.
+#[cfg(feature = "postgres")]
 fn array_from_pg<T: FromColumn>(ty: &Type, raw: &[u8]) -> Result<Vec<T>, Cow<'static, str>> {
     let member =
         array_member(ty).ok_or_else(|| Cow::Owned(format!("{} (not an array)", ty.name())))?;
@@ -124,28 +128,34 @@ fn array_from_pg<T: FromColumn>(ty: &Type, raw: &[u8]) -> Result<Vec<T>, Cow<'st
 }
 
 impl<T: ArrayElement> ToParam for Vec<T> {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Err(rusqlite::Error::ToSqlConversionFailure(
             NO_SQLITE_ARRAYS.into(),
         ))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         array_member(ty).is_some_and(|m| self.iter().all(|e| e.pg_accepts(m)))
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         array_to_pg(self, ty, out)
     }
 }
 
 impl<T: ArrayElement> FromColumn for Vec<T> {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(_value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         Err(Cow::Borrowed(NO_SQLITE_ARRAYS))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         array_member(ty).is_some_and(<T as FromColumn>::pg_accepts)
     }
     /// A NULL column reads as an empty list (Prisma's list columns have no
     /// NOT NULL constraint).
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         match raw {
             None => Ok(Vec::new()),

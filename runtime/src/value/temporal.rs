@@ -6,13 +6,21 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
+#[cfg(feature = "postgres")]
 use bytes::{BufMut, BytesMut};
 use chrono::{FixedOffset, NaiveDate, NaiveTime, Timelike};
+#[cfg(feature = "postgres")]
 use postgres::types::{FromSql, IsNull, ToSql, Type};
+#[cfg(ormgen_sqlite)]
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-use super::{FromColumn, PgError, ToParam, pg_err, pg_null, sqlite_kind, text_from_sqlite};
+use super::{FromColumn, ToParam};
+#[cfg(feature = "postgres")]
+use super::{PgError, pg_err, pg_null};
+#[cfg(ormgen_sqlite)]
+use super::{sqlite_kind, text_from_sqlite};
 
+#[cfg(feature = "postgres")]
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 
 /// A time of day with a UTC offset: PostgreSQL's `TIMETZ` (`DateTime @db.Timetz`).
@@ -84,6 +92,7 @@ fn time_micros(t: &NaiveTime) -> i64 {
     i64::from(t.num_seconds_from_midnight()) * 1_000_000 + nanos / 1_000
 }
 
+#[cfg(feature = "postgres")]
 fn time_from_micros(us: i64) -> Result<NaiveTime, Cow<'static, str>> {
     if !(0..MICROS_PER_DAY).contains(&us) {
         // `24:00:00` is a valid PostgreSQL time that NaiveTime cannot hold.
@@ -97,12 +106,14 @@ fn time_from_micros(us: i64) -> Result<NaiveTime, Cow<'static, str>> {
         .ok_or(Cow::Borrowed("an invalid time of day"))
 }
 
+#[cfg(feature = "postgres")]
 fn i64_at(raw: &[u8], at: usize) -> Result<i64, Cow<'static, str>> {
     raw.get(at..at + 8)
         .map(|b| i64::from_be_bytes(b.try_into().unwrap_or_default()))
         .ok_or(Cow::Borrowed("a truncated time value"))
 }
 
+#[cfg(ormgen_sqlite)]
 fn sqlite_text(s: String) -> rusqlite::Result<ToSqlOutput<'static>> {
     Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(s)))
 }
@@ -110,12 +121,15 @@ fn sqlite_text(s: String) -> rusqlite::Result<ToSqlOutput<'static>> {
 // ------------------------------------------------------------------ NaiveDate
 
 impl ToParam for NaiveDate {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         sqlite_text(self.format("%Y-%m-%d").to_string())
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         *ty == Type::DATE
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         ToSql::to_sql(self, ty, out)
     }
@@ -123,6 +137,7 @@ impl ToParam for NaiveDate {
 
 impl FromColumn for NaiveDate {
     /// `YYYY-MM-DD`, or the date of a timestamp text.
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         let t = text_from_sqlite(value)?;
         NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
@@ -130,9 +145,11 @@ impl FromColumn for NaiveDate {
             .or_else(|| super::parse_datetime_text(t).map(|d| d.date_naive()))
             .ok_or_else(|| Cow::Owned(format!("TEXT {t:?} (not a date)")))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::DATE
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         NaiveDate::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
     }
@@ -141,18 +158,22 @@ impl FromColumn for NaiveDate {
 // ------------------------------------------------------------------ NaiveTime
 
 impl ToParam for NaiveTime {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         sqlite_text(self.format("%H:%M:%S%.6f").to_string())
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         *ty == Type::TIME
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         out.put_i64(time_micros(self));
         Ok(IsNull::No)
     }
 }
 
+#[cfg(ormgen_sqlite)]
 fn parse_time(t: &str) -> Option<NaiveTime> {
     let t = t.trim();
     NaiveTime::parse_from_str(t, "%H:%M:%S%.f")
@@ -162,13 +183,16 @@ fn parse_time(t: &str) -> Option<NaiveTime> {
 
 impl FromColumn for NaiveTime {
     /// `HH:MM[:SS[.ffffff]]`.
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         let t = text_from_sqlite(value)?;
         parse_time(t).ok_or_else(|| Cow::Owned(format!("TEXT {t:?} (not a time of day)")))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::TIME
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         time_from_micros(i64_at(raw.ok_or_else(|| pg_null(ty))?, 0)?)
     }
@@ -177,6 +201,7 @@ impl FromColumn for NaiveTime {
 // ------------------------------------------------------------------ TimeTz
 
 impl ToParam for TimeTz {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         sqlite_text(format!(
             "{}{}",
@@ -184,10 +209,12 @@ impl ToParam for TimeTz {
             self.offset
         ))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         *ty == Type::TIMETZ
     }
     /// Microseconds since local midnight, then the zone in seconds west of UTC.
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         out.put_i64(self.local_micros());
         out.put_i32(-self.offset.local_minus_utc());
@@ -197,6 +224,7 @@ impl ToParam for TimeTz {
 
 impl FromColumn for TimeTz {
     /// `HH:MM:SS[.ffffff]±HH:MM` (or `Z`).
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         let t = text_from_sqlite(value)?.trim();
         let bad = || Cow::Owned(format!("TEXT {t:?} (not a time of day with offset)"));
@@ -212,9 +240,11 @@ impl FromColumn for TimeTz {
             offset.ok_or_else(bad)?,
         ))
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::TIMETZ
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         let raw = raw.ok_or_else(|| pg_null(ty))?;
         let time = time_from_micros(i64_at(raw, 0)?)?;
@@ -231,21 +261,25 @@ impl FromColumn for TimeTz {
 // ------------------------------------------------------------------ Oid
 
 impl ToParam for u32 {
+    #[cfg(ormgen_sqlite)]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Integer(
             i64::from(*self),
         )))
     }
     /// `OID`, and the integer types (range-checked).
+    #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
         matches!(*ty, Type::OID | Type::INT2 | Type::INT4 | Type::INT8)
     }
+    #[cfg(feature = "postgres")]
     fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         super::int_to_pg(i64::from(*self), ty, out)
     }
 }
 
 impl FromColumn for u32 {
+    #[cfg(ormgen_sqlite)]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Integer(i) => u32::try_from(i)
@@ -253,9 +287,11 @@ impl FromColumn for u32 {
             other => Err(sqlite_kind(other)),
         }
     }
+    #[cfg(feature = "postgres")]
     fn pg_accepts(ty: &Type) -> bool {
         *ty == Type::OID
     }
+    #[cfg(feature = "postgres")]
     fn from_pg(ty: &Type, raw: Option<&[u8]>) -> Result<Self, Cow<'static, str>> {
         u32::from_sql(ty, raw.ok_or_else(|| pg_null(ty))?).map_err(|e| pg_err(ty, e))
     }
@@ -265,6 +301,14 @@ impl FromColumn for u32 {
 mod tests {
     use super::*;
 
+    fn ten_at_plus_two() -> TimeTz {
+        TimeTz::new(
+            NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
+            FixedOffset::east_opt(2 * 3600).unwrap(),
+        )
+    }
+
+    #[cfg(feature = "postgres")]
     #[test]
     fn time_wire_format() {
         let t = NaiveTime::from_hms_micro_opt(23, 59, 59, 999_999).unwrap();
@@ -276,21 +320,30 @@ mod tests {
         assert!(NaiveTime::from_pg(&Type::TIME, Some(&midnight_next)).is_err());
     }
 
+    #[cfg(feature = "postgres")]
     #[test]
-    fn timetz_wire_format_and_order() {
-        let t = TimeTz::new(
-            NaiveTime::from_hms_opt(10, 0, 0).unwrap(),
-            FixedOffset::east_opt(2 * 3600).unwrap(),
-        );
+    fn timetz_wire_format() {
+        let t = ten_at_plus_two();
         let mut buf = BytesMut::new();
         t.to_pg(&Type::TIMETZ, &mut buf).unwrap();
         assert_eq!(&buf[8..], &(-7200i32).to_be_bytes());
         assert_eq!(TimeTz::from_pg(&Type::TIMETZ, Some(&buf)).unwrap(), t);
+    }
+
+    #[test]
+    fn timetz_order_and_text() {
+        let t = ten_at_plus_two();
         let utc8 = TimeTz::utc(NaiveTime::from_hms_opt(8, 0, 0).unwrap());
         assert_ne!(t, utc8);
         // Same UTC time: the zone further west sorts later.
         assert!(t < utc8);
         assert_eq!(t.to_string(), "10:00:00+02:00");
+    }
+
+    #[cfg(ormgen_sqlite)]
+    #[test]
+    fn timetz_sqlite_text() {
+        let t = ten_at_plus_two();
         let stored = t.to_sqlite().unwrap();
         let ToSqlOutput::Owned(rusqlite::types::Value::Text(s)) = stored else {
             panic!("text")

@@ -6,6 +6,12 @@
 //!   `application_name`) on every pooled connection, and drops it at the end. When the
 //!   server is unreachable the PostgreSQL half of a test fails if `CI` is set and is
 //!   skipped with a loud message otherwise.
+//!
+//! Each fixture exists only when ormgen is built with its backend (`sqlite` or
+//! `sqlite-system`; `postgres`), and [`backends`] returns the compiled ones: a test
+//! over `common::all()` runs on every backend of the build. ormgen's own
+//! `__ormgen_if_*` macros decide (not `#[cfg]`, which would test the features of
+//! the crate including this file: `tests/` includes it too).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -56,24 +62,28 @@ impl Db {
     pub fn sql<'a>(&self, sqlite: &'a str, postgres: &'a str) -> &'a str {
         if self.is_pg() { postgres } else { sqlite }
     }
-    /// A plain `postgres` client outside the pool (PostgreSQL only).
-    pub fn admin(&self) -> postgres::Client {
-        postgres::Client::connect(&pg_url(), postgres::NoTls).expect("admin connection")
+    ormgen::__ormgen_if_postgres! {
+        /// A plain `postgres` client outside the pool (PostgreSQL only).
+        pub fn admin(&self) -> postgres::Client {
+            postgres::Client::connect(&pg_url(), postgres::NoTls).expect("admin connection")
+        }
     }
 }
 
 impl Drop for Db {
     fn drop(&mut self) {
         self.engine.dispose();
-        if let Some(schema) = &self.schema
-            && let Ok(mut c) = postgres::Client::connect(&pg_url(), postgres::NoTls)
-        {
+        ormgen::__ormgen_if_postgres! {
+            if let Some(schema) = &self.schema
+                && let Ok(mut c) = postgres::Client::connect(&pg_url(), postgres::NoTls)
             {
-                let _ = c.execute(
-                    "select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()",
-                    &[schema],
-                );
-                let _ = c.batch_execute(&format!("drop schema if exists {schema} cascade"));
+                {
+                    let _ = c.execute(
+                        "select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()",
+                        &[schema],
+                    );
+                    let _ = c.batch_execute(&format!("drop schema if exists {schema} cascade"));
+                }
             }
         }
         if let Some(dir) = &self.dir {
@@ -82,76 +92,91 @@ impl Drop for Db {
     }
 }
 
-pub fn sqlite_file(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Db {
-    let dir = std::env::temp_dir().join(format!("ormgen-test-{}", unique()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}", dir.join("test.db").display());
-    let engine = configure(Engine::builder(url))
-        .build()
-        .expect("sqlite engine");
-    Db {
-        engine,
-        dialect: Dialect::Sqlite,
-        schema: None,
-        dir: Some(dir),
-    }
-}
-
-pub fn sqlite_memory(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Db {
-    let engine = configure(Engine::builder("sqlite::memory:"))
-        .build()
-        .expect("sqlite memory engine");
-    Db {
-        engine,
-        dialect: Dialect::Sqlite,
-        schema: None,
-        dir: None,
-    }
-}
-
-/// A PostgreSQL fixture, or `None` (with a loud message) when the server is
-/// unreachable outside CI.
-pub fn postgres(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Option<Db> {
-    let url = pg_url();
-    let mut admin = match postgres::Client::connect(&url, postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) => {
-            if std::env::var_os("CI").is_some() {
-                panic!("PostgreSQL at {url} is unreachable and CI is set: {e}");
-            }
-            eprintln!(
-                "\n!!!!!!!! SKIPPING PostgreSQL half of this test: {url} unreachable: {e} !!!!!!!!\n"
-            );
-            return None;
+ormgen::__ormgen_if_sqlite! {
+    pub fn sqlite_file(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Db {
+        let dir = std::env::temp_dir().join(format!("ormgen-test-{}", unique()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}", dir.join("test.db").display());
+        let engine = configure(Engine::builder(url))
+            .build()
+            .expect("sqlite engine");
+        Db {
+            engine,
+            dialect: Dialect::Sqlite,
+            schema: None,
+            dir: Some(dir),
         }
-    };
-    let schema = format!("ormgen_t_{}", unique());
-    admin
-        .batch_execute(&format!("create schema {schema}"))
-        .expect("create schema");
-    let engine = configure(
-        Engine::builder(url)
-            .search_path(schema.clone())
-            .application_name(schema.clone()),
-    )
-    .build()
-    .expect("postgres engine");
-    Some(Db {
-        engine,
-        dialect: Dialect::Postgres,
-        schema: Some(schema),
-        dir: None,
-    })
+    }
 }
 
-/// Both backends (SQLite file first), each configured by `configure`.
+ormgen::__ormgen_if_sqlite! {
+    pub fn sqlite_memory(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Db {
+        let engine = configure(Engine::builder("sqlite::memory:"))
+            .build()
+            .expect("sqlite memory engine");
+        Db {
+            engine,
+            dialect: Dialect::Sqlite,
+            schema: None,
+            dir: None,
+        }
+    }
+}
+
+ormgen::__ormgen_if_postgres! {
+    /// A PostgreSQL fixture, or `None` (with a loud message) when the server is
+    /// unreachable outside CI.
+    pub fn postgres(configure: impl FnOnce(EngineBuilder) -> EngineBuilder) -> Option<Db> {
+        let url = pg_url();
+        let mut admin = match postgres::Client::connect(&url, postgres::NoTls) {
+            Ok(c) => c,
+            Err(e) => {
+                if std::env::var_os("CI").is_some() {
+                    panic!("PostgreSQL at {url} is unreachable and CI is set: {e}");
+                }
+                eprintln!(
+                    "\n!!!!!!!! SKIPPING PostgreSQL half of this test: {url} unreachable: {e} !!!!!!!!\n"
+                );
+                return None;
+            }
+        };
+        let schema = format!("ormgen_t_{}", unique());
+        admin
+            .batch_execute(&format!("create schema {schema}"))
+            .expect("create schema");
+        let engine = configure(
+            Engine::builder(url)
+                .search_path(schema.clone())
+                .application_name(schema.clone()),
+        )
+        .build()
+        .expect("postgres engine");
+        Some(Db {
+            engine,
+            dialect: Dialect::Postgres,
+            schema: Some(schema),
+            dir: None,
+        })
+    }
+}
+
+/// The backends of this build (SQLite file first), each configured by
+/// `configure`.
+#[allow(clippy::vec_init_then_push)]
 pub fn backends(configure: impl Fn(EngineBuilder) -> EngineBuilder) -> Vec<Db> {
-    let mut v = vec![sqlite_file(&configure)];
-    v.extend(postgres(&configure));
+    #[allow(unused_mut)]
+    let mut v = Vec::new();
+    ormgen::__ormgen_if_sqlite! {
+        v.push(sqlite_file(&configure));
+    }
+    ormgen::__ormgen_if_postgres! {
+        v.extend(postgres(&configure));
+    }
+    let _ = &configure;
     v
 }
 
-/// Both backends with default options.
+/// The backends of this build with default options.
 pub fn all() -> Vec<Db> {
     backends(|b| b)
 }
