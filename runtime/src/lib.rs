@@ -38,6 +38,11 @@
 
 #![warn(missing_docs)]
 
+#[cfg(not(any(ormgen_sqlite, feature = "postgres")))]
+compile_error!(
+    "ormgen needs a database backend: enable its `sqlite` (the default), `sqlite-system` or `postgres` feature"
+);
+
 mod backend;
 pub mod engine;
 pub mod error;
