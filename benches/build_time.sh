@@ -117,7 +117,7 @@ clean() { # n
     echo "| feature set | Diesel | ormgen | ormgen / Diesel |"
     echo "|---|---:|---:|---:|"
     local set be ofeat dir
-    for set in sqlite sqlite-system postgres full; do
+    for set in ${CLEAN_SETS:-sqlite sqlite-system postgres full}; do
         case "$set" in
             sqlite | sqlite-system) be=sqlite ;;
             *) be=postgres ;;
@@ -128,6 +128,12 @@ clean() { # n
         esac
         dir="$work/clean-$n-$set"
         generate "$dir" "$n" "$be" -1 "$ofeat"
+        if [ "$set" = sqlite-system ]; then
+            # rusqlite 0.41 calls sqlite3_set_clientdata (SQLite 3.44); a
+            # system SQLite older than that (Debian 12 has 3.40) links only
+            # with rusqlite 0.40, which the runtime accepts too.
+            (cd "$dir/ormgen" && cargo update -q -p rusqlite --precise 0.40.2)
+        fi
         if [ "$set" = full ]; then
             sed -i 's/features = \["postgres", "chrono"\]/features = ["postgres", "sqlite", "chrono"]/' \
                 "$dir/diesel/Cargo.toml"

@@ -261,6 +261,10 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
                 },
             }
         }
+        // rusqlite 0.40 has this variant only with its `modern_sqlite`
+        // feature, which `bundled` turns on; without it (`sqlite-system` on
+        // rusqlite 0.40) the message below still carries the error.
+        #[cfg(feature = "sqlite")]
         rusqlite::Error::SqlInputError {
             error,
             msg,

@@ -25,7 +25,9 @@
 //! - `sqlite-system`: the same SQLite backend, with rusqlite linking the system's
 //!   libsqlite3 instead (no C compiled; needs the library and its headers, e.g.
 //!   `libsqlite3-dev`). When `sqlite` is on too, Cargo unifies the two and SQLite is
-//!   bundled.
+//!   bundled. The system SQLite must be at least as new as rusqlite's bindings
+//!   (3.44 for rusqlite 0.41); on an older one keep rusqlite at 0.40
+//!   (`cargo update -p rusqlite --precise 0.40.2`).
 //! - `postgres`: PostgreSQL through the `postgres` crate.
 //!
 //! A PostgreSQL-only program depends on
