@@ -3,14 +3,14 @@
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use crate::Dialect;
 #[cfg(feature = "postgres")]
 use crate::backend::postgres::PgConn;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use crate::backend::sqlite::{self, SqliteConn, SqliteTarget};
 use crate::backend::{Conn, RawConn};
 #[cfg(feature = "postgres")]
@@ -36,7 +36,7 @@ impl<'a> Connection<'a> {
     /// The connection's dialect.
     pub fn dialect(&self) -> Dialect {
         match self.raw {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(_) => Dialect::Sqlite,
             #[cfg(feature = "postgres")]
             RawConn::Pg(_) => Dialect::Postgres,
@@ -46,7 +46,7 @@ impl<'a> Connection<'a> {
     /// Runs one or more statements without parameters.
     pub fn batch_execute(&mut self, sql: &str) -> Result<()> {
         match self.raw {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.batch(sql),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => c.batch(sql),
@@ -57,7 +57,7 @@ impl<'a> Connection<'a> {
     /// keeps prepared statements on it. (Its methods take `&self`, apart from
     /// `transaction`; `unchecked_transaction` is the shared form.) Needs a SQLite
     /// feature (`sqlite` or `sqlite-system`).
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     pub fn sqlite(&mut self) -> Option<&rusqlite::Connection> {
         match self.raw {
             RawConn::Sqlite(c) => Some(c.conn()),
@@ -71,14 +71,14 @@ impl<'a> Connection<'a> {
     pub fn postgres(&mut self) -> Option<&mut postgres::Client> {
         match self.raw {
             RawConn::Pg(c) => Some(&mut c.client),
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(_) => None,
         }
     }
 }
 
 enum Target {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     Sqlite(SqliteTarget),
     #[cfg(feature = "postgres")]
     Postgres(Box<postgres::Config>),
@@ -193,7 +193,7 @@ impl EngineBuilder {
         }
         // An in-memory database lives as long as one connection to it is open: the
         // engine holds this one for its whole life.
-        #[cfg(ormgen_sqlite)]
+        #[cfg(feature = "rusqlite")]
         let keeper = match &target {
             Target::Sqlite(t @ SqliteTarget::Memory(_)) => {
                 Some(std::sync::Mutex::new(sqlite::open(t, self.busy_timeout)?))
@@ -231,7 +231,7 @@ impl EngineBuilder {
                 pool: Arc::new(pool),
                 events,
                 isolation: self.isolation,
-                #[cfg(ormgen_sqlite)]
+                #[cfg(feature = "rusqlite")]
                 _keeper: keeper,
                 _setup: setup,
             }),
@@ -241,7 +241,7 @@ impl EngineBuilder {
 
 struct Setup {
     target: Target,
-    #[cfg_attr(not(ormgen_sqlite), allow(dead_code))]
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
     busy_timeout: Duration,
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     search_path: Option<String>,
@@ -255,7 +255,7 @@ struct Setup {
 impl Setup {
     fn connect(&self) -> Result<Conn> {
         let mut raw = match &self.target {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Target::Sqlite(t) => {
                 RawConn::Sqlite(SqliteConn::new(sqlite::open(t, self.busy_timeout)?))
             }
@@ -289,14 +289,14 @@ impl Setup {
 
 fn parse_url(url: &str) -> Result<(Target, Dialect)> {
     if url == "sqlite::memory:" || url == "sqlite://:memory:" {
-        #[cfg(ormgen_sqlite)]
+        #[cfg(feature = "rusqlite")]
         {
             static MEMORY_DBS: AtomicU64 = AtomicU64::new(0);
             let n = MEMORY_DBS.fetch_add(1, Ordering::Relaxed);
             let uri = format!("file:/ormgen-mem-{}-{n}?vfs=memdb", std::process::id());
             return Ok((Target::Sqlite(SqliteTarget::Memory(uri)), Dialect::Sqlite));
         }
-        #[cfg(not(ormgen_sqlite))]
+        #[cfg(not(feature = "rusqlite"))]
         return Err(not_compiled(Dialect::Sqlite));
     }
     if let Some(rest) = url.strip_prefix("sqlite:") {
@@ -305,12 +305,12 @@ fn parse_url(url: &str) -> Result<(Target, Dialect)> {
         if path.is_empty() {
             return Err(Error::Config(format!("no database path in {url:?}")));
         }
-        #[cfg(ormgen_sqlite)]
+        #[cfg(feature = "rusqlite")]
         return Ok((
             Target::Sqlite(SqliteTarget::File(path.to_owned())),
             Dialect::Sqlite,
         ));
-        #[cfg(not(ormgen_sqlite))]
+        #[cfg(not(feature = "rusqlite"))]
         return Err(not_compiled(Dialect::Sqlite));
     }
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -331,7 +331,7 @@ fn parse_url(url: &str) -> Result<(Target, Dialect)> {
 }
 
 /// The error for a URL of a backend this build of ormgen does not include.
-#[cfg(not(all(ormgen_sqlite, feature = "postgres")))]
+#[cfg(not(all(feature = "rusqlite", feature = "postgres")))]
 fn not_compiled(dialect: Dialect) -> Error {
     match dialect {
         Dialect::Sqlite => Error::BackendNotCompiled {
@@ -362,7 +362,7 @@ pub(crate) struct EngineInner {
     pub(crate) pool: Arc<Pool>,
     pub(crate) events: Arc<Events>,
     pub(crate) isolation: Option<IsolationLevel>,
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     _keeper: Option<std::sync::Mutex<rusqlite::Connection>>,
     _setup: Arc<Setup>,
 }

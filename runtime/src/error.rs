@@ -213,7 +213,7 @@ impl Error {
 }
 
 /// Maps a rusqlite error onto the runtime's kinds.
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
     use rusqlite::ffi;
     match err {
@@ -282,7 +282,7 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
 }
 
 /// "UNIQUE constraint failed: users.email, users.name" → `users_email_name_key`.
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 fn sqlite_constraint_name(message: &str, suffix: &str) -> Option<String> {
     let cols = message.split(": ").nth(1)?;
     let mut table = None;
@@ -300,7 +300,7 @@ fn sqlite_constraint_name(message: &str, suffix: &str) -> Option<String> {
     Some(name)
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 fn sqlite_table(message: &str) -> Option<&str> {
     message.split(": ").nth(1)?.split('.').next()
 }
@@ -383,7 +383,7 @@ fn io_cause(err: &postgres::Error) -> bool {
     false
 }
 
-#[cfg(all(test, ormgen_sqlite))]
+#[cfg(all(test, feature = "rusqlite"))]
 mod tests {
     use super::*;
 

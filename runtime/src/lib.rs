@@ -40,7 +40,7 @@
 
 #![warn(missing_docs)]
 
-#[cfg(not(any(ormgen_sqlite, feature = "postgres")))]
+#[cfg(not(any(feature = "rusqlite", feature = "postgres")))]
 compile_error!(
     "ormgen needs a database backend: enable its `sqlite` (the default), `sqlite-system` or `postgres` feature"
 );
@@ -74,7 +74,7 @@ pub use bytes;
 pub use chrono;
 #[cfg(feature = "postgres")]
 pub use postgres;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 pub use rusqlite;
 pub use serde_json;
 pub use uuid;
@@ -95,7 +95,7 @@ pub enum Dialect {
 
 /// Expands to its input when ormgen was built with a SQLite feature; to nothing
 /// otherwise.
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __ormgen_if_sqlite {
@@ -104,7 +104,7 @@ macro_rules! __ormgen_if_sqlite {
 
 /// Expands to its input when ormgen was built with a SQLite feature; to nothing
 /// otherwise.
-#[cfg(not(ormgen_sqlite))]
+#[cfg(not(feature = "rusqlite"))]
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __ormgen_if_sqlite {

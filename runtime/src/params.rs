@@ -592,7 +592,7 @@ pub enum SqlRef<'a> {
 /// these, so a key always stands for one text.
 #[derive(Debug, Clone, Copy)]
 pub struct Keyed<'a> {
-    #[cfg_attr(not(ormgen_sqlite), allow(dead_code))] // PostgreSQL caches by text
+    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))] // PostgreSQL caches by text
     pub(crate) key: u128,
     pub(crate) sql: &'a str,
 }

@@ -3,12 +3,12 @@
 
 use std::any::type_name;
 use std::borrow::Cow;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use std::sync::Arc;
 
 #[cfg(feature = "postgres")]
 use postgres::types::{FromSql, Type};
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use rusqlite::types::ValueRef;
 
 use crate::error::{Error, Result};
@@ -32,11 +32,11 @@ pub struct Row<'a> {
 
 #[derive(Clone, Copy)]
 enum Inner<'a> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     Sqlite(&'a rusqlite::Row<'a>),
     #[cfg(feature = "postgres")]
     Pg(&'a postgres::Row),
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     SqliteOwned(&'a [Box<str>], &'a [rusqlite::types::Value]),
 }
 
@@ -102,7 +102,7 @@ fn pg_decode_error(found: Cow<'static, str>) -> PgError {
 }
 
 impl<'a> Row<'a> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     #[inline]
     pub(crate) fn sqlite(r: &'a rusqlite::Row<'a>) -> Self {
         Row {
@@ -153,11 +153,11 @@ impl<'a> Row<'a> {
 
     fn total_len(&self) -> usize {
         match self.inner {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::Sqlite(r) => r.as_ref().column_count(),
             #[cfg(feature = "postgres")]
             Inner::Pg(r) => r.len(),
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::SqliteOwned(_, v) => v.len(),
         }
     }
@@ -174,11 +174,11 @@ impl<'a> Row<'a> {
 
     fn raw_name(&self, i: usize) -> Option<&str> {
         match self.inner {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::Sqlite(r) => r.as_ref().column_name(i).ok(),
             #[cfg(feature = "postgres")]
             Inner::Pg(r) => r.columns().get(i).map(|c| c.name()),
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::SqliteOwned(names, _) => names.get(i).map(|n| &**n),
         }
     }
@@ -197,7 +197,7 @@ impl<'a> Row<'a> {
         Error::decode(column, expected, found)
     }
 
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     #[cold]
     #[inline(never)]
     fn sqlite_get_error(&self, i: usize, e: rusqlite::Error) -> Error {
@@ -217,7 +217,7 @@ impl<'a> Row<'a> {
         // The live SQLite row is the hot path (generated code decoding query results):
         // inline it; the other representations are out of line.
         match self.inner {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::Sqlite(r) => self.get_sqlite(r, i),
             // The driver checks the index and the type (`PgCol::accepts`); any
             // failure is explained by the slow path.
@@ -226,12 +226,12 @@ impl<'a> Row<'a> {
                 Ok(c) => Ok(c.0),
                 Err(_) => self.get_other(i),
             },
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::SqliteOwned(..) => self.get_other(i),
         }
     }
 
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     #[inline(always)]
     fn get_sqlite<T: FromColumn>(&self, r: &rusqlite::Row<'_>, i: usize) -> Result<T> {
         match r.get_ref(i) {
@@ -246,9 +246,9 @@ impl<'a> Row<'a> {
     #[inline(never)]
     fn get_other<T: FromColumn>(&self, i: usize) -> Result<T> {
         match self.inner {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::Sqlite(r) => self.get_sqlite(r, i),
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::SqliteOwned(_, values) => {
                 let v = values
                     .get(i)
@@ -288,13 +288,13 @@ impl<'a> Row<'a> {
             }),
             #[cfg(feature = "postgres")]
             Inner::Pg(_) => Err(Error::Params("cannot copy a shifted PostgreSQL row".into())),
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Inner::Sqlite(_) | Inner::SqliteOwned(..) => self.to_owned_sqlite(),
         }
     }
 
     /// [`to_owned_row`](Self::to_owned_row) of a SQLite row: its names and values.
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_owned_sqlite(&self) -> Result<OwnedRow> {
         let n = self.len();
         let names: Arc<[Box<str>]> = (0..n)
@@ -328,7 +328,7 @@ pub struct OwnedRow {
 
 #[derive(Debug, Clone)]
 enum Data {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     Sqlite(Arc<[Box<str>]>, Vec<rusqlite::types::Value>),
     #[cfg(feature = "postgres")]
     Pg(postgres::Row),
@@ -338,7 +338,7 @@ impl OwnedRow {
     /// A borrowed view, for [`FromRow`] and the accessors of [`Row`].
     pub fn as_row(&self) -> Row<'_> {
         let inner = match &self.data {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Data::Sqlite(names, values) => Inner::SqliteOwned(names, values),
             #[cfg(feature = "postgres")]
             Data::Pg(r) => Inner::Pg(r),
@@ -368,7 +368,7 @@ impl OwnedRow {
     /// The name of column `i`.
     pub fn column_name(&self, i: usize) -> Option<&str> {
         match &self.data {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Data::Sqlite(names, _) => names.get(i).map(|n| &**n),
             #[cfg(feature = "postgres")]
             Data::Pg(r) => r.columns().get(i).map(|c| c.name()),
@@ -436,7 +436,7 @@ tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
 tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
 tuple_from_row!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 fn owned_value(v: ValueRef<'_>) -> rusqlite::types::Value {
     use rusqlite::types::Value as V;
     match v {

@@ -762,7 +762,7 @@ impl Session {
             &[],
             |_| 0,
             || match &mut conn.raw {
-                #[cfg(ormgen_sqlite)]
+                #[cfg(feature = "rusqlite")]
                 RawConn::Sqlite(c) => c.batch(sql),
                 #[cfg(feature = "postgres")]
                 RawConn::Pg(c) => c.batch(sql),

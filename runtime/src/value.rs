@@ -57,7 +57,7 @@ use std::borrow::Cow;
 #[cfg(feature = "postgres")]
 use std::error::Error as StdError;
 use std::fmt;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use std::str::FromStr;
 
 use bigdecimal::BigDecimal;
@@ -65,12 +65,12 @@ use bigdecimal::BigDecimal;
 use bigdecimal::num_bigint::{BigInt, Sign};
 #[cfg(feature = "postgres")]
 use bytes::{BufMut, BytesMut};
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use chrono::TimeZone;
 use chrono::{DateTime, NaiveDateTime, Utc};
 #[cfg(feature = "postgres")]
 use postgres::types::{FromSql, IsNull, Kind, ToSql, Type};
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 mod array;
@@ -99,7 +99,7 @@ pub type PgError = Box<dyn StdError + Sync + Send>;
 /// [`Value`]. Generated enums get it from [`impl_db_enum!`](crate::impl_db_enum).
 pub trait ToParam: fmt::Debug + Sync {
     /// The value for SQLite.
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>>;
     /// Whether this value can be sent as a parameter of PostgreSQL type `ty`.
     #[cfg(feature = "postgres")]
@@ -116,7 +116,7 @@ pub trait ToParam: fmt::Debug + Sync {
 /// `postgres`.
 pub trait FromColumn: Sized {
     /// Decodes a SQLite value; on mismatch, returns what was found.
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>>;
     /// Whether a PostgreSQL column of type `ty` can be decoded into `Self`.
     #[cfg(feature = "postgres")]
@@ -127,7 +127,7 @@ pub trait FromColumn: Sized {
 }
 
 /// Describes a SQLite value's storage class for error messages.
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 pub(crate) fn sqlite_kind(v: ValueRef<'_>) -> Cow<'static, str> {
     Cow::Borrowed(match v {
         ValueRef::Null => "NULL",
@@ -172,7 +172,7 @@ fn is_string_type(ty: &Type) -> bool {
 
 impl<T: ToParam + ?Sized> ToParam for &T {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         (**self).to_sqlite()
     }
@@ -189,7 +189,7 @@ impl<T: ToParam + ?Sized> ToParam for &T {
 }
 
 impl<T: ToParam + ?Sized> ToParam for Box<T> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         (**self).to_sqlite()
     }
@@ -205,7 +205,7 @@ impl<T: ToParam + ?Sized> ToParam for Box<T> {
 
 impl<T: ToParam> ToParam for Option<T> {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         match self {
             Some(v) => v.to_sqlite(),
@@ -230,7 +230,7 @@ impl<T: ToParam> ToParam for Option<T> {
 
 impl<T: FromColumn> FromColumn for Option<T> {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Null => Ok(None),
@@ -259,7 +259,7 @@ macro_rules! delegate_to_param {
     ($($t:ty),*) => {$(
         impl ToParam for $t {
             #[inline]
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
                 rusqlite::ToSql::to_sql(self)
             }
@@ -302,7 +302,7 @@ macro_rules! int_to_param {
     ($($t:ty),*) => {$(
         impl ToParam for $t {
             #[inline]
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
                 Ok(ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*self))))
             }
@@ -323,7 +323,7 @@ int_to_param!(i16, i32, i64);
 
 impl ToParam for f64 {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Real(*self)))
     }
@@ -346,7 +346,7 @@ impl ToParam for f64 {
 }
 
 impl ToParam for [u8] {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
     }
@@ -362,7 +362,7 @@ impl ToParam for [u8] {
 }
 
 impl<const N: usize> ToParam for [u8; N] {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
     }
@@ -379,7 +379,7 @@ impl<const N: usize> ToParam for [u8; N] {
 
 impl ToParam for str {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Borrowed(ValueRef::Text(self.as_bytes())))
     }
@@ -401,7 +401,7 @@ impl ToParam for str {
 /// The text fields of generated insert types (`Cow<'v, str>`).
 impl ToParam for std::borrow::Cow<'_, str> {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         (**self).to_sqlite()
     }
@@ -419,7 +419,7 @@ impl ToParam for std::borrow::Cow<'_, str> {
 
 impl ToParam for String {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         self.as_str().to_sqlite()
     }
@@ -436,7 +436,7 @@ impl ToParam for String {
 }
 
 impl ToParam for uuid::Uuid {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
             self.hyphenated().to_string(),
@@ -458,7 +458,7 @@ impl ToParam for uuid::Uuid {
 }
 
 impl ToParam for serde_json::Value {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         serde_json::to_string(self)
             .map(|s| ToSqlOutput::Owned(rusqlite::types::Value::Text(s)))
@@ -485,7 +485,7 @@ pub fn sqlite_datetime_text(dt: &DateTime<Utc>) -> String {
 }
 
 impl ToParam for DateTime<Utc> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
             sqlite_datetime_text(self),
@@ -506,7 +506,7 @@ impl ToParam for DateTime<Utc> {
 }
 
 impl ToParam for BigDecimal {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
             self.to_plain_string(),
@@ -526,7 +526,7 @@ impl ToParam for BigDecimal {
 // ---------------------------------------------------------------------------------
 // Decoding
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 fn int_from_sqlite<T: TryFrom<i64>>(
     v: ValueRef<'_>,
     name: &'static str,
@@ -555,7 +555,7 @@ macro_rules! int_from_column {
     ($t:ty, $name:literal, $($pg:ident)|+) => {
         impl FromColumn for $t {
             #[inline]
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
                 int_from_sqlite(value, $name)
             }
@@ -579,7 +579,7 @@ int_from_column!(i32, "i32", INT2 | INT4);
 int_from_column!(i64, "i64", INT2 | INT4 | INT8);
 
 impl FromColumn for bool {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Integer(0) => Ok(false),
@@ -600,7 +600,7 @@ impl FromColumn for bool {
 
 impl FromColumn for f64 {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Real(f) => Ok(f),
@@ -625,7 +625,7 @@ impl FromColumn for f64 {
 }
 
 impl FromColumn for f32 {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         f64::from_sqlite(value).map(|f| f as f32)
     }
@@ -639,7 +639,7 @@ impl FromColumn for f32 {
     }
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[inline]
 fn text_from_sqlite(value: ValueRef<'_>) -> Result<&str, Cow<'static, str>> {
     match value {
@@ -659,7 +659,7 @@ fn text_from_pg<'a>(ty: &Type, raw: Option<&'a [u8]>) -> Result<&'a str, Cow<'st
 
 impl FromColumn for String {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         text_from_sqlite(value).map(str::to_owned)
     }
@@ -676,7 +676,7 @@ impl FromColumn for String {
 }
 
 impl FromColumn for Vec<u8> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Blob(b) => Ok(b.to_vec()),
@@ -694,7 +694,7 @@ impl FromColumn for Vec<u8> {
 }
 
 impl FromColumn for uuid::Uuid {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Text(_) => {
@@ -723,7 +723,7 @@ impl FromColumn for uuid::Uuid {
 }
 
 impl FromColumn for serde_json::Value {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Text(_) => {
@@ -786,7 +786,7 @@ pub fn parse_datetime_text(t: &str) -> Option<DateTime<Utc>> {
 }
 
 impl FromColumn for DateTime<Utc> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Text(_) => {
@@ -818,7 +818,7 @@ impl FromColumn for DateTime<Utc> {
 }
 
 impl FromColumn for BigDecimal {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Integer(i) => Ok(BigDecimal::from(i)),
@@ -906,7 +906,7 @@ macro_rules! value_dispatch {
 }
 
 impl ToParam for Value {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         value_dispatch!(self, v => v.to_sqlite(), null => Ok(ToSqlOutput::Borrowed(ValueRef::Null)))
     }
@@ -921,7 +921,7 @@ impl ToParam for Value {
 }
 
 impl FromColumn for Value {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         Ok(match value {
             ValueRef::Null => Value::Null,

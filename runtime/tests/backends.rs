@@ -37,7 +37,7 @@ fn postgres_url_without_the_postgres_feature_is_a_typed_error() {
     }
 }
 
-#[cfg(not(ormgen_sqlite))]
+#[cfg(not(feature = "rusqlite"))]
 #[test]
 fn sqlite_url_without_a_sqlite_feature_is_a_typed_error() {
     for url in [
@@ -51,7 +51,7 @@ fn sqlite_url_without_a_sqlite_feature_is_a_typed_error() {
     }
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[test]
 fn sqlite_is_compiled_in() {
     let engine = Engine::connect("sqlite::memory:").unwrap();

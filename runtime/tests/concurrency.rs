@@ -96,7 +96,7 @@ fn hammer(db: &common::Db, isolation: IsolationLevel) {
     );
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[test]
 fn counters_sqlite_file_wal_begin_immediate() {
     let db = common::sqlite_file(|b| {
@@ -119,7 +119,7 @@ fn counters_postgres_repeatable_read() {
     hammer(&db, IsolationLevel::RepeatableRead);
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 /// Deferred transactions: a reader that later writes after another writer committed
 /// gets SQLITE_BUSY(_SNAPSHOT) at once, which is retried.
 #[test]

@@ -196,7 +196,7 @@ fn deadlock_is_retryable_on_postgres() {
     assert!(errors[0].is_retryable());
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[test]
 fn sqlite_busy_is_retryable() {
     let db = common::sqlite_file(|b| b.busy_timeout(std::time::Duration::from_millis(50)));

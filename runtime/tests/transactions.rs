@@ -208,7 +208,7 @@ fn engine_default_isolation() {
     }
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[test]
 fn memory_sqlite_is_one_database_for_all_sessions() {
     let db = common::sqlite_memory(|b| b);
@@ -248,7 +248,7 @@ fn memory_sqlite_is_one_database_for_all_sessions() {
     );
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[test]
 fn sqlite_file_connections_use_wal_and_foreign_keys() {
     let db = common::sqlite_file(|b| b);
@@ -270,7 +270,7 @@ fn urls() {
     ));
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 #[test]
 fn sqlite_urls() {
     let dir = std::env::temp_dir().join(format!("ormgen-url-{}", std::process::id()));

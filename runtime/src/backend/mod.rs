@@ -3,7 +3,7 @@
 
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 pub(crate) mod sqlite;
 
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use crate::value::ToParam;
 /// costs nothing worth an extra indirection on every statement.)
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum RawConn {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     Sqlite(sqlite::SqliteConn),
     #[cfg(feature = "postgres")]
     Pg(postgres::PgConn),
@@ -62,7 +62,7 @@ impl Conn {
 
     pub(crate) fn dialect(&self) -> Dialect {
         match self.raw {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(_) => Dialect::Sqlite,
             #[cfg(feature = "postgres")]
             RawConn::Pg(_) => Dialect::Postgres,
@@ -124,7 +124,7 @@ impl Conn {
 
     pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
         let r = match &mut self.raw {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.batch(sql),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => c.batch(sql),
@@ -137,7 +137,7 @@ impl Conn {
     /// every transaction), on PostgreSQL as a simple query.
     pub(crate) fn control(&mut self, sql: &'static str) -> Result<()> {
         let r = match &mut self.raw {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c
                 .execute_keyed(crate::query::fingerprint_static(sql), sql, &[])
                 .map(drop),
@@ -151,7 +151,7 @@ impl Conn {
     #[cfg_attr(not(feature = "postgres"), allow(unused_variables))]
     pub(crate) fn ping(&mut self, timeout: std::time::Duration) -> bool {
         let ok = match &mut self.raw {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.batch("SELECT 1").is_ok(),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => c.client.is_valid(timeout).is_ok(),
@@ -166,7 +166,7 @@ impl Conn {
     pub(crate) fn is_closed(&self) -> bool {
         self.broken
             || match &self.raw {
-                #[cfg(ormgen_sqlite)]
+                #[cfg(feature = "rusqlite")]
                 RawConn::Sqlite(_) => false,
                 #[cfg(feature = "postgres")]
                 RawConn::Pg(c) => c.client.is_closed(),
@@ -178,7 +178,7 @@ impl RawConn {
     #[inline(always)]
     pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         match self {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.execute(sql, params),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_execute(c, sql, params),
@@ -190,7 +190,7 @@ impl RawConn {
     #[inline(always)]
     pub(crate) fn execute_keyed(&mut self, k: Keyed<'_>, params: &[&dyn ToParam]) -> Result<u64> {
         match self {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.execute_keyed(k.key, k.sql, params),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_execute(c, k.sql, params),
@@ -210,7 +210,7 @@ impl RawConn {
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
         match self {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.query_keyed(k.key, k.sql, params, f),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_query(c, k.sql, params, f),
@@ -225,7 +225,7 @@ impl RawConn {
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
         match self {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.query(sql, params, f),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => pg_query(c, sql, params, f),
@@ -252,7 +252,7 @@ where
     c.query(sql, params, f)
 }
 
-#[cfg(all(test, ormgen_sqlite))]
+#[cfg(all(test, feature = "rusqlite"))]
 mod tests {
     use crate::Engine;
 

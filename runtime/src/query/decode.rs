@@ -4,9 +4,9 @@
 
 #[cfg(feature = "postgres")]
 use postgres::types::Type;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use rusqlite::types::ValueRef;
-#[cfg(any(ormgen_sqlite, feature = "postgres"))]
+#[cfg(any(feature = "rusqlite", feature = "postgres"))]
 use std::borrow::Cow;
 
 use crate::{FromColumn, Result, Row};
@@ -92,7 +92,7 @@ impl<T: crate::ArrayElement> Scalar for Vec<T> {}
 struct IsNull(bool);
 impl FromColumn for IsNull {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         Ok(IsNull(matches!(value, ValueRef::Null)))
     }

@@ -8,9 +8,9 @@
 //! from the driver's row; no intermediate values are built.
 
 use std::marker::PhantomData;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use std::mem::ManuallyDrop;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use std::ptr::NonNull;
 use std::time::Instant;
 
@@ -31,7 +31,7 @@ use super::walk::{Param, StatementKind};
 use crate::backend::RawConn;
 #[cfg(feature = "postgres")]
 use crate::error::from_pg;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use crate::error::from_sqlite;
 use crate::error::{Error, Result};
 use crate::events::Event;
@@ -294,10 +294,10 @@ impl ToSql for PgBind<'_> {
 }
 
 /// Binds a [`Value`] for rusqlite (through [`ToParam::to_sqlite`]).
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 struct SqliteBind<'a>(&'a Value);
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 impl rusqlite::ToSql for SqliteBind<'_> {
     fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         self.0.to_sqlite()
@@ -306,7 +306,7 @@ impl rusqlite::ToSql for SqliteBind<'_> {
 
 /// A stepping SQLite statement: the cached statement lives on the heap and the
 /// `Rows` cursor borrows it.
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 struct SqliteCursor<'c> {
     /// Borrows `*stmt`; dropped first (see `Drop`).
     rows: ManuallyDrop<rusqlite::Rows<'c>>,
@@ -314,7 +314,7 @@ struct SqliteCursor<'c> {
     stmt: NonNull<rusqlite::CachedStatement<'c>>,
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 impl<'c> SqliteCursor<'c> {
     fn open(conn: &'c rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Self> {
         let mut stmt = conn.prepare_cached(sql).map_err(from_sqlite)?;
@@ -342,7 +342,7 @@ impl<'c> SqliteCursor<'c> {
     }
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 impl Drop for SqliteCursor<'_> {
     fn drop(&mut self) {
         // SAFETY: `rows` is dropped exactly once, before the statement it borrows;
@@ -355,7 +355,7 @@ impl Drop for SqliteCursor<'_> {
 }
 
 enum Cursor<'s> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     Sqlite(SqliteCursor<'s>),
     #[cfg(feature = "postgres")]
     Pg(postgres::RowIter<'s>),
@@ -386,7 +386,7 @@ impl<'s, T: Decode> RowStream<'s, T> {
             events.emit(&Event::BeforeExecute { sql, params: &refs });
         }
         let r = match &mut conn.raw {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => SqliteCursor::open(c.conn(), sql, params).map(Cursor::Sqlite),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => match c.statement(sql) {
@@ -423,7 +423,7 @@ impl<T: Decode> Iterator for RowStream<'_, T> {
 
     fn next(&mut self) -> Option<Result<T>> {
         let item = match &mut self.cursor {
-            #[cfg(ormgen_sqlite)]
+            #[cfg(feature = "rusqlite")]
             Cursor::Sqlite(c) => match c.rows.next() {
                 Ok(Some(r)) => Some(T::decode(&Row::sqlite(r))),
                 Ok(None) => None,

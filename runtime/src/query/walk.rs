@@ -54,7 +54,7 @@ fn count_value(n: u64) -> Value {
 
 impl ToParam for Param<'_> {
     #[inline]
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
         match self {
             Param::Ref(v) => v.to_sqlite(),

@@ -9,7 +9,7 @@
 //! prepared-statement cache (identical text, identical statement).
 
 use std::marker::PhantomData;
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::ast::Node;
@@ -41,9 +41,9 @@ pub fn session_max_params(s: &mut Session) -> usize {
     match s.dialect() {
         Dialect::Postgres => max_params(Dialect::Postgres),
         // No SQLite connection exists without a SQLite feature.
-        #[cfg(not(ormgen_sqlite))]
+        #[cfg(not(feature = "rusqlite"))]
         Dialect::Sqlite => max_params(Dialect::Sqlite),
-        #[cfg(ormgen_sqlite)]
+        #[cfg(feature = "rusqlite")]
         Dialect::Sqlite => {
             static SQLITE: AtomicUsize = AtomicUsize::new(0);
             let cached = SQLITE.load(Ordering::Relaxed);

@@ -39,7 +39,7 @@ fn array_member(ty: &Type) -> Option<&Type> {
     }
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 const NO_SQLITE_ARRAYS: &str = "scalar lists are PostgreSQL arrays; SQLite has no array type (see the schema language, section 3)";
 
 /// Writes a one-dimensional array in PostgreSQL's binary format: header
@@ -128,7 +128,7 @@ fn array_from_pg<T: FromColumn>(ty: &Type, raw: &[u8]) -> Result<Vec<T>, Cow<'st
 }
 
 impl<T: ArrayElement> ToParam for Vec<T> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Err(rusqlite::Error::ToSqlConversionFailure(
             NO_SQLITE_ARRAYS.into(),
@@ -145,7 +145,7 @@ impl<T: ArrayElement> ToParam for Vec<T> {
 }
 
 impl<T: ArrayElement> FromColumn for Vec<T> {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(_value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         Err(Cow::Borrowed(NO_SQLITE_ARRAYS))
     }

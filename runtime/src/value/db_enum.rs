@@ -48,7 +48,7 @@ pub mod enum_support {
         E::from_db_str(t)
             .ok_or_else(|| Cow::Owned(format!("{t:?} (not a label of {})", E::PG_TYPE)))
     }
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     pub fn from_sqlite<E: DbEnum>(v: ValueRef<'_>) -> Result<E, Cow<'static, str>> {
         from_label(text_from_sqlite(v)?)
     }

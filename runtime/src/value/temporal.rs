@@ -11,13 +11,13 @@ use bytes::{BufMut, BytesMut};
 use chrono::{FixedOffset, NaiveDate, NaiveTime, Timelike};
 #[cfg(feature = "postgres")]
 use postgres::types::{FromSql, IsNull, ToSql, Type};
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 use super::{FromColumn, ToParam};
 #[cfg(feature = "postgres")]
 use super::{PgError, pg_err, pg_null};
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 use super::{sqlite_kind, text_from_sqlite};
 
 #[cfg(feature = "postgres")]
@@ -113,7 +113,7 @@ fn i64_at(raw: &[u8], at: usize) -> Result<i64, Cow<'static, str>> {
         .ok_or(Cow::Borrowed("a truncated time value"))
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 fn sqlite_text(s: String) -> rusqlite::Result<ToSqlOutput<'static>> {
     Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(s)))
 }
@@ -121,7 +121,7 @@ fn sqlite_text(s: String) -> rusqlite::Result<ToSqlOutput<'static>> {
 // ------------------------------------------------------------------ NaiveDate
 
 impl ToParam for NaiveDate {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         sqlite_text(self.format("%Y-%m-%d").to_string())
     }
@@ -137,7 +137,7 @@ impl ToParam for NaiveDate {
 
 impl FromColumn for NaiveDate {
     /// `YYYY-MM-DD`, or the date of a timestamp text.
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         let t = text_from_sqlite(value)?;
         NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
@@ -158,7 +158,7 @@ impl FromColumn for NaiveDate {
 // ------------------------------------------------------------------ NaiveTime
 
 impl ToParam for NaiveTime {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         sqlite_text(self.format("%H:%M:%S%.6f").to_string())
     }
@@ -173,7 +173,7 @@ impl ToParam for NaiveTime {
     }
 }
 
-#[cfg(ormgen_sqlite)]
+#[cfg(feature = "rusqlite")]
 fn parse_time(t: &str) -> Option<NaiveTime> {
     let t = t.trim();
     NaiveTime::parse_from_str(t, "%H:%M:%S%.f")
@@ -183,7 +183,7 @@ fn parse_time(t: &str) -> Option<NaiveTime> {
 
 impl FromColumn for NaiveTime {
     /// `HH:MM[:SS[.ffffff]]`.
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         let t = text_from_sqlite(value)?;
         parse_time(t).ok_or_else(|| Cow::Owned(format!("TEXT {t:?} (not a time of day)")))
@@ -201,7 +201,7 @@ impl FromColumn for NaiveTime {
 // ------------------------------------------------------------------ TimeTz
 
 impl ToParam for TimeTz {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         sqlite_text(format!(
             "{}{}",
@@ -224,7 +224,7 @@ impl ToParam for TimeTz {
 
 impl FromColumn for TimeTz {
     /// `HH:MM:SS[.ffffff]±HH:MM` (or `Z`).
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         let t = text_from_sqlite(value)?.trim();
         let bad = || Cow::Owned(format!("TEXT {t:?} (not a time of day with offset)"));
@@ -261,7 +261,7 @@ impl FromColumn for TimeTz {
 // ------------------------------------------------------------------ Oid
 
 impl ToParam for u32 {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(ToSqlOutput::Owned(rusqlite::types::Value::Integer(
             i64::from(*self),
@@ -279,7 +279,7 @@ impl ToParam for u32 {
 }
 
 impl FromColumn for u32 {
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     fn from_sqlite(value: ValueRef<'_>) -> Result<Self, Cow<'static, str>> {
         match value {
             ValueRef::Integer(i) => u32::try_from(i)
@@ -340,7 +340,7 @@ mod tests {
         assert_eq!(t.to_string(), "10:00:00+02:00");
     }
 
-    #[cfg(ormgen_sqlite)]
+    #[cfg(feature = "rusqlite")]
     #[test]
     fn timetz_sqlite_text() {
         let t = ten_at_plus_two();
