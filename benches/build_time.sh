@@ -83,16 +83,13 @@ incremental() { # n
             timed "$dir/touch.$app" cargo_in "$dir/$app" "$dir/target-$app" build -q
         done
         # One field's type, there and back: two samples of each per run.
-        for changed in "$half" -1; do
-            generate "$dir" "$n" "$backend" "$changed" "$feats"
-            for app in ormgen diesel; do
-                timed "$dir/change.$app" cargo_in "$dir/$app" "$dir/target-$app" build -q
-            done
-        done
-        for changed in "$half" -1; do
-            generate "$dir" "$n" "$backend" "$changed" "$feats"
-            for app in ormgen diesel; do
-                timed "$dir/recheck.$app" cargo_in "$dir/$app" "$dir/target-$app" check -q
+        for step in "change build" "recheck check"; do
+            set -- $step
+            for changed in "$half" -1; do
+                generate "$dir" "$n" "$backend" "$changed" "$feats"
+                for app in ormgen diesel; do
+                    timed "$dir/$1.$app" cargo_in "$dir/$app" "$dir/target-$app" "$2" -q
+                done
             done
         done
         for app in ormgen diesel; do cargo_in "$dir/$app" "$dir/target-$app" build -q; done
