@@ -170,7 +170,14 @@ impl Config {
                 dialects,
                 name,
             };
-            for (rel, code) in codegen::generate(&schema, &options)? {
+            // Formatted chunks from the last run, in OUT_DIR beside the output:
+            // after a change to one model only that model is reformatted. The
+            // cache is an optimisation, so failing to save it is not an error.
+            let cache_path = out_dir.join(format!(".{}.ormgen-format-cache", options.name));
+            let mut cache = codegen::FormatCache::load(&cache_path);
+            let files = codegen::generate_cached(&schema, &options, &mut cache)?;
+            let _ = cache.save(&cache_path);
+            for (rel, code) in files {
                 let target = out_dir.join(rel);
                 write_if_changed(&target, &format!("{code}{embedded}"))?;
                 written.push(target);

@@ -606,10 +606,25 @@ impl Session {
     /// number of rows read. The primitive under every query method (and a streaming
     /// API for generated code).
     #[inline]
-    pub fn try_for_each<F>(&mut self, sql: impl AsSql, params: impl Params, f: F) -> Result<u64>
+    pub fn try_for_each<F>(&mut self, sql: impl AsSql, params: impl Params, mut f: F) -> Result<u64>
     where
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
+        self.rows(sql, params, &mut f)
+    }
+
+    /// [`try_for_each`](Self::try_for_each) with the row callback behind a
+    /// pointer: the statement path is compiled once per kind of SQL and
+    /// parameters, not once per row type and callback — which keeps an
+    /// application's per-model code small, so a change to one model
+    /// recompiles little (an indirect call per row is the price).
+    #[inline]
+    fn rows(
+        &mut self,
+        sql: impl AsSql,
+        params: impl Params,
+        f: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
+    ) -> Result<u64> {
         self.ready()?;
         let events = &self.engine.inner.events;
         let conn: &mut Conn = self.conn.get()?;

@@ -20,9 +20,12 @@
 //! assert!(code.contains("pub struct NewUser"));
 //! ```
 
+mod format_cache;
 mod render;
 pub mod sql;
 pub mod view;
+
+pub use format_cache::FormatCache;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -71,12 +74,24 @@ impl Options {
 /// Errors are generator bugs (a template rendering invalid Rust, named with
 /// its line) or DDL the dialect cannot express.
 pub fn generate(schema: &Schema, options: &Options) -> Result<BTreeMap<PathBuf, String>, Error> {
+    generate_cached(schema, options, &mut FormatCache::new())
+}
+
+/// [`generate`], reusing the formatted code of the chunks (enums, models, the
+/// schema-wide items) that `cache` holds from an earlier run: the build
+/// script's way to regenerate quickly after a change to one model. The output
+/// is the same as without the cache.
+pub fn generate_cached(
+    schema: &Schema,
+    options: &Options,
+    cache: &mut FormatCache,
+) -> Result<BTreeMap<PathBuf, String>, Error> {
     if options.dialects.is_empty() {
         let options = Options {
             dialects: vec![schema.dialect],
             ..options.clone()
         };
-        return generate(schema, &options);
+        return generate_cached(schema, &options, cache);
     }
     let mut ddl_sql = view::Ddl::default();
     for dialect in &options.dialects {
@@ -100,7 +115,7 @@ pub fn generate(schema: &Schema, options: &Options) -> Result<BTreeMap<PathBuf, 
     if !options.dialects.contains(&Dialect::Sqlite) {
         blank_dialect(&mut view, false);
     }
-    let code = render::render_schema(&view, options)?;
+    let code = render::render_schema(&view, options, cache)?;
     let mut files = BTreeMap::new();
     files.insert(PathBuf::from(format!("{}.rs", options.name)), code);
     Ok(files)
