@@ -463,20 +463,8 @@ impl Engine {
         options: TxOptions,
         f: impl FnOnce(&mut Session) -> Result<T>,
     ) -> Result<T> {
-        let mut s = self.session()?;
-        s.begin_with(options)?;
-        // On panic, dropping `s` rolls back.
-        match f(&mut s) {
-            Ok(v) => {
-                s.commit()?;
-                Ok(v)
-            }
-            Err(e) => {
-                // The original error matters more than a failed rollback.
-                let _ = s.rollback();
-                Err(e)
-            }
-        }
+        // On panic, dropping the session rolls back.
+        in_transaction(&mut self.session()?, options, f)
     }
 
     /// Runs `f` in a transaction like [`transaction_with`](Self::transaction_with),
@@ -492,11 +480,7 @@ impl Engine {
         loop {
             attempt += 1;
             match self.transaction_with(options, &mut f) {
-                Err(e) if e.is_retryable() && attempt < max_attempts => {
-                    // Back off a little, more with each attempt, to let the winner finish.
-                    let spin = (attempt as u64).min(20) * 50;
-                    std::thread::sleep(Duration::from_micros(spin + (nanos_jitter() % 200)));
-                }
+                Err(e) if e.is_retryable() && attempt < max_attempts => retry_backoff(attempt),
                 r => return r,
             }
         }
@@ -543,6 +527,34 @@ impl Engine {
     pub fn dispose(&self) {
         self.inner.pool.dispose();
     }
+}
+
+/// `f` in a transaction of `s` with `options`: committed when it returns
+/// `Ok`, rolled back when it returns `Err`.
+pub(crate) fn in_transaction<T>(
+    s: &mut Session,
+    options: TxOptions,
+    f: impl FnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
+    s.begin_with(options)?;
+    match f(s) {
+        Ok(v) => {
+            s.commit()?;
+            Ok(v)
+        }
+        Err(e) => {
+            // The original error matters more than a failed rollback.
+            let _ = s.rollback();
+            Err(e)
+        }
+    }
+}
+
+/// Sleeps before retry `attempt + 1` of a transaction: a little, more with
+/// each attempt, to let the winner finish.
+pub(crate) fn retry_backoff(attempt: usize) {
+    let spin = (attempt as u64).min(20) * 50;
+    std::thread::sleep(Duration::from_micros(spin + (nanos_jitter() % 200)));
 }
 
 fn nanos_jitter() -> u64 {

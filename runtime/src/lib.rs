@@ -50,6 +50,8 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod migrate;
+#[cfg(feature = "async")]
+pub mod nonblocking;
 pub mod params;
 pub mod pool;
 pub mod query;
@@ -60,6 +62,8 @@ pub mod value;
 pub use engine::{Connection, Engine, EngineBuilder};
 pub use error::{Error, Result};
 pub use events::{Event, SQL_TARGET};
+#[cfg(feature = "async")]
+pub use nonblocking::{AsyncEngine, AsyncSession};
 pub use params::{AsSql, Keyed, Native, Params};
 pub use pool::PoolStatus;
 pub use query::{avg, count, count_distinct, count_star, max, min, sum};

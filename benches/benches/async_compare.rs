@@ -1,0 +1,380 @@
+//! ormgen's async API side by side with its sync API and, on PostgreSQL,
+//! the bare `tokio-postgres` driver (issue 19), on the schema of
+//! `benches/schema/bench.prisma`.
+//!
+//! Contenders: `ormgen` (a sync `Session`), `ormgen-async` (an
+//! `AsyncSession`, each operation awaited with `block_on` on a
+//! current-thread tokio runtime, as a request handler awaits it) and, on
+//! PostgreSQL, `tokio-postgres` (a prepared statement on the async driver,
+//! awaited the same way). Workloads: `by_pk` (a user by primary key out of
+//! 10,000), `list100` (100 users through the query builder) and
+//! `single_insert` (one user per committed transaction).
+//!
+//! Measurement: the contenders run interleaved in rounds of `OPS` operations;
+//! the median time per operation of each over the rounds and the ratios to
+//! the sync API (and to `tokio-postgres`) are printed as a Markdown table
+//! (and written to `$ORMGEN_BENCH_OUT` if set).
+//!
+//! Run: `cargo bench --manifest-path benches/Cargo.toml --bench async_compare`
+//! (`ORMGEN_BENCH_QUICK=1` for fewer rounds).
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::time::Instant;
+
+use ormgen::query::ExprExt;
+
+mod orm {
+    ormgen::include_schema!("bench");
+}
+
+const SEED: i64 = 10_000;
+
+fn pg_url() -> String {
+    std::env::var("ORMGEN_BENCH_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// One contender: runs one operation of a workload.
+trait Contender {
+    fn name(&self) -> &'static str;
+    /// Runs `workload` once with the counter `i`; returns something to keep.
+    fn op(&mut self, workload: &str, i: i64) -> usize;
+}
+
+fn user_id(i: i64) -> i32 {
+    (i % SEED) as i32 + 1
+}
+
+// --- ormgen, sync
+
+struct Sync {
+    s: ormgen::Session,
+}
+
+impl Contender for Sync {
+    fn name(&self) -> &'static str {
+        "ormgen"
+    }
+    fn op(&mut self, workload: &str, i: i64) -> usize {
+        let s = &mut self.s;
+        match workload {
+            "by_pk" => orm::User::get(s, user_id(i)).unwrap().unwrap().name.len(),
+            "list100" => orm::User::query()
+                .filter(orm::user::id.le(100))
+                .all(s)
+                .unwrap()
+                .len(),
+            "single_insert" => {
+                s.begin().unwrap();
+                let row = orm::NewUser::new("User").hair_color("brown");
+                let n = orm::User::insert_all(s, [row]).unwrap() as usize;
+                s.commit().unwrap();
+                n
+            }
+            _ => unreachable!(),
+        }
+    }
+}
+
+// --- ormgen, async
+
+struct Async {
+    rt: tokio::runtime::Runtime,
+    s: ormgen::AsyncSession,
+}
+
+impl Contender for Async {
+    fn name(&self) -> &'static str {
+        "ormgen-async"
+    }
+    fn op(&mut self, workload: &str, i: i64) -> usize {
+        let s = &mut self.s;
+        self.rt.block_on(async {
+            match workload {
+                "by_pk" => {
+                    let id = user_id(i);
+                    s.run_sync(move |s| orm::User::get(s, id))
+                        .await
+                        .unwrap()
+                        .unwrap()
+                        .name
+                        .len()
+                }
+                "list100" => s
+                    .all(orm::User::query().filter(orm::user::id.le(100)))
+                    .await
+                    .unwrap()
+                    .len(),
+                "single_insert" => s
+                    .run_sync(|s| {
+                        s.begin()?;
+                        let row = orm::NewUser::new("User").hair_color("brown");
+                        let n = orm::User::insert_all(s, [row])? as usize;
+                        s.commit()?;
+                        Ok(n)
+                    })
+                    .await
+                    .unwrap(),
+                _ => unreachable!(),
+            }
+        })
+    }
+}
+
+// --- tokio-postgres, bare
+
+struct TokioPg {
+    rt: tokio::runtime::Runtime,
+    client: tokio_postgres::Client,
+    by_pk: tokio_postgres::Statement,
+    list: tokio_postgres::Statement,
+    insert: tokio_postgres::Statement,
+}
+
+impl TokioPg {
+    fn connect(url: &str, schema: &str) -> TokioPg {
+        let rt = current_thread();
+        let (client, by_pk, list, insert) = rt.block_on(async {
+            let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!("SET search_path TO {schema}"))
+                .await
+                .unwrap();
+            let by_pk = client
+                .prepare("SELECT id, name, hair_color FROM users WHERE id = $1")
+                .await
+                .unwrap();
+            let list = client
+                .prepare("SELECT id, name, hair_color FROM users WHERE id <= $1")
+                .await
+                .unwrap();
+            let insert = client
+                .prepare("INSERT INTO users (name, hair_color) VALUES ($1, $2)")
+                .await
+                .unwrap();
+            (client, by_pk, list, insert)
+        });
+        TokioPg {
+            rt,
+            client,
+            by_pk,
+            list,
+            insert,
+        }
+    }
+}
+
+impl Contender for TokioPg {
+    fn name(&self) -> &'static str {
+        "tokio-postgres"
+    }
+    fn op(&mut self, workload: &str, i: i64) -> usize {
+        let c = &mut self.client;
+        let (by_pk, list, insert) = (&self.by_pk, &self.list, &self.insert);
+        self.rt.block_on(async {
+            match workload {
+                "by_pk" => {
+                    let row = c.query_one(by_pk, &[&user_id(i)]).await.unwrap();
+                    let (_id, name, _hair): (i32, String, Option<String>) =
+                        (row.get(0), row.get(1), row.get(2));
+                    name.len()
+                }
+                "list100" => {
+                    let rows = c.query(list, &[&100i32]).await.unwrap();
+                    let users: Vec<(i32, String, Option<String>)> = rows
+                        .iter()
+                        .map(|r| (r.get(0), r.get(1), r.get(2)))
+                        .collect();
+                    users.len()
+                }
+                "single_insert" => {
+                    let tx = c.transaction().await.unwrap();
+                    let n = tx.execute(insert, &[&"User", &"brown"]).await.unwrap();
+                    tx.commit().await.unwrap();
+                    n as usize
+                }
+                _ => unreachable!(),
+            }
+        })
+    }
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn seed(engine: &ormgen::Engine) {
+    let pg = engine.dialect() == ormgen::Dialect::Postgres;
+    let id = if pg {
+        "SERIAL PRIMARY KEY"
+    } else {
+        "INTEGER PRIMARY KEY AUTOINCREMENT"
+    };
+    engine
+        .transaction(|s| {
+            s.batch_execute(&format!(
+                "DROP TABLE IF EXISTS comments; DROP TABLE IF EXISTS posts; \
+                 DROP TABLE IF EXISTS users; \
+                 CREATE TABLE users (id {id}, name TEXT NOT NULL, hair_color TEXT); \
+                 CREATE TABLE posts (id {id}, user_id INTEGER NOT NULL REFERENCES users(id), \
+                 title TEXT NOT NULL, body TEXT); \
+                 CREATE TABLE comments (id {id}, post_id INTEGER NOT NULL REFERENCES posts(id), \
+                 text TEXT NOT NULL);"
+            ))?;
+            let rows = (0..SEED).map(|i| orm::NewUser::new(format!("User {i}")).hair_color("black"));
+            orm::User::insert_all(s, rows)?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The contenders on one backend: `(label, contenders)`.
+fn backends() -> Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> {
+    let mut out: Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> = Vec::new();
+    {
+        let engine = ormgen::Engine::connect("sqlite::memory:").unwrap();
+        seed(&engine);
+        let mut s = engine.session().unwrap();
+        s.set_autocommit(true).unwrap();
+        let rt = current_thread();
+        let async_engine = ormgen::AsyncEngine::new(engine.clone());
+        let mut a = async_engine.session();
+        rt.block_on(a.set_autocommit(true)).unwrap();
+        out.push((
+            "sqlite_memory",
+            vec![Box::new(Sync { s }), Box::new(Async { rt, s: a })],
+            None,
+        ));
+    }
+    let url = pg_url();
+    match postgres::Client::connect(&url, postgres::NoTls) {
+        Err(e) => eprintln!("!!! PostgreSQL unreachable ({e}): PostgreSQL skipped"),
+        Ok(mut admin) => {
+            let schema = format!("ormgen_async_cmp_{}", std::process::id());
+            admin
+                .batch_execute(&format!(
+                    "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+                ))
+                .unwrap();
+            let engine = ormgen::Engine::builder(url.clone())
+                .search_path(schema.clone())
+                .build()
+                .unwrap();
+            seed(&engine);
+            let mut s = engine.session().unwrap();
+            s.set_autocommit(true).unwrap();
+            let rt = current_thread();
+            let mut a = ormgen::AsyncEngine::new(engine.clone()).session();
+            rt.block_on(a.set_autocommit(true)).unwrap();
+            let bare = TokioPg::connect(&url, &schema);
+            out.push((
+                "postgres",
+                vec![
+                    Box::new(bare),
+                    Box::new(Sync { s }),
+                    Box::new(Async { rt, s: a }),
+                ],
+                Some(schema),
+            ));
+        }
+    }
+    out
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn fmt_time(secs: f64) -> String {
+    if secs < 1e-3 {
+        format!("{:.1} µs", secs * 1e6)
+    } else {
+        format!("{:.2} ms", secs * 1e3)
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; anything else (cargo test's listing)
+    // does nothing.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let quick = std::env::var_os("ORMGEN_BENCH_QUICK").is_some();
+    let (rounds, ops) = if quick { (5, 100) } else { (21, 300) };
+    let mut table = String::new();
+    writeln!(
+        table,
+        "| backend | workload | contender | time/op | ÷ ormgen sync | ÷ tokio-postgres |\n\
+         |---|---|---|---:|---:|---:|"
+    )
+    .unwrap();
+    let mut counter = 0i64;
+    for (backend, mut contenders, schema) in backends() {
+        for workload in ["by_pk", "list100", "single_insert"] {
+            // Warm-up: caches, prepared statements, threads.
+            for c in contenders.iter_mut() {
+                for _ in 0..ops / 10 {
+                    counter += 1;
+                    black_box(c.op(workload, counter));
+                }
+            }
+            let mut samples: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
+            for _ in 0..rounds {
+                for (k, c) in contenders.iter_mut().enumerate() {
+                    let start = Instant::now();
+                    for _ in 0..ops {
+                        counter += 1;
+                        black_box(c.op(workload, counter));
+                    }
+                    samples[k].push(start.elapsed().as_secs_f64() / ops as f64);
+                }
+            }
+            let medians: Vec<f64> = samples.into_iter().map(median).collect();
+            let sync = contenders
+                .iter()
+                .position(|c| c.name() == "ormgen")
+                .map(|k| medians[k]);
+            let bare = contenders
+                .iter()
+                .position(|c| c.name() == "tokio-postgres")
+                .map(|k| medians[k]);
+            for (k, c) in contenders.iter().enumerate() {
+                let ratio = |base: Option<f64>| {
+                    base.map_or("—".to_owned(), |b| format!("{:.2}", medians[k] / b))
+                };
+                writeln!(
+                    table,
+                    "| {backend} | {workload} | {} | {} | {} | {} |",
+                    c.name(),
+                    fmt_time(medians[k]),
+                    ratio(sync),
+                    ratio(bare)
+                )
+                .unwrap();
+            }
+        }
+        drop(contenders);
+        if let Some(schema) = schema
+            && let Ok(mut admin) = postgres::Client::connect(&pg_url(), postgres::NoTls)
+        {
+            let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        }
+    }
+    println!("{table}");
+    if let Ok(path) = std::env::var("ORMGEN_BENCH_OUT") {
+        std::fs::write(path, &table).unwrap();
+    }
+}

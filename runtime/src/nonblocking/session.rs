@@ -1,0 +1,384 @@
+//! [`AsyncSession`]: a [`Session`] for async code.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use super::engine::AsyncEngine;
+use super::stream::{self, AsyncRows};
+use super::worker::{Slot, Worker};
+use crate::error::Result;
+use crate::params::{AsSql, Params};
+use crate::query::{Executable, Query, RowType};
+use crate::row::{FromRow, OwnedRow};
+use crate::session::{Session, TxOptions};
+
+/// A boxed, sendable future: what the closure of
+/// [`AsyncSession::transaction`] returns (`|s| Box::pin(async move { .. })`).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A session for async code: a [`Session`] (its transaction, savepoints,
+/// unit of work and caches) living on a connection thread of its own. Every
+/// method sends its work there and awaits the answer, so the executor never
+/// waits for the database, and the semantics are the sync session's: a
+/// transaction begins with the first statement and stays open until
+/// [`commit`](Self::commit) or [`rollback`](Self::rollback); dropping the
+/// session rolls back what is open and returns the connection to the pool.
+///
+/// Queries built with the generated API run unchanged:
+/// `s.all(User::query().filter(user::name.eq("Ann"))).await`, and any sync
+/// code runs on the session's thread with [`run_sync`](Self::run_sync)
+/// (SQLAlchemy's `AsyncSession.run_sync`): the unit of work, eager loading,
+/// `Tracked` saves, migrations, generated `get`/`insert`/`update` calls.
+///
+/// **Cancellation.** Dropping one of its futures (a request timed out) never
+/// leaves the session inconsistent: work not started is skipped; a
+/// statement running is interrupted (SQLite `sqlite3_interrupt`, a
+/// PostgreSQL cancel request), and fails like any statement — inside a
+/// transaction that fails the transaction until `rollback`. A dropped
+/// [`transaction`](Self::transaction) future rolls its transaction back.
+pub struct AsyncSession {
+    engine: AsyncEngine,
+    worker: Option<Worker>,
+}
+
+impl fmt::Debug for AsyncSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AsyncSession")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AsyncSession {
+    pub(crate) fn new(engine: AsyncEngine) -> AsyncSession {
+        AsyncSession {
+            engine,
+            worker: None,
+        }
+    }
+
+    /// The engine this session belongs to.
+    pub fn engine(&self) -> &AsyncEngine {
+        &self.engine
+    }
+
+    fn worker(&mut self) -> Result<&mut Worker> {
+        let worker = match &mut self.worker {
+            Some(w) => w,
+            none => none.insert(self.engine.worker()?),
+        };
+        Ok(worker)
+    }
+
+    /// Sends a job needing the session to the connection thread.
+    async fn call<T, F>(&mut self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Session) -> Result<T> + Send + 'static,
+    {
+        let call = self
+            .worker()?
+            .call(move |slot: &mut Slot| f(slot.session()?));
+        call.await
+    }
+
+    /// Runs sync code on the session's thread with the session itself, e.g.
+    /// `s.run_sync(move |s| User::insert(s, NewUser::new(&email))).await`.
+    /// `f` owns what it uses (`move`); its result comes back.
+    pub async fn run_sync<T, F>(&mut self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Session) -> Result<T> + Send + 'static,
+    {
+        self.call(f).await
+    }
+
+    // ---- the query builder's terminals --------------------------------
+
+    /// All rows of a query built with the generated API ([`Query::all`]).
+    pub async fn all<S, R, G>(&mut self, q: Query<S, R, G>) -> Result<Vec<R::Row>>
+    where
+        S: 'static,
+        R: RowType<S> + 'static,
+        G: Executable + 'static,
+        R::Row: Send + 'static,
+    {
+        self.call(move |s| q.all(s)).await
+    }
+
+    /// The first row of a query, if any ([`Query::first`]).
+    pub async fn first<S, R, G>(&mut self, q: Query<S, R, G>) -> Result<Option<R::Row>>
+    where
+        S: 'static,
+        R: RowType<S> + 'static,
+        G: Executable + 'static,
+        R::Row: Send + 'static,
+    {
+        self.call(move |s| q.first(s)).await
+    }
+
+    /// Exactly one row ([`Query::one`]): `NotFound` for none, `TooManyRows`
+    /// for more.
+    pub async fn one<S, R, G>(&mut self, q: Query<S, R, G>) -> Result<R::Row>
+    where
+        S: 'static,
+        R: RowType<S> + 'static,
+        G: Executable + 'static,
+        R::Row: Send + 'static,
+    {
+        self.call(move |s| q.one(s)).await
+    }
+
+    /// The number of rows of a query ([`Query::count`]).
+    pub async fn count<S, R, G>(&mut self, q: Query<S, R, G>) -> Result<i64>
+    where
+        S: 'static,
+        R: RowType<S> + 'static,
+        G: Executable + 'static,
+    {
+        self.call(move |s| q.count(s)).await
+    }
+
+    /// Whether a query returns any row ([`Query::exists`]).
+    pub async fn exists<S, R, G>(&mut self, q: Query<S, R, G>) -> Result<bool>
+    where
+        S: 'static,
+        R: RowType<S> + 'static,
+        G: Executable + 'static,
+    {
+        self.call(move |s| q.exists(s)).await
+    }
+
+    /// Streams a query's rows ([`Query::iter`] on the connection thread):
+    /// each row is decoded there and handed over as it comes, at most 256
+    /// waiting. Errors (also opening the query's) arrive as the last item.
+    pub fn stream<S, R, G>(&mut self, q: Query<S, R, G>) -> AsyncRows<'_, R::Row>
+    where
+        S: 'static,
+        R: RowType<S> + 'static,
+        G: Executable + 'static,
+        R::Row: Send + 'static,
+    {
+        let (tx, rx) = stream::channel();
+        let job = match self.worker() {
+            Ok(w) => w.call(move |slot| {
+                let rows = slot.session().and_then(|s| {
+                    for row in q.iter(s)? {
+                        // The reader is gone: stop reading.
+                        if tx.blocking_send(row).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(())
+                });
+                if let Err(e) = rows {
+                    let _ = tx.blocking_send(Err(e));
+                }
+                Ok(())
+            }),
+            Err(e) => {
+                let _ = tx.try_send(Err(e));
+                return AsyncRows::new(rx, None);
+            }
+        };
+        AsyncRows::new(rx, Some(job))
+    }
+
+    // ---- raw SQL -------------------------------------------------------
+
+    /// [`Session::execute`]: runs a statement, returns the rows affected.
+    pub async fn execute<Q, P>(&mut self, sql: Q, params: P) -> Result<u64>
+    where
+        Q: AsSql + Send + 'static,
+        P: Params + Send + 'static,
+    {
+        self.call(move |s| s.execute(sql, params)).await
+    }
+
+    /// [`Session::batch_execute`]: statements without parameters.
+    pub async fn batch_execute(&mut self, sql: impl Into<String>) -> Result<()> {
+        let sql = sql.into();
+        self.call(move |s| s.batch_execute(&sql)).await
+    }
+
+    /// [`Session::query_as`]: every row decoded as `T`.
+    pub async fn query_as<T, Q, P>(&mut self, sql: Q, params: P) -> Result<Vec<T>>
+    where
+        T: FromRow + Send + 'static,
+        Q: AsSql + Send + 'static,
+        P: Params + Send + 'static,
+    {
+        self.call(move |s| s.query_as(sql, params)).await
+    }
+
+    /// [`Session::query`]: every row, owned, for dynamic access.
+    pub async fn query<Q, P>(&mut self, sql: Q, params: P) -> Result<Vec<OwnedRow>>
+    where
+        Q: AsSql + Send + 'static,
+        P: Params + Send + 'static,
+    {
+        self.call(move |s| s.query(sql, params)).await
+    }
+
+    /// [`Session::query_one`]: exactly one row.
+    pub async fn query_one<T, Q, P>(&mut self, sql: Q, params: P) -> Result<T>
+    where
+        T: FromRow + Send + 'static,
+        Q: AsSql + Send + 'static,
+        P: Params + Send + 'static,
+    {
+        self.call(move |s| s.query_one(sql, params)).await
+    }
+
+    /// [`Session::query_opt`]: at most one row.
+    pub async fn query_opt<T, Q, P>(&mut self, sql: Q, params: P) -> Result<Option<T>>
+    where
+        T: FromRow + Send + 'static,
+        Q: AsSql + Send + 'static,
+        P: Params + Send + 'static,
+    {
+        self.call(move |s| s.query_opt(sql, params)).await
+    }
+
+    // ---- transactions --------------------------------------------------
+
+    /// Whether a transaction is open.
+    pub async fn in_transaction(&mut self) -> Result<bool> {
+        if !self.has_session().await? {
+            return Ok(false);
+        }
+        self.call(|s| Ok(s.in_transaction())).await
+    }
+
+    /// Whether the connection thread holds a session (a connection).
+    async fn has_session(&mut self) -> Result<bool> {
+        self.worker()?.call(|slot| Ok(slot.has_session())).await
+    }
+
+    /// [`Session::begin`]: the next statement begins a transaction (also in
+    /// autocommit mode).
+    pub async fn begin(&mut self) -> Result<()> {
+        self.call(|s| s.begin()).await
+    }
+
+    /// [`Session::begin_with`]: the next transaction with an isolation level
+    /// or read-only mode.
+    pub async fn begin_with(&mut self, options: TxOptions) -> Result<()> {
+        self.call(move |s| s.begin_with(options)).await
+    }
+
+    /// [`Session::set_autocommit`].
+    pub async fn set_autocommit(&mut self, on: bool) -> Result<()> {
+        self.call(move |s| s.set_autocommit(on)).await
+    }
+
+    /// [`Session::commit`]: commits the open transaction (if any).
+    pub async fn commit(&mut self) -> Result<()> {
+        self.call(|s| s.commit()).await
+    }
+
+    /// [`Session::rollback`]: rolls back the open transaction (if any).
+    pub async fn rollback(&mut self) -> Result<()> {
+        self.call(|s| s.rollback()).await
+    }
+
+    /// Runs `f` in a transaction on this session: begun here, committed when
+    /// `f`'s future returns `Ok`, rolled back when it returns `Err` — and
+    /// when the future is dropped before it finishes (a timeout), so a
+    /// cancelled request never leaves its transaction open. Inside `f`, use
+    /// the session it receives: `s.transaction(|s| Box::pin(async move { ..
+    /// s.execute(..).await?; .. Ok(x) })).await`. A transaction already
+    /// open is an error (nest with [`Session::savepoint`] in
+    /// [`run_sync`](Self::run_sync)).
+    pub async fn transaction<T, F>(&mut self, f: F) -> Result<T>
+    where
+        T: Send,
+        F: for<'a> FnOnce(&'a mut AsyncSession) -> BoxFuture<'a, Result<T>> + Send,
+    {
+        self.transaction_with(TxOptions::default(), f).await
+    }
+
+    /// [`transaction`](Self::transaction) with an isolation level or
+    /// read-only mode.
+    pub async fn transaction_with<T, F>(&mut self, options: TxOptions, f: F) -> Result<T>
+    where
+        T: Send,
+        F: for<'a> FnOnce(&'a mut AsyncSession) -> BoxFuture<'a, Result<T>> + Send,
+    {
+        self.call(move |s| {
+            if s.in_transaction() {
+                return Err(crate::Error::Config(
+                    "a transaction is already open in this session".into(),
+                ));
+            }
+            s.begin_with(options)
+        })
+        .await?;
+        let mut guard = RollbackOnDrop {
+            session: self,
+            armed: true,
+        };
+        let r = f(&mut *guard.session).await;
+        guard.armed = false;
+        let s = &mut *guard.session;
+        match r {
+            Ok(v) => {
+                s.commit().await?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = s.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Returns the connection to the pool now (rolling back an open
+    /// transaction) and waits until that is done; the session stays usable
+    /// and checks out a connection again when needed.
+    pub async fn close(&mut self) -> Result<()> {
+        if self.worker.is_none() {
+            return Ok(());
+        }
+        self.worker()?
+            .call(|slot| {
+                slot.release();
+                Ok(())
+            })
+            .await
+    }
+}
+
+/// Rolls the session's transaction back when a transaction future is dropped
+/// before it finished.
+struct RollbackOnDrop<'a> {
+    session: &'a mut AsyncSession,
+    armed: bool,
+}
+
+impl Drop for RollbackOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.armed
+            && let Some(w) = &mut self.session.worker
+        {
+            w.detach(|slot| {
+                if let Ok(s) = slot.session() {
+                    let _ = s.rollback();
+                }
+            });
+        }
+    }
+}
+
+impl Drop for AsyncSession {
+    fn drop(&mut self) {
+        if let Some(mut w) = self.worker.take() {
+            // Runs after the jobs already sent: rolls back what is open and
+            // returns the connection, then the thread waits for a new session.
+            w.detach(Slot::release);
+            self.engine.give_back(w);
+        }
+    }
+}

@@ -1,0 +1,360 @@
+//! A connection thread: one per async session, holding the sync [`Session`]
+//! its jobs run on, so no executor thread ever waits for the database.
+//!
+//! Jobs arrive over a channel in order and each answers through a oneshot
+//! channel that its [`Call`] future awaits. Dropping a `Call` before its
+//! answer (a request timing out) marks the job abandoned: a job that has not
+//! started is skipped, and a job that is running has its statement
+//! interrupted (SQLite's `sqlite3_interrupt`, PostgreSQL's cancel request).
+//! A panic in a job is caught on the thread, the session is dropped (rolling
+//! back whatever was open), and the panic resumes in the task awaiting it.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use tokio::sync::oneshot;
+
+use super::lock;
+use crate::error::{Error, Result};
+use crate::{Engine, Session};
+
+/// A job's outcome: its result, or the payload of its panic.
+type Outcome<T> = std::result::Result<Result<T>, Box<dyn Any + Send>>;
+
+/// How long a connection thread polls for its next job before sleeping: a
+/// session's jobs often come back to back, and a sleeping thread takes tens
+/// of microseconds to wake.
+const THREAD_SPIN: Duration = Duration::from_micros(50);
+
+/// How long a call on a SQLite session waits for its answer before yielding.
+const CALLER_SPIN: Duration = Duration::from_micros(20);
+
+/// The next job, polling for [`THREAD_SPIN`] before blocking; `None` once
+/// every sender is gone.
+fn next_job(queue: &mpsc::Receiver<Envelope>) -> Option<Envelope> {
+    let start = Instant::now();
+    loop {
+        match queue.try_recv() {
+            Ok(e) => return Some(e),
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+            Err(mpsc::TryRecvError::Empty) if start.elapsed() < THREAD_SPIN => {
+                std::hint::spin_loop();
+            }
+            Err(mpsc::TryRecvError::Empty) => return queue.recv().ok(),
+        }
+    }
+}
+
+/// A unit of work sent to a connection thread.
+type Job = Box<dyn FnOnce(&mut Slot) + Send>;
+
+/// A job with its number and the flag its future sets when dropped.
+struct Envelope {
+    id: u64,
+    abandoned: Arc<AtomicBool>,
+    job: Job,
+}
+
+/// How to stop the statement a connection is running, from another thread.
+#[derive(Clone)]
+pub(crate) enum Interrupter {
+    /// `sqlite3_interrupt` on the connection.
+    #[cfg(feature = "rusqlite")]
+    Sqlite(Arc<rusqlite::InterruptHandle>),
+    /// A PostgreSQL cancel request (sent on a thread of its own: it opens a
+    /// connection to the server).
+    #[cfg(feature = "postgres")]
+    Postgres(postgres::CancelToken),
+}
+
+impl Interrupter {
+    /// The interrupter of the session's connection.
+    fn of(s: &mut Session) -> Option<Interrupter> {
+        let mut c = s.connection().ok()?;
+        #[cfg(feature = "rusqlite")]
+        if let Some(conn) = c.sqlite() {
+            return Some(Interrupter::Sqlite(Arc::new(conn.get_interrupt_handle())));
+        }
+        #[cfg(feature = "postgres")]
+        if let Some(client) = c.postgres() {
+            return Some(Interrupter::Postgres(client.cancel_token()));
+        }
+        let _ = &mut c;
+        None
+    }
+
+    fn interrupt(&self) {
+        match self {
+            #[cfg(feature = "rusqlite")]
+            Interrupter::Sqlite(h) => h.interrupt(),
+            #[cfg(feature = "postgres")]
+            Interrupter::Postgres(token) => {
+                let token = token.clone();
+                // The cancel request connects to the server: never on the
+                // executor. A failure leaves the statement to finish.
+                let _ = std::thread::Builder::new()
+                    .name("ormgen-cancel".into())
+                    .spawn(move || {
+                        let _ = token.cancel_query(postgres::NoTls);
+                    });
+            }
+        }
+    }
+}
+
+/// What a connection thread and the futures waiting on it share.
+#[derive(Default)]
+struct Shared {
+    /// The number of the job running (0: none).
+    running: AtomicU64,
+    /// How to interrupt the session's connection, once it has one.
+    interrupter: Mutex<Option<Interrupter>>,
+}
+
+/// What a connection thread keeps between jobs.
+pub(crate) struct Slot {
+    engine: Engine,
+    session: Option<Session>,
+    shared: Arc<Shared>,
+}
+
+impl Slot {
+    /// The thread's session, checked out of the engine's pool on first use.
+    pub(crate) fn session(&mut self) -> Result<&mut Session> {
+        let session = match &mut self.session {
+            Some(s) => s,
+            none => {
+                let mut s = self.engine.session()?;
+                *lock(&self.shared.interrupter) = Interrupter::of(&mut s);
+                none.insert(s)
+            }
+        };
+        Ok(session)
+    }
+
+    /// Whether the thread holds a session.
+    pub(crate) fn has_session(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// Drops the session: an open transaction is rolled back and the
+    /// connection goes back to the pool.
+    pub(crate) fn release(&mut self) {
+        *lock(&self.shared.interrupter) = None;
+        self.session = None;
+    }
+}
+
+/// The handle of a connection thread. Dropping the last handle ends the
+/// thread once it has run the jobs already sent.
+pub(crate) struct Worker {
+    jobs: mpsc::Sender<Envelope>,
+    shared: Arc<Shared>,
+    next: u64,
+    /// How long a call's first poll waits for the answer (see [`Call`]).
+    spin: Duration,
+}
+
+impl Worker {
+    /// Starts a connection thread for sessions of `engine`.
+    pub(crate) fn spawn(engine: Engine) -> Result<Worker> {
+        let dialect = engine.dialect();
+        let (jobs, queue) = mpsc::channel::<Envelope>();
+        let shared = Arc::new(Shared::default());
+        let thread_shared = shared.clone();
+        std::thread::Builder::new()
+            .name("ormgen-conn".into())
+            .spawn(move || {
+                let mut slot = Slot {
+                    engine,
+                    session: None,
+                    shared: thread_shared,
+                };
+                while let Some(Envelope { id, abandoned, job }) = next_job(&queue) {
+                    // Published before the abandoned flag is read; the future
+                    // sets the flag before reading this: one of the two sees
+                    // the other, so an abandoned job is skipped or interrupted.
+                    slot.shared.running.store(id, Ordering::SeqCst);
+                    if !abandoned.load(Ordering::SeqCst) {
+                        job(&mut slot);
+                    }
+                    slot.shared.running.store(0, Ordering::SeqCst);
+                }
+            })
+            .map_err(|e| Error::Config(format!("cannot start a connection thread: {e}")))?;
+        // In-process SQLite answers within microseconds; a PostgreSQL round
+        // trip takes longer than waiting is worth.
+        let spin = match dialect {
+            crate::Dialect::Sqlite => CALLER_SPIN,
+            crate::Dialect::Postgres => Duration::ZERO,
+        };
+        Ok(Worker {
+            jobs,
+            shared,
+            next: 0,
+            spin,
+        })
+    }
+
+    /// Sends `f` to the thread; the returned future resolves to its result.
+    pub(crate) fn call<T, F>(&mut self, f: F) -> Call<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Slot) -> Result<T> + Send + 'static,
+    {
+        self.next += 1;
+        let id = self.next;
+        let (tx, rx) = oneshot::channel::<Outcome<T>>();
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let job: Job = Box::new(move |slot| {
+            let outcome = catch_unwind(AssertUnwindSafe(|| f(slot)));
+            if outcome.is_err() {
+                // What the panic left half done is rolled back.
+                slot.release();
+            }
+            let _ = tx.send(outcome);
+        });
+        let sent = self
+            .jobs
+            .send(Envelope {
+                id,
+                abandoned: abandoned.clone(),
+                job,
+            })
+            .is_ok();
+        Call {
+            rx,
+            id,
+            abandoned,
+            shared: self.shared.clone(),
+            sent,
+            done: !sent,
+            spin: self.spin,
+            spun: false,
+        }
+    }
+
+    /// Sends `f` to the thread without waiting for it.
+    pub(crate) fn detach(&mut self, f: impl FnOnce(&mut Slot) + Send + 'static) {
+        self.next += 1;
+        let _ = self.jobs.send(Envelope {
+            id: self.next,
+            abandoned: Arc::new(AtomicBool::new(false)),
+            job: Box::new(move |slot| {
+                if catch_unwind(AssertUnwindSafe(|| f(slot))).is_err() {
+                    slot.release();
+                }
+            }),
+        });
+    }
+}
+
+/// The answer of a job: a future resolving to what the job returned. Dropped
+/// before that, it abandons the job (see the module docs).
+#[must_use = "a job's future does nothing unless awaited, and dropping it abandons the job"]
+pub(crate) struct Call<T> {
+    rx: oneshot::Receiver<Outcome<T>>,
+    id: u64,
+    abandoned: Arc<AtomicBool>,
+    shared: Arc<Shared>,
+    /// Whether the job reached the thread.
+    sent: bool,
+    /// Whether the answer arrived (or never will).
+    done: bool,
+    /// How long the first poll waits for the answer before yielding.
+    spin: Duration,
+    /// Whether it did.
+    spun: bool,
+}
+
+impl<T> Call<T> {
+    /// This call, which no longer abandons its job when dropped: for a job
+    /// that stops by itself once its output is no longer read.
+    pub(crate) fn detached(mut self) -> Call<T> {
+        self.done = true;
+        self
+    }
+}
+
+impl<T> Future for Call<T> {
+    type Output = Result<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<T>> {
+        if !self.sent {
+            return Poll::Ready(Err(thread_gone()));
+        }
+        if !self.spun {
+            // A fast job (an in-process SQLite lookup) answers within
+            // microseconds: waiting that long here is cheaper than being
+            // woken (a sleeping core takes tens of microseconds to wake).
+            self.spun = true;
+            let start = Instant::now();
+            while start.elapsed() < self.spin {
+                if let Ok(outcome) = self.rx.try_recv() {
+                    self.done = true;
+                    return match outcome {
+                        Ok(r) => Poll::Ready(r),
+                        Err(panic) => resume_unwind(panic),
+                    };
+                }
+                std::hint::spin_loop();
+            }
+        }
+        match Pin::new(&mut self.rx).poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(outcome) => {
+                self.done = true;
+                match outcome {
+                    Ok(Ok(r)) => Poll::Ready(r),
+                    Ok(Err(panic)) => resume_unwind(panic),
+                    Err(_) => Poll::Ready(Err(thread_gone())),
+                }
+            }
+        }
+    }
+}
+
+impl<T> Drop for Call<T> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        self.abandoned.store(true, Ordering::SeqCst);
+        if self.shared.running.load(Ordering::SeqCst) == self.id
+            && let Some(i) = lock(&self.shared.interrupter).clone()
+        {
+            i.interrupt();
+        }
+    }
+}
+
+fn thread_gone() -> Error {
+    Error::ConnectionLost {
+        message: "the session's connection thread is gone".into(),
+    }
+}
+
+/// Runs `f` on a thread of its own (for blocking setup such as opening an
+/// engine); the future resolves to its result.
+pub(crate) async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = oneshot::channel::<Outcome<T>>();
+    std::thread::Builder::new()
+        .name("ormgen-setup".into())
+        .spawn(move || {
+            let _ = tx.send(catch_unwind(AssertUnwindSafe(f)));
+        })
+        .map_err(|e| Error::Config(format!("cannot start a thread: {e}")))?;
+    match rx.await {
+        Ok(Ok(r)) => r,
+        Ok(Err(panic)) => resume_unwind(panic),
+        Err(_) => Err(thread_gone()),
+    }
+}
