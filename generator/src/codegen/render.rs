@@ -37,14 +37,12 @@ fn chunk(
 ) -> Result<String, Error> {
     let text = rendered.map_err(|source| Error::Render { template, source })?;
     cache.get_or_format(text, |text| {
-        let mut file = syn::parse_file("").map_err(|e| Error::Template {
-            template: "(empty file)",
-            line: 1,
-            column: 1,
-            message: e.to_string(),
-            snippet: String::new(),
-        })?;
-        file.items = parse(template, text)?;
+        let file = syn::File {
+            shebang: None,
+            frontmatter: None,
+            attrs: Vec::new(),
+            items: parse(template, text)?,
+        };
         Ok(prettyplease::unparse(&file))
     })
 }

@@ -43,6 +43,8 @@ struct Inner {
     engine: Engine,
     /// Connection threads waiting for a session, most recently used last.
     idle: Mutex<Vec<Worker>>,
+    /// How many idle threads are kept: as many as the pool can serve at once.
+    max_idle: usize,
 }
 
 impl fmt::Debug for AsyncEngine {
@@ -73,10 +75,12 @@ impl AsyncEngine {
     /// The async face of a sync engine: both share its pool, listeners and
     /// options.
     pub fn new(engine: Engine) -> AsyncEngine {
+        let pool = engine.pool_status();
         AsyncEngine {
             inner: Arc::new(Inner {
                 engine,
                 idle: Mutex::new(Vec::new()),
+                max_idle: pool.size + pool.max_overflow,
             }),
         }
     }
@@ -176,9 +180,8 @@ impl AsyncEngine {
     /// Takes back a connection thread whose session was released. Threads
     /// beyond what the pool can serve at once end.
     pub(crate) fn give_back(&self, worker: Worker) {
-        let status = self.inner.engine.pool_status();
         let mut idle = lock(&self.inner.idle);
-        if idle.len() < status.size + status.max_overflow {
+        if idle.len() < self.inner.max_idle {
             idle.push(worker);
         }
     }

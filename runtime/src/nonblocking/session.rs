@@ -243,17 +243,12 @@ impl AsyncSession {
 
     // ---- transactions --------------------------------------------------
 
-    /// Whether a transaction is open.
+    /// Whether a transaction is open (without checking a connection out when
+    /// the session has none yet).
     pub async fn in_transaction(&mut self) -> Result<bool> {
-        if !self.has_session().await? {
-            return Ok(false);
-        }
-        self.call(|s| Ok(s.in_transaction())).await
-    }
-
-    /// Whether the connection thread holds a session (a connection).
-    async fn has_session(&mut self) -> Result<bool> {
-        self.worker()?.call(|slot| Ok(slot.has_session())).await
+        self.worker()?
+            .call(|slot| Ok(slot.session_if_open().is_some_and(|s| s.in_transaction())))
+            .await
     }
 
     /// [`Session::begin`]: the next statement begins a transaction (also in

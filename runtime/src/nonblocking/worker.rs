@@ -138,9 +138,9 @@ impl Slot {
         Ok(session)
     }
 
-    /// Whether the thread holds a session.
-    pub(crate) fn has_session(&self) -> bool {
-        self.session.is_some()
+    /// The thread's session if it holds one (no checkout).
+    pub(crate) fn session_if_open(&self) -> Option<&Session> {
+        self.session.as_ref()
     }
 
     /// Drops the session: an open transaction is rolled back and the
@@ -240,18 +240,16 @@ impl Worker {
         }
     }
 
-    /// Sends `f` to the thread without waiting for it.
+    /// Sends `f` to the thread without waiting for it (its future is
+    /// detached, so it runs even though nobody awaits it).
     pub(crate) fn detach(&mut self, f: impl FnOnce(&mut Slot) + Send + 'static) {
-        self.next += 1;
-        let _ = self.jobs.send(Envelope {
-            id: self.next,
-            abandoned: Arc::new(AtomicBool::new(false)),
-            job: Box::new(move |slot| {
-                if catch_unwind(AssertUnwindSafe(|| f(slot))).is_err() {
-                    slot.release();
-                }
-            }),
-        });
+        drop(
+            self.call(move |slot| {
+                f(slot);
+                Ok(())
+            })
+            .detached(),
+        );
     }
 }
 
@@ -289,7 +287,7 @@ impl<T> Future for Call<T> {
         if !self.sent {
             return Poll::Ready(Err(thread_gone()));
         }
-        if !self.spun {
+        if !self.spun && !self.spin.is_zero() {
             // A fast job (an in-process SQLite lookup) answers within
             // microseconds: waiting that long here is cheaper than being
             // woken (a sleeping core takes tens of microseconds to wake).
@@ -298,10 +296,7 @@ impl<T> Future for Call<T> {
             while start.elapsed() < self.spin {
                 if let Ok(outcome) = self.rx.try_recv() {
                     self.done = true;
-                    return match outcome {
-                        Ok(r) => Poll::Ready(r),
-                        Err(panic) => resume_unwind(panic),
-                    };
+                    return Poll::Ready(settle(Some(outcome)));
                 }
                 std::hint::spin_loop();
             }
@@ -310,11 +305,7 @@ impl<T> Future for Call<T> {
             Poll::Pending => Poll::Pending,
             Poll::Ready(outcome) => {
                 self.done = true;
-                match outcome {
-                    Ok(Ok(r)) => Poll::Ready(r),
-                    Ok(Err(panic)) => resume_unwind(panic),
-                    Err(_) => Poll::Ready(Err(thread_gone())),
-                }
+                Poll::Ready(settle(outcome.ok()))
             }
         }
     }
@@ -352,9 +343,15 @@ pub(crate) async fn off_thread<T: Send + 'static>(
             let _ = tx.send(catch_unwind(AssertUnwindSafe(f)));
         })
         .map_err(|e| Error::Config(format!("cannot start a thread: {e}")))?;
-    match rx.await {
-        Ok(Ok(r)) => r,
-        Ok(Err(panic)) => resume_unwind(panic),
-        Err(_) => Err(thread_gone()),
+    settle(rx.await.ok())
+}
+
+/// What a job's answer means to its caller: its result; its panic, resumed
+/// here; or, when no answer came (`None`: the thread is gone), an error.
+fn settle<T>(answer: Option<Outcome<T>>) -> Result<T> {
+    match answer {
+        Some(Ok(r)) => r,
+        Some(Err(panic)) => resume_unwind(panic),
+        None => Err(thread_gone()),
     }
 }

@@ -119,19 +119,19 @@ impl ToParam for [u8] {
     }
 }
 
+/// As the slice.
 impl<const N: usize> ToParam for [u8; N] {
     #[cfg(feature = "rusqlite")]
     fn to_sqlite(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::Borrowed(ValueRef::Blob(self)))
+        self.as_slice().to_sqlite()
     }
     #[cfg(feature = "postgres")]
     fn pg_accepts(&self, ty: &Type) -> bool {
-        *ty == Type::BYTEA
+        self.as_slice().pg_accepts(ty)
     }
     #[cfg(feature = "postgres")]
-    fn to_pg(&self, _ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
-        out.put_slice(self);
-        Ok(IsNull::No)
+    fn to_pg(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
+        self.as_slice().to_pg(ty, out)
     }
 }
 
