@@ -357,7 +357,14 @@ impl Session {
             return f(self);
         }
         self.begin_now()?;
-        match f(self) {
+        let r = f(self);
+        self.finish_atomic(r)
+    }
+
+    /// Ends the transaction [`atomic`](Self::atomic) began: commits it when
+    /// the body succeeded without a failed statement, rolls it back otherwise.
+    fn finish_atomic<T>(&mut self, r: Result<T>) -> Result<T> {
+        match r {
             Ok(v) if self.failed.is_none() => self.commit_transaction().map(|()| v),
             Ok(_) => {
                 let e = self.failed_error();
@@ -518,9 +525,18 @@ impl Session {
     /// swallowed the error), the savepoint is rolled back too and `savepoint`
     /// returns [`Error::TransactionFailed`].
     pub fn savepoint<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        let name = self.open_savepoint()?;
+        let r = f(self);
+        self.close_savepoint(name.as_deref(), r)
+    }
+
+    /// The first half of [`savepoint`](Self::savepoint): sets a savepoint
+    /// and returns its name, or begins a transaction (`None`) when there is
+    /// none to save a point of. The async session runs the body in between.
+    pub(crate) fn open_savepoint(&mut self) -> Result<Option<String>> {
         if self.autocommit && !self.active {
-            // No transaction to save a point of: run `f` in one of its own.
-            return self.atomic(f);
+            self.begin_now()?;
+            return Ok(None);
         }
         self.ready()?;
         self.savepoints += 1;
@@ -531,7 +547,17 @@ impl Session {
             return Err(e);
         }
         self.emit(Event::Savepoint { name: &name });
-        let mut r = f(self);
+        Ok(Some(name))
+    }
+
+    /// The second half of [`savepoint`](Self::savepoint), given the body's
+    /// result: releases the savepoint (or commits the transaction
+    /// [`open_savepoint`](Self::open_savepoint) began) on `Ok`, rolls back to
+    /// it (or rolls the transaction back) on `Err`.
+    pub(crate) fn close_savepoint<T>(&mut self, name: Option<&str>, mut r: Result<T>) -> Result<T> {
+        let Some(name) = name else {
+            return self.finish_atomic(r);
+        };
         if r.is_ok() && self.failed.is_some() {
             r = Err(self.failed_error());
         }
@@ -541,7 +567,7 @@ impl Session {
                 Ok(_) => {
                     let done = self.conn.get()?.batch(&format!("RELEASE SAVEPOINT {name}"));
                     self.settle(done)?;
-                    self.emit(Event::ReleaseSavepoint { name: &name });
+                    self.emit(Event::ReleaseSavepoint { name });
                 }
                 Err(_) => {
                     let done = self.conn.get()?.batch(&format!(
@@ -556,7 +582,7 @@ impl Session {
                             return Err(e);
                         }
                     }
-                    self.emit(Event::RollbackToSavepoint { name: &name });
+                    self.emit(Event::RollbackToSavepoint { name });
                 }
             }
         }

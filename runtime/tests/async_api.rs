@@ -362,3 +362,280 @@ fn rows_stream_to_async_code_and_stop_when_dropped() {
         });
     }
 }
+
+#[test]
+fn eager_loads_run_on_an_async_session() {
+    let rt = runtime();
+    for db in seeded() {
+        let engine = AsyncEngine::new(db.engine.clone());
+        let q = || User::query().order_by(user::id.asc()).with(user::posts);
+        let sync_rows = q().all(&mut db.engine.session().unwrap()).unwrap();
+        let rows = rt.block_on(async { engine.session().all(q()).await.unwrap() });
+        assert_eq!(rows, sync_rows, "{}", db.name());
+        assert!(rows.iter().any(|(_, posts)| !posts.is_empty()));
+    }
+}
+
+async fn ids(engine: &AsyncEngine) -> Vec<i64> {
+    engine
+        .session()
+        .query_as("select id from items order by id", ())
+        .await
+        .unwrap()
+}
+
+#[test]
+fn savepoints_release_or_roll_back_and_a_dropped_one_rolls_back() {
+    let rt = runtime();
+    for db in common::all() {
+        let engine = AsyncEngine::new(db.engine.clone());
+        rt.block_on(async {
+            items(&engine).await;
+            let insert = "insert into items (id, name) values (?, 'x')";
+            let mut s = engine.session();
+            s.execute(insert, (1i64,)).await.unwrap();
+            // An error inside: rolled back to the savepoint, the outer
+            // transaction keeps its row and stays usable.
+            let r: ormgen::Result<()> = s
+                .savepoint(|s| {
+                    Box::pin(async move {
+                        s.execute(insert, (2i64,)).await?;
+                        s.execute(insert, (1i64,)).await?; // duplicate key
+                        Ok(())
+                    })
+                })
+                .await;
+            assert!(matches!(r, Err(Error::UniqueViolation { .. })), "{r:?}");
+            // Nested savepoints, released.
+            s.savepoint(|s| {
+                Box::pin(async move {
+                    s.execute(insert, (3i64,)).await?;
+                    s.savepoint(|s| Box::pin(async move { s.execute(insert, (4i64,)).await }))
+                        .await
+                })
+            })
+            .await
+            .unwrap();
+            // Dropped mid-way (a timeout): rolled back to, nothing else lost.
+            let dropped = tokio::time::timeout(
+                Duration::from_millis(100),
+                s.savepoint(|s| {
+                    Box::pin(async move {
+                        s.execute(insert, (5i64,)).await?;
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        Ok(())
+                    })
+                }),
+            )
+            .await;
+            assert!(dropped.is_err());
+            assert!(s.in_transaction().await.unwrap(), "{}", db.name());
+            s.execute(insert, (6i64,)).await.unwrap();
+            s.commit().await.unwrap();
+            assert_eq!(ids(&engine).await, [1, 3, 4, 6], "{}", db.name());
+
+            // Outside a transaction a savepoint begins the session's
+            // transaction (as any statement does), which stays open.
+            s.savepoint(|s| Box::pin(async move { s.execute(insert, (7i64,)).await }))
+                .await
+                .unwrap();
+            assert!(s.in_transaction().await.unwrap());
+            s.commit().await.unwrap();
+            // In autocommit mode it is a transaction of its own.
+            s.set_autocommit(true).await.unwrap();
+            let r: ormgen::Result<()> = s
+                .savepoint(|s| {
+                    Box::pin(async move {
+                        s.execute(insert, (8i64,)).await?;
+                        s.execute(insert, (8i64,)).await?;
+                        Ok(())
+                    })
+                })
+                .await;
+            assert!(matches!(r, Err(Error::UniqueViolation { .. })), "{r:?}");
+            s.savepoint(|s| Box::pin(async move { s.execute(insert, (9i64,)).await }))
+                .await
+                .unwrap();
+            assert!(!s.in_transaction().await.unwrap());
+            assert_eq!(ids(&engine).await, [1, 3, 4, 6, 7, 9], "{}", db.name());
+        });
+    }
+}
+
+#[test]
+fn transaction_retry_runs_the_body_again_after_a_retryable_error() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let rt = runtime();
+    for db in common::all() {
+        let engine = AsyncEngine::new(db.engine.clone());
+        rt.block_on(async {
+            items(&engine).await;
+            let attempts = Arc::new(AtomicUsize::new(0));
+            let mut s = engine.session();
+            let a = attempts.clone();
+            let n = s
+                .transaction_retry(ormgen::TxOptions::default(), 3, move |s| {
+                    let a = a.clone();
+                    Box::pin(async move {
+                        let attempt = a.fetch_add(1, Ordering::SeqCst) + 1;
+                        s.execute("insert into items (id, name) values (1, 'x')", ())
+                            .await?;
+                        if attempt == 1 {
+                            // What a serialization failure looks like: the
+                            // first attempt's row must be rolled back.
+                            return Err(Error::SerializationFailure {
+                                message: "simulated".into(),
+                            });
+                        }
+                        Ok(attempt)
+                    })
+                })
+                .await
+                .unwrap();
+            assert_eq!(n, 2, "{}", db.name());
+            assert_eq!(ids(&engine).await, [1], "{}", db.name());
+            // A non-retryable error is returned at once.
+            let a = attempts.clone();
+            let r: ormgen::Result<()> = s
+                .transaction_retry(ormgen::TxOptions::default(), 3, move |s| {
+                    let a = a.clone();
+                    Box::pin(async move {
+                        a.fetch_add(1, Ordering::SeqCst);
+                        s.execute("insert into items (id, name) values (1, 'x')", ())
+                            .await?;
+                        Ok(())
+                    })
+                })
+                .await;
+            assert!(matches!(r, Err(Error::UniqueViolation { .. })), "{r:?}");
+            assert_eq!(attempts.load(Ordering::SeqCst), 3, "{}", db.name());
+        });
+    }
+}
+
+/// A small deterministic generator (xorshift64*), seeded per run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}
+
+#[test]
+fn futures_dropped_at_random_points_under_load_leave_every_transaction_whole() {
+    const TASKS: u64 = 16;
+    const ROUNDS: u64 = 25;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("seed {seed}");
+    let rt = runtime();
+    for db in common::backends(|b| b.pool_size(4).max_overflow(0)) {
+        let engine = AsyncEngine::new(db.engine.clone());
+        rt.block_on(async {
+            items(&engine).await;
+            let mut s = engine.session();
+            s.batch_execute(
+                "create table counter (id integer primary key, n bigint not null);
+                 insert into counter (id, n) values (1, 0)",
+            )
+            .await
+            .unwrap();
+            s.commit().await.unwrap();
+        });
+        let pg = db.is_pg();
+        let tasks: Vec<_> = (0..TASKS)
+            .map(|t| {
+                let engine = engine.clone();
+                let mut rng = Rng(seed.wrapping_add(t.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1);
+                rt.spawn(async move {
+                    let mut committed = Vec::new();
+                    let mut kept = engine.session();
+                    for round in 0..ROUNDS {
+                        let id = (t * 1000 + round) as i64;
+                        // Half the tasks reuse one session across requests.
+                        let mut fresh = engine.session();
+                        let s = if t % 2 == 0 { &mut kept } else { &mut fresh };
+                        // Round trips make a PostgreSQL transaction longer.
+                        let limit =
+                            Duration::from_micros(rng.below(if pg { 20_000 } else { 4_000 }));
+                        let work = s.transaction(move |s| {
+                            Box::pin(async move {
+                                s.execute("insert into items (id, name) values (?, 'x')", (id,))
+                                    .await?;
+                                s.execute("update counter set n = n + 1 where id = 1", ())
+                                    .await?;
+                                Ok(())
+                            })
+                        });
+                        match tokio::time::timeout(limit, work).await {
+                            Ok(Ok(())) => committed.push(id),
+                            // Interrupted statements and lock waits cut
+                            // short fail like any statement.
+                            Ok(Err(_)) | Err(_) => {}
+                        }
+                    }
+                    committed
+                })
+            })
+            .collect();
+        let committed: Vec<i64> = tasks
+            .into_iter()
+            .flat_map(|t| rt.block_on(t).unwrap())
+            .collect();
+        rt.block_on(async {
+            // Detached rollbacks finish on the connection threads: wait for
+            // every connection to be back in the pool.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while engine.pool_status().idle < engine.pool_status().open {
+                assert!(Instant::now() < deadline, "{:?}", engine.pool_status());
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            let rows = ids(&engine).await;
+            let n: i64 = engine
+                .session()
+                .query_one("select n from counter where id = 1", ())
+                .await
+                .unwrap();
+            // Each transaction is whole: its row and its increment, or neither.
+            assert_eq!(rows.len() as i64, n, "{} seed {seed}", db.name());
+            for id in &committed {
+                assert!(rows.binary_search(id).is_ok(), "{} lost {id}", db.name());
+            }
+            // Every pooled connection is clean and works: none in a transaction.
+            let size = engine.pool_status().open.max(1);
+            let mut sessions: Vec<AsyncSession> = (0..size).map(|_| engine.session()).collect();
+            for s in &mut sessions {
+                assert!(!s.in_transaction().await.unwrap());
+                let one: i64 = s.query_one("select 1", ()).await.unwrap();
+                assert_eq!(one, 1);
+            }
+            eprintln!(
+                "{}: {} of {} transactions committed, {} rows",
+                db.name(),
+                committed.len(),
+                TASKS * ROUNDS,
+                rows.len()
+            );
+        });
+        if let Some(schema) = &db.schema {
+            let mut admin = db.admin();
+            let stuck: i64 = admin
+                .query_one(
+                    "select count(*) from pg_stat_activity where application_name = $1 \
+                     and state like 'idle in transaction%'",
+                    &[schema],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(stuck, 0, "connections left in a transaction");
+        }
+    }
+}

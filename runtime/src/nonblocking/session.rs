@@ -7,9 +7,10 @@ use std::pin::Pin;
 use super::engine::AsyncEngine;
 use super::stream::{self, AsyncRows};
 use super::worker::{Slot, Worker};
+use crate::engine::retry_backoff;
 use crate::error::Result;
 use crate::params::{AsSql, Params};
-use crate::query::{Executable, Query, RowType};
+use crate::query::{Executable, FetchAll, Query, RowType};
 use crate::row::{FromRow, OwnedRow};
 use crate::session::{Session, TxOptions};
 
@@ -96,15 +97,14 @@ impl AsyncSession {
 
     // ---- the query builder's terminals --------------------------------
 
-    /// All rows of a query built with the generated API ([`Query::all`]).
-    pub async fn all<S, R, G>(&mut self, q: Query<S, R, G>) -> Result<Vec<R::Row>>
+    /// All rows of a query built with the generated API ([`Query::all`]),
+    /// or of an eager load (`User::query().with(user::posts)`, [`FetchAll`]).
+    pub async fn all<Q>(&mut self, q: Q) -> Result<Vec<Q::Row>>
     where
-        S: 'static,
-        R: RowType<S> + 'static,
-        G: Executable + 'static,
-        R::Row: Send + 'static,
+        Q: FetchAll + Send + 'static,
+        Q::Row: Send + 'static,
     {
-        self.call(move |s| q.all(s)).await
+        self.call(move |s| q.fetch_all(s)).await
     }
 
     /// The first row of a query, if any ([`Query::first`]).
@@ -330,6 +330,70 @@ impl AsyncSession {
         }
     }
 
+    /// [`transaction_with`](Self::transaction_with) again, up to
+    /// `max_attempts` times, while it fails with a retryable error (a
+    /// serialization failure, a deadlock, SQLite's busy) — the async form of
+    /// [`Engine::transaction_retry`](crate::Engine::transaction_retry). `f`
+    /// is called once per attempt, so it must be `FnMut`; the waits between
+    /// attempts happen on the connection thread.
+    pub async fn transaction_retry<T, F>(
+        &mut self,
+        options: TxOptions,
+        max_attempts: usize,
+        mut f: F,
+    ) -> Result<T>
+    where
+        T: Send,
+        F: for<'a> FnMut(&'a mut AsyncSession) -> BoxFuture<'a, Result<T>> + Send,
+    {
+        let mut attempt = 0usize;
+        loop {
+            attempt += 1;
+            match self.transaction_with(options, &mut f).await {
+                Err(e) if e.is_retryable() && attempt < max_attempts => {
+                    self.call(move |_| {
+                        retry_backoff(attempt);
+                        Ok(())
+                    })
+                    .await?;
+                }
+                r => return r,
+            }
+        }
+    }
+
+    /// Runs `f` inside a savepoint (SQLAlchemy's `begin_nested`, the sync
+    /// [`Session::savepoint`]): released when `f`'s future returns `Ok`,
+    /// rolled back to when it returns `Err` or is dropped before it finishes,
+    /// keeping the outer transaction's work either way. Outside a
+    /// transaction it begins the session's transaction first (as any
+    /// statement does), or, in autocommit mode, runs `f` in a transaction of
+    /// its own, committed or rolled back at the end. Savepoints nest:
+    /// `s.savepoint(|s| Box::pin(async move { .. s.savepoint(..).await .. }))`.
+    pub async fn savepoint<T, F>(&mut self, f: F) -> Result<T>
+    where
+        T: Send,
+        F: for<'a> FnOnce(&'a mut AsyncSession) -> BoxFuture<'a, Result<T>> + Send,
+    {
+        let name = self.call(|s| s.open_savepoint()).await?;
+        let mut guard = SavepointOnDrop {
+            session: self,
+            name: Some(name),
+        };
+        let r = f(&mut *guard.session).await;
+        let name = guard.name.take().flatten();
+        let s = &mut *guard.session;
+        // The body's error travels to the connection thread and back (it is
+        // the result `close_savepoint` returns, unless closing fails).
+        let (r, value) = match r {
+            Ok(v) => (Ok(()), Some(v)),
+            Err(e) => (Err(e), None),
+        };
+        s.call(move |s| s.close_savepoint(name.as_deref(), r))
+            .await?;
+        Ok(value.expect("Ok results carry their value"))
+    }
+
     /// Returns the connection to the pool now (rolling back an open
     /// transaction) and waits until that is done; the session stays usable
     /// and checks out a connection again when needed.
@@ -361,6 +425,32 @@ impl Drop for RollbackOnDrop<'_> {
             w.detach(|slot| {
                 if let Ok(s) = slot.session() {
                     let _ = s.rollback();
+                }
+            });
+        }
+    }
+}
+
+/// Rolls back to a savepoint (or rolls back the transaction the savepoint
+/// began) when a savepoint future is dropped before it finished.
+struct SavepointOnDrop<'a> {
+    session: &'a mut AsyncSession,
+    /// `Some` while the body runs: the savepoint's name (`None` inside for a
+    /// transaction of its own).
+    name: Option<Option<String>>,
+}
+
+impl Drop for SavepointOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(name) = self.name.take()
+            && let Some(w) = &mut self.session.worker
+        {
+            w.detach(move |slot| {
+                if let Ok(s) = slot.session() {
+                    let cancelled: Result<()> = Err(crate::Error::Config(
+                        "the savepoint's future was dropped".into(),
+                    ));
+                    let _ = s.close_savepoint(name.as_deref(), cancelled);
                 }
             });
         }

@@ -72,6 +72,7 @@ mod table;
 // Layer 5: execution.
 mod eager;
 mod exec;
+mod fetch;
 mod tracked;
 mod unit_of_work;
 mod write;
@@ -93,6 +94,7 @@ pub use expr::{
     ArrayExprExt, Assign, BaseOf, ColumnExt, Expr, ExprExt, Expression, FoldKind, Ordering,
     RelationExt, Same, Selectable, Subquery, avg, count, count_distinct, count_star, max, min, sum,
 };
+pub use fetch::FetchAll;
 pub use fingerprint::fingerprint_static;
 pub use key::{EagerKey, KeyVals, RelKey};
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
