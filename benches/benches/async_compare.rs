@@ -228,7 +228,8 @@ fn seed(engine: &ormgen::Engine) {
                  CREATE TABLE comments (id {id}, post_id INTEGER NOT NULL REFERENCES posts(id), \
                  text TEXT NOT NULL);"
             ))?;
-            let rows = (0..SEED).map(|i| orm::NewUser::new(format!("User {i}")).hair_color("black"));
+            let rows =
+                (0..SEED).map(|i| orm::NewUser::new(format!("User {i}")).hair_color("black"));
             orm::User::insert_all(s, rows)?;
             Ok(())
         })

@@ -9,10 +9,12 @@
 //! | `GET /posts/{id}` | one post with its author and comments; 404 when there is none |
 //! | `POST /users` | creates a user: 201; 409 for a taken email (unique violation); 422 for a negative age (check violation) |
 //! | `POST /posts` | creates a draft: 201; 422 when the author does not exist (foreign-key violation) |
-//! | `POST /posts/{id}/comments` | comments on a post, in a transaction: 201; 404 when the post does not exist |
+//! | `POST /posts/{id}/comments` | comments on a post, in a serializable transaction (retried): 201; 404 when the post does not exist |
 //! | `POST /posts/{id}/publish` | publishes a draft in a serializable transaction (retried on serialization failures): 200; 409 when already published |
 //!
-//! Database errors become HTTP statuses in one place ([`ApiError`]).
+//! Database errors become HTTP statuses in one place ([`ApiError`]): 404,
+//! 409, 422 as above, 503 for the transient ones (pool timeout, a lost
+//! connection, SQLite busy), 500 for the rest.
 
 use std::time::Duration;
 
@@ -61,6 +63,18 @@ pub fn router(engine: AsyncEngine) -> Router {
         .with_state(engine)
 }
 
+/// Serves the API over `engine` on `listener` until `shutdown` completes
+/// (then finishes the requests in flight).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    engine: AsyncEngine,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(engine))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 /// An error answer: a status and a JSON body `{"error": message}`.
 #[derive(Debug)]
 pub struct ApiError {
@@ -87,7 +101,10 @@ impl From<Error> for ApiError {
             Error::CheckViolation { .. }
             | Error::NotNullViolation { .. }
             | Error::ForeignKeyViolation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Error::PoolTimeout { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            // Transient: the client may try again.
+            Error::PoolTimeout { .. } | Error::ConnectionLost { .. } | Error::Busy { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             _ => {
                 eprintln!("web-example: internal error: {e}");
                 return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error");
@@ -292,7 +309,7 @@ async fn insert<T: Send + 'static>(
 }
 
 /// `POST /posts/{id}/comments`'s body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct CreateComment {
     /// The comment's text.
     pub body: String,
@@ -306,8 +323,13 @@ async fn create_comment(
     Json(body): Json<CreateComment>,
 ) -> ApiResult<(StatusCode, Json<Comment>)> {
     let mut s = engine.session();
+    // Read, then write: serializable, which on SQLite is `BEGIN IMMEDIATE`
+    // (a deferred transaction that read first cannot take the write lock
+    // while another writer holds it: it would fail at once with "busy"
+    // instead of waiting), retried on PostgreSQL's serialization failures.
     let comment = s
-        .transaction(move |s| {
+        .transaction_retry(serializable(), 5, move |s| {
+            let body = body.clone();
             Box::pin(async move {
                 // 404 for a missing post (a foreign-key violation would say 422).
                 if !s.exists(Post::query().filter(post::id.eq(id))).await? {
@@ -324,6 +346,11 @@ async fn create_comment(
     Ok((StatusCode::CREATED, Json(comment)))
 }
 
+/// Serializable transactions: `BEGIN IMMEDIATE` on SQLite.
+fn serializable() -> TxOptions {
+    TxOptions::isolation(IsolationLevel::Serializable)
+}
+
 async fn publish_post(
     State(engine): State<AsyncEngine>,
     Path(id): Path<i32>,
@@ -332,28 +359,24 @@ async fn publish_post(
     // Read, check, write: serializable (BEGIN IMMEDIATE on SQLite), and run
     // again when PostgreSQL reports a serialization failure.
     let published = s
-        .transaction_retry(
-            TxOptions::isolation(IsolationLevel::Serializable),
-            5,
-            move |s| {
-                Box::pin(async move {
-                    let post = s.one(Post::query().filter(post::id.eq(id))).await?;
-                    if post.published {
-                        return Ok(None);
-                    }
-                    s.run_sync(move |s| {
-                        Post::update()
-                            .set(post::published.to(true))
-                            .set(post::status.to(PostStatus::Published))
-                            .set(post::published_at.to(ormgen::query::now()))
-                            .filter(post::id.eq(id))
-                            .execute(s)
-                    })
-                    .await?;
-                    s.one(Post::query().filter(post::id.eq(id))).await.map(Some)
+        .transaction_retry(serializable(), 5, move |s| {
+            Box::pin(async move {
+                let post = s.one(Post::query().filter(post::id.eq(id))).await?;
+                if post.published {
+                    return Ok(None);
+                }
+                s.run_sync(move |s| {
+                    Post::update()
+                        .set(post::published.to(true))
+                        .set(post::status.to(PostStatus::Published))
+                        .set(post::published_at.to(ormgen::query::now()))
+                        .filter(post::id.eq(id))
+                        .execute(s)
                 })
-            },
-        )
+                .await?;
+                s.one(Post::query().filter(post::id.eq(id))).await.map(Some)
+            })
+        })
         .await?;
     published
         .map(Json)

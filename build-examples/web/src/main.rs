@@ -48,11 +48,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         let listener = tokio::net::TcpListener::bind(&listen).await?;
         println!("listening on http://{}", listener.local_addr()?);
         std::io::stdout().flush()?;
-        axum::serve(listener, web_example::router(engine.clone()))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        web_example::serve(listener, engine.clone(), async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
         Ok::<_, Box<dyn std::error::Error>>(engine)
     })?;
     // Outside the runtime: closing a PostgreSQL connection blocks.
