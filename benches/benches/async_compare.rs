@@ -3,10 +3,10 @@
 //! `benches/schema/bench.prisma`.
 //!
 //! Contenders: `ormgen` (a sync `Session`), `ormgen-async` (an
-//! `AsyncSession`, each operation awaited with `block_on` on a
-//! current-thread tokio runtime, as a request handler awaits it) and, on
-//! PostgreSQL, `tokio-postgres` (a prepared statement on the async driver,
-//! awaited the same way). Workloads: `by_pk` (a user by primary key out of
+//! `AsyncSession`: a round of operations awaited one after the other in one
+//! task on a current-thread tokio runtime, as a request handler awaits its
+//! queries) and, on PostgreSQL, `tokio-postgres` (a prepared statement on
+//! the async driver, awaited the same way). Workloads: `by_pk` (a user by primary key out of
 //! 10,000), `list100` (100 users through the query builder) and
 //! `single_insert` (one user per committed transaction).
 //!
@@ -40,6 +40,11 @@ trait Contender {
     fn name(&self) -> &'static str;
     /// Runs `workload` once with the counter `i`; returns something to keep.
     fn op(&mut self, workload: &str, i: i64) -> usize;
+    /// Runs `workload` `n` times with the counters `first..first + n` (async
+    /// contenders: inside one `block_on`, as one task awaits its queries).
+    fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
+        (first..first + n).map(|i| self.op(workload, i)).sum()
+    }
 }
 
 fn user_id(i: i64) -> i32 {
@@ -89,36 +94,47 @@ impl Contender for Async {
         "ormgen-async"
     }
     fn op(&mut self, workload: &str, i: i64) -> usize {
+        self.round(workload, i, 1)
+    }
+    fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
         let s = &mut self.s;
         self.rt.block_on(async {
-            match workload {
-                "by_pk" => {
-                    let id = user_id(i);
-                    s.run_sync(move |s| orm::User::get(s, id))
-                        .await
-                        .unwrap()
-                        .unwrap()
-                        .name
-                        .len()
-                }
-                "list100" => s
-                    .all(orm::User::query().filter(orm::user::id.le(100)))
-                    .await
-                    .unwrap()
-                    .len(),
-                "single_insert" => s
-                    .run_sync(|s| {
-                        s.begin()?;
-                        let row = orm::NewUser::new("User").hair_color("brown");
-                        let n = orm::User::insert_all(s, [row])? as usize;
-                        s.commit()?;
-                        Ok(n)
-                    })
-                    .await
-                    .unwrap(),
-                _ => unreachable!(),
+            let mut kept = 0;
+            for i in first..first + n {
+                kept += async_op(s, workload, i).await;
             }
+            kept
         })
+    }
+}
+
+async fn async_op(s: &mut ormgen::AsyncSession, workload: &str, i: i64) -> usize {
+    match workload {
+        "by_pk" => {
+            let id = user_id(i);
+            s.run_sync(move |s| orm::User::get(s, id))
+                .await
+                .unwrap()
+                .unwrap()
+                .name
+                .len()
+        }
+        "list100" => s
+            .all(orm::User::query().filter(orm::user::id.le(100)))
+            .await
+            .unwrap()
+            .len(),
+        "single_insert" => s
+            .run_sync(|s| {
+                s.begin()?;
+                let row = orm::NewUser::new("User").hair_color("brown");
+                let n = orm::User::insert_all(s, [row])? as usize;
+                s.commit()?;
+                Ok(n)
+            })
+            .await
+            .unwrap(),
+        _ => unreachable!(),
     }
 }
 
@@ -173,33 +189,185 @@ impl Contender for TokioPg {
         "tokio-postgres"
     }
     fn op(&mut self, workload: &str, i: i64) -> usize {
+        self.round(workload, i, 1)
+    }
+    fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
         let c = &mut self.client;
         let (by_pk, list, insert) = (&self.by_pk, &self.list, &self.insert);
         self.rt.block_on(async {
-            match workload {
-                "by_pk" => {
-                    let row = c.query_one(by_pk, &[&user_id(i)]).await.unwrap();
-                    let (_id, name, _hair): (i32, String, Option<String>) =
-                        (row.get(0), row.get(1), row.get(2));
-                    name.len()
-                }
-                "list100" => {
-                    let rows = c.query(list, &[&100i32]).await.unwrap();
-                    let users: Vec<(i32, String, Option<String>)> = rows
-                        .iter()
-                        .map(|r| (r.get(0), r.get(1), r.get(2)))
-                        .collect();
-                    users.len()
-                }
-                "single_insert" => {
-                    let tx = c.transaction().await.unwrap();
-                    let n = tx.execute(insert, &[&"User", &"brown"]).await.unwrap();
-                    tx.commit().await.unwrap();
-                    n as usize
-                }
-                _ => unreachable!(),
+            let mut kept = 0;
+            for i in first..first + n {
+                kept += match workload {
+                    "by_pk" => {
+                        let row = c.query_one(by_pk, &[&user_id(i)]).await.unwrap();
+                        let (_id, name, _hair): (i32, String, Option<String>) =
+                            (row.get(0), row.get(1), row.get(2));
+                        name.len()
+                    }
+                    "list100" => {
+                        let rows = c.query(list, &[&100i32]).await.unwrap();
+                        let users: Vec<(i32, String, Option<String>)> = rows
+                            .iter()
+                            .map(|r| (r.get(0), r.get(1), r.get(2)))
+                            .collect();
+                        users.len()
+                    }
+                    "single_insert" => {
+                        let tx = c.transaction().await.unwrap();
+                        let n = tx.execute(insert, &[&"User", &"brown"]).await.unwrap();
+                        tx.commit().await.unwrap();
+                        n as usize
+                    }
+                    _ => unreachable!(),
+                };
             }
+            kept
         })
+    }
+}
+
+// --- sqlx
+
+/// sqlx on one connection (SQLite: its own in-memory database, seeded like
+/// the others; its driver runs each connection on a worker thread too).
+struct Sqlx<C: 'static> {
+    rt: tokio::runtime::Runtime,
+    conn: C,
+    pg: bool,
+}
+
+/// The workloads on a sqlx connection of database `DB`.
+macro_rules! sqlx_round {
+    ($self:ident, $workload:ident, $first:ident, $n:ident) => {{
+        let conn = &mut $self.conn;
+        let pg = $self.pg;
+        let (by_pk, list, insert) = if pg {
+            (
+                "SELECT id, name, hair_color FROM users WHERE id = $1",
+                "SELECT id, name, hair_color FROM users WHERE id <= $1",
+                "INSERT INTO users (name, hair_color) VALUES ($1, $2)",
+            )
+        } else {
+            (
+                "SELECT id, name, hair_color FROM users WHERE id = ?",
+                "SELECT id, name, hair_color FROM users WHERE id <= ?",
+                "INSERT INTO users (name, hair_color) VALUES (?, ?)",
+            )
+        };
+        $self.rt.block_on(async {
+            use sqlx::Connection as _;
+            let mut kept = 0;
+            for i in $first..$first + $n {
+                kept += match $workload {
+                    "by_pk" => {
+                        let (_id, name, _hair): (i32, String, Option<String>) =
+                            sqlx::query_as(by_pk)
+                                .bind(user_id(i))
+                                .fetch_one(&mut *conn)
+                                .await
+                                .unwrap();
+                        name.len()
+                    }
+                    "list100" => {
+                        let users: Vec<(i32, String, Option<String>)> = sqlx::query_as(list)
+                            .bind(100i32)
+                            .fetch_all(&mut *conn)
+                            .await
+                            .unwrap();
+                        users.len()
+                    }
+                    "single_insert" => {
+                        let mut tx = conn.begin().await.unwrap();
+                        let n = sqlx::query(insert)
+                            .bind("User")
+                            .bind("brown")
+                            .execute(&mut *tx)
+                            .await
+                            .unwrap()
+                            .rows_affected();
+                        tx.commit().await.unwrap();
+                        n as usize
+                    }
+                    _ => unreachable!(),
+                };
+            }
+            kept
+        })
+    }};
+}
+
+impl Contender for Sqlx<sqlx::SqliteConnection> {
+    fn name(&self) -> &'static str {
+        "sqlx"
+    }
+    fn op(&mut self, workload: &str, i: i64) -> usize {
+        self.round(workload, i, 1)
+    }
+    fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
+        sqlx_round!(self, workload, first, n)
+    }
+}
+
+impl Contender for Sqlx<sqlx::PgConnection> {
+    fn name(&self) -> &'static str {
+        "sqlx"
+    }
+    fn op(&mut self, workload: &str, i: i64) -> usize {
+        self.round(workload, i, 1)
+    }
+    fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
+        sqlx_round!(self, workload, first, n)
+    }
+}
+
+impl Sqlx<sqlx::SqliteConnection> {
+    /// A private in-memory database with the same tables and rows.
+    fn sqlite_memory() -> Self {
+        use sqlx::Connection as _;
+        let rt = current_thread();
+        let conn = rt.block_on(async {
+            let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+                .await
+                .unwrap();
+            sqlx::raw_sql(
+                "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, \
+                 hair_color TEXT)",
+            )
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            let mut tx = conn.begin().await.unwrap();
+            for i in 0..SEED {
+                sqlx::query("INSERT INTO users (name, hair_color) VALUES (?, 'black')")
+                    .bind(format!("User {i}"))
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+            }
+            tx.commit().await.unwrap();
+            conn
+        });
+        Sqlx {
+            rt,
+            conn,
+            pg: false,
+        }
+    }
+}
+
+impl Sqlx<sqlx::PgConnection> {
+    fn postgres(url: &str, schema: &str) -> Self {
+        use sqlx::Connection as _;
+        let rt = current_thread();
+        let conn = rt.block_on(async {
+            let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SET search_path TO {schema}")))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn
+        });
+        Sqlx { rt, conn, pg: true }
     }
 }
 
@@ -250,7 +418,11 @@ fn backends() -> Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> {
         rt.block_on(a.set_autocommit(true)).unwrap();
         out.push((
             "sqlite_memory",
-            vec![Box::new(Sync { s }), Box::new(Async { rt, s: a })],
+            vec![
+                Box::new(Sync { s }),
+                Box::new(Async { rt, s: a }),
+                Box::new(Sqlx::sqlite_memory()),
+            ],
             None,
         ));
     }
@@ -281,6 +453,7 @@ fn backends() -> Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> {
                     Box::new(bare),
                     Box::new(Sync { s }),
                     Box::new(Async { rt, s: a }),
+                    Box::new(Sqlx::postgres(&url, &schema)),
                 ],
                 Some(schema),
             ));
@@ -318,8 +491,8 @@ fn main() {
     let mut table = String::new();
     writeln!(
         table,
-        "| backend | workload | contender | time/op | ÷ ormgen sync | ÷ tokio-postgres |\n\
-         |---|---|---|---:|---:|---:|"
+        "| backend | workload | contender | time/op | ÷ ormgen sync | ÷ tokio-postgres | ÷ sqlx |\n\
+         |---|---|---|---:|---:|---:|---:|"
     )
     .unwrap();
     let mut counter = 0i64;
@@ -336,11 +509,9 @@ fn main() {
             for _ in 0..rounds {
                 for (k, c) in contenders.iter_mut().enumerate() {
                     let start = Instant::now();
-                    for _ in 0..ops {
-                        counter += 1;
-                        black_box(c.op(workload, counter));
-                    }
+                    black_box(c.round(workload, counter + 1, ops));
                     samples[k].push(start.elapsed().as_secs_f64() / ops as f64);
+                    counter += ops;
                 }
             }
             let medians: Vec<f64> = samples.into_iter().map(median).collect();
@@ -352,17 +523,22 @@ fn main() {
                 .iter()
                 .position(|c| c.name() == "tokio-postgres")
                 .map(|k| medians[k]);
+            let sqlx = contenders
+                .iter()
+                .position(|c| c.name() == "sqlx")
+                .map(|k| medians[k]);
             for (k, c) in contenders.iter().enumerate() {
                 let ratio = |base: Option<f64>| {
                     base.map_or("—".to_owned(), |b| format!("{:.2}", medians[k] / b))
                 };
                 writeln!(
                     table,
-                    "| {backend} | {workload} | {} | {} | {} | {} |",
+                    "| {backend} | {workload} | {} | {} | {} | {} | {} |",
                     c.name(),
                     fmt_time(medians[k]),
                     ratio(sync),
-                    ratio(bare)
+                    ratio(bare),
+                    ratio(sqlx)
                 )
                 .unwrap();
             }

@@ -218,7 +218,7 @@ fn the_api_answers_every_route_with_the_right_status() {
         drop(server);
         let mut s = db.engine.session().unwrap();
         let count = |s: &mut ormgen::Session, table: &str| -> i64 {
-            s.query_one(&format!("select count(*) from {table}"), ())
+            s.query_one(format!("select count(*) from {table}"), ())
                 .unwrap()
         };
         assert_eq!(count(&mut s, "users"), 2, "{name}");

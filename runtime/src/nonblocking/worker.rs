@@ -3,7 +3,7 @@
 //!
 //! Jobs arrive over a channel in order and each answers through a oneshot
 //! channel that its [`Call`] future awaits. Dropping a `Call` before its
-//! answer (a request timing out) marks the job abandoned: a job that has not
+//! answer (a request timing out) closes that channel, which abandons the job: a job that has not
 //! started is skipped, and a job that is running has its statement
 //! interrupted (SQLite's `sqlite3_interrupt`, PostgreSQL's cancel request).
 //! A panic in a job is caught on the thread, the session is dropped (rolling
@@ -13,7 +13,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering, fence};
 use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -54,10 +54,9 @@ fn next_job(queue: &mpsc::Receiver<Envelope>) -> Option<Envelope> {
 /// A unit of work sent to a connection thread.
 type Job = Box<dyn FnOnce(&mut Slot) + Send>;
 
-/// A job with its number and the flag its future sets when dropped.
+/// A job with its number.
 struct Envelope {
     id: u64,
-    abandoned: Arc<AtomicBool>,
     job: Job,
 }
 
@@ -176,14 +175,11 @@ impl Worker {
                     session: None,
                     shared: thread_shared,
                 };
-                while let Some(Envelope { id, abandoned, job }) = next_job(&queue) {
-                    // Published before the abandoned flag is read; the future
-                    // sets the flag before reading this: one of the two sees
-                    // the other, so an abandoned job is skipped or interrupted.
+                while let Some(Envelope { id, job }) = next_job(&queue) {
+                    // Published before the job checks whether its future is
+                    // gone (see `Worker::send`).
                     slot.shared.running.store(id, Ordering::SeqCst);
-                    if !abandoned.load(Ordering::SeqCst) {
-                        job(&mut slot);
-                    }
+                    job(&mut slot);
                     slot.shared.running.store(0, Ordering::SeqCst);
                 }
             })
@@ -208,11 +204,28 @@ impl Worker {
         T: Send + 'static,
         F: FnOnce(&mut Slot) -> Result<T> + Send + 'static,
     {
+        self.send(f, false)
+    }
+
+    /// Sends `f`; unless `always` is set, the job is skipped when its future
+    /// is dropped before the job starts.
+    fn send<T, F>(&mut self, f: F, always: bool) -> Call<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Slot) -> Result<T> + Send + 'static,
+    {
         self.next += 1;
         let id = self.next;
         let (tx, rx) = oneshot::channel::<Outcome<T>>();
-        let abandoned = Arc::new(AtomicBool::new(false));
         let job: Job = Box::new(move |slot| {
+            // The thread published this job's number before; a dropped
+            // future closes the channel before reading that number. With a
+            // fence on each side one of the two sees the other, so an
+            // abandoned job is skipped here or interrupted by the future.
+            fence(Ordering::SeqCst);
+            if !always && tx.is_closed() {
+                return;
+            }
             let outcome = catch_unwind(AssertUnwindSafe(|| f(slot)));
             if outcome.is_err() {
                 // What the panic left half done is rolled back.
@@ -220,18 +233,10 @@ impl Worker {
             }
             let _ = tx.send(outcome);
         });
-        let sent = self
-            .jobs
-            .send(Envelope {
-                id,
-                abandoned: abandoned.clone(),
-                job,
-            })
-            .is_ok();
+        let sent = self.jobs.send(Envelope { id, job }).is_ok();
         Call {
             rx,
             id,
-            abandoned,
             shared: self.shared.clone(),
             sent,
             done: !sent,
@@ -244,10 +249,13 @@ impl Worker {
     /// detached, so it runs even though nobody awaits it).
     pub(crate) fn detach(&mut self, f: impl FnOnce(&mut Slot) + Send + 'static) {
         drop(
-            self.call(move |slot| {
-                f(slot);
-                Ok(())
-            })
+            self.send(
+                move |slot| {
+                    f(slot);
+                    Ok(())
+                },
+                true,
+            )
             .detached(),
         );
     }
@@ -259,7 +267,6 @@ impl Worker {
 pub(crate) struct Call<T> {
     rx: oneshot::Receiver<Outcome<T>>,
     id: u64,
-    abandoned: Arc<AtomicBool>,
     shared: Arc<Shared>,
     /// Whether the job reached the thread.
     sent: bool,
@@ -316,7 +323,9 @@ impl<T> Drop for Call<T> {
         if self.done {
             return;
         }
-        self.abandoned.store(true, Ordering::SeqCst);
+        // Abandons the job (see `Worker::send`).
+        self.rx.close();
+        fence(Ordering::SeqCst);
         if self.shared.running.load(Ordering::SeqCst) == self.id
             && let Some(i) = lock(&self.shared.interrupter).clone()
         {
