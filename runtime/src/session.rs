@@ -2,6 +2,7 @@
 
 use std::cell::Cell;
 use std::marker::PhantomData;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::time::Instant;
 
 use crate::Dialect;
@@ -30,6 +31,17 @@ pub enum IsolationLevel {
     RepeatableRead,
     /// SERIALIZABLE.
     Serializable,
+}
+
+/// What [`Session::open_transaction`] or [`Session::open_savepoint`] opened,
+/// for the matching close (the async session runs the body in between).
+#[derive(Debug, Clone)]
+pub(crate) enum Opened {
+    /// A transaction, begun now.
+    Transaction,
+    /// A savepoint with this name, or (`None`) a transaction of its own in
+    /// autocommit mode.
+    Savepoint(Option<String>),
 }
 
 /// Options for one transaction.
@@ -512,6 +524,100 @@ impl Session {
         self.end_query_only();
         self.emit(Event::Rollback);
         r
+    }
+
+    /// Runs `f` in a transaction on this session: committed when `f` returns
+    /// `Ok`, rolled back when it returns `Err` or panics (the panic then
+    /// continues). Unlike [`Engine::transaction`](crate::Engine::transaction),
+    /// which takes a connection of its own, this uses the session's
+    /// connection, its unit of work and its autocommit mode.
+    ///
+    /// Transactions nest: when one is already open (also the one a session
+    /// begins by itself at its first statement), `f` runs in a
+    /// [`savepoint`](Self::savepoint) of it instead, and its work becomes
+    /// permanent with the outer transaction's commit.
+    ///
+    /// ```
+    /// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
+    /// # fn main() -> ormgen::Result<()> {
+    /// let engine = ormgen::Engine::connect("sqlite::memory:")?;
+    /// let mut s = engine.session()?;
+    /// s.execute("create table t (x integer primary key)", ())?;
+    /// s.commit()?;
+    /// s.transaction(|s| {
+    ///     s.execute("insert into t values (1)", ())?;
+    ///     // Nested: a savepoint, rolled back alone.
+    ///     let r = s.transaction(|s| s.execute("insert into t values (1)", ()));
+    ///     assert!(matches!(r, Err(ormgen::Error::UniqueViolation { .. })));
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(s.query_one::<i64>("select count(*) from t", ())?, 1);
+    /// # Ok(()) }
+    /// # #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
+    /// # fn main() {}
+    /// ```
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        self.transaction_with(TxOptions::default(), f)
+    }
+
+    /// [`transaction`](Self::transaction) with an isolation level or
+    /// read-only mode. Options apply to a whole transaction, so nested in an
+    /// open one they are an error ([`Error::Config`]).
+    pub fn transaction_with<T>(
+        &mut self,
+        options: TxOptions,
+        f: impl FnOnce(&mut Session) -> Result<T>,
+    ) -> Result<T> {
+        let opened = self.open_transaction(options)?;
+        match catch_unwind(AssertUnwindSafe(|| f(self))) {
+            Ok(r) => self.close_opened(&opened, r),
+            Err(panic) => {
+                let unwound: Result<()> =
+                    Err(Error::Config("the transaction's code panicked".into()));
+                let _ = self.close_opened(&opened, unwound);
+                resume_unwind(panic)
+            }
+        }
+    }
+
+    /// The first half of [`transaction_with`](Self::transaction_with):
+    /// begins a transaction now, or, when one is open, sets a savepoint in it.
+    pub(crate) fn open_transaction(&mut self, options: TxOptions) -> Result<Opened> {
+        if self.active {
+            if options != TxOptions::default() {
+                return Err(Error::Config(
+                    "isolation and read-only options apply to a whole transaction, and one is \
+                     already open in this session (nested transactions are savepoints): \
+                     commit or roll it back first"
+                        .into(),
+                ));
+            }
+            return self.open_savepoint().map(Opened::Savepoint);
+        }
+        self.begin_with(options)?;
+        self.begin()?;
+        Ok(Opened::Transaction)
+    }
+
+    /// The second half of [`transaction_with`](Self::transaction_with) and
+    /// [`savepoint`](Self::savepoint), given the body's result: commits or
+    /// releases what `opened` is on `Ok`, rolls it back on `Err`.
+    pub(crate) fn close_opened<T>(&mut self, opened: &Opened, r: Result<T>) -> Result<T> {
+        match (opened, r) {
+            (Opened::Savepoint(name), r) => self.close_savepoint(name.as_deref(), r),
+            (Opened::Transaction, Ok(v)) => match self.commit() {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    let _ = self.rollback();
+                    Err(e)
+                }
+            },
+            (Opened::Transaction, Err(e)) => {
+                // The original error matters more than a failed rollback.
+                let _ = self.rollback();
+                Err(e)
+            }
+        }
     }
 
     /// Runs `f` inside a savepoint of the current transaction (beginning one if

@@ -639,3 +639,38 @@ fn futures_dropped_at_random_points_under_load_leave_every_transaction_whole() {
         }
     }
 }
+
+#[test]
+fn an_async_transaction_inside_a_transaction_is_a_savepoint() {
+    let rt = runtime();
+    for db in common::all() {
+        let engine = AsyncEngine::new(db.engine.clone());
+        rt.block_on(async {
+            items(&engine).await;
+            let insert = "insert into items (id, name) values (?, 'x')";
+            let mut s = engine.session();
+            s.transaction(|s| {
+                Box::pin(async move {
+                    s.execute(insert, (1i64,)).await?;
+                    let inner: ormgen::Result<()> = s
+                        .transaction(|s| {
+                            Box::pin(async move {
+                                s.execute(insert, (2i64,)).await?;
+                                Err(Error::NotFound)
+                            })
+                        })
+                        .await;
+                    assert!(matches!(inner, Err(Error::NotFound)));
+                    assert!(s.in_transaction().await?);
+                    s.transaction(|s| Box::pin(async move { s.execute(insert, (3i64,)).await }))
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await
+            .unwrap();
+            assert!(!s.in_transaction().await.unwrap());
+            assert_eq!(ids(&engine).await, [1, 3], "{}", db.name());
+        });
+    }
+}

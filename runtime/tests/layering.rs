@@ -23,7 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "execution",
-        &["exec", "write", "eager", "unit_of_work", "tracked"],
+        &["exec", "write", "eager", "fetch", "unit_of_work", "tracked"],
     ),
 ];
 

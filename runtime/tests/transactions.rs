@@ -411,3 +411,76 @@ fn autocommit_savepoints_are_transactions_of_their_own() {
         assert_eq!(count(&db), 2, "{}: committed by the block", db.name());
     }
 }
+
+#[test]
+fn session_transaction_commits_rolls_back_and_nests_as_savepoints() {
+    for db in common::all() {
+        setup(&db);
+        let name = db.name();
+        let mut s = db.engine.session().unwrap();
+        // Committed on Ok, on the session's own connection: nothing stays open.
+        let n = s
+            .transaction(|s| s.execute("insert into items (id, name) values (1, 'a')", ()))
+            .unwrap();
+        assert_eq!(n, 1);
+        assert!(!s.in_transaction(), "{name}");
+        assert_eq!(count(&db), 1, "{name}");
+        // Rolled back on Err.
+        let r: ormgen::Result<()> = s.transaction(|s| {
+            s.execute("insert into items (id, name) values (2, 'b')", ())?;
+            Err(Error::NotFound)
+        });
+        assert!(matches!(r, Err(Error::NotFound)));
+        assert!(!s.in_transaction() && !s.transaction_failed(), "{name}");
+        assert_eq!(count(&db), 1, "{name}");
+        // Rolled back on panic; the session stays usable.
+        let panicked = catch_unwind(AssertUnwindSafe(|| {
+            let _ = s.transaction(|s| -> ormgen::Result<()> {
+                s.execute("insert into items (id, name) values (3, 'c')", ())?;
+                panic!("boom")
+            });
+        }));
+        assert!(panicked.is_err());
+        assert!(!s.in_transaction(), "{name}");
+        assert_eq!(count(&db), 1, "{name}");
+        // Nested: a savepoint; the inner failure is undone alone, the outer
+        // work commits with the outer transaction.
+        s.transaction(|s| {
+            s.execute("insert into items (id, name) values (4, 'd')", ())?;
+            let inner: ormgen::Result<u64> = s.transaction(|s| {
+                s.execute("insert into items (id, name) values (5, 'e')", ())?;
+                s.execute("insert into items (id, name) values (4, 'dup')", ())
+            });
+            assert!(
+                matches!(inner, Err(Error::UniqueViolation { .. })),
+                "{inner:?}"
+            );
+            assert!(s.in_transaction() && !s.transaction_failed());
+            s.transaction(|s| s.execute("insert into items (id, name) values (6, 'f')", ()))?;
+            // Still the outer transaction's: not visible elsewhere yet.
+            assert_eq!(count(&db), 1);
+            Ok(())
+        })
+        .unwrap();
+        let ids: Vec<i64> = s.query_as("select id from items order by id", ()).unwrap();
+        assert_eq!(ids, [1, 4, 6], "{name}");
+        s.commit().unwrap();
+        // Inside the transaction a session began by itself (autobegin), a
+        // transaction is a savepoint, and options are refused.
+        s.execute("insert into items (id, name) values (7, 'g')", ())
+            .unwrap();
+        s.transaction(|s| s.execute("insert into items (id, name) values (8, 'h')", ()))
+            .unwrap();
+        assert!(s.in_transaction(), "{name}");
+        let r = s.transaction_with(TxOptions::read_only(), |_| Ok(()));
+        assert!(matches!(r, Err(Error::Config(_))), "{r:?}");
+        s.rollback().unwrap();
+        assert_eq!(count(&db), 3, "{name}");
+        // Options on an outermost transaction apply.
+        let r = s.transaction_with(TxOptions::read_only(), |s| {
+            s.execute("insert into items (id, name) values (9, 'i')", ())
+        });
+        assert!(r.is_err(), "{name}: a read-only transaction wrote");
+        assert_eq!(count(&db), 3, "{name}");
+    }
+}

@@ -3,8 +3,10 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::{Arc, Mutex};
 
 use super::engine::AsyncEngine;
+use super::lock;
 use super::stream::{self, AsyncRows};
 use super::worker::{Slot, Worker};
 use crate::engine::retry_backoff;
@@ -12,7 +14,7 @@ use crate::error::Result;
 use crate::params::{AsSql, Params};
 use crate::query::{Executable, FetchAll, Query, RowType};
 use crate::row::{FromRow, OwnedRow};
-use crate::session::{Session, TxOptions};
+use crate::session::{Opened, Session, TxOptions};
 
 /// A boxed, sendable future: what the closure of
 /// [`AsyncSession::transaction`] returns (`|s| Box::pin(async move { .. })`).
@@ -283,9 +285,9 @@ impl AsyncSession {
     /// when the future is dropped before it finishes (a timeout), so a
     /// cancelled request never leaves its transaction open. Inside `f`, use
     /// the session it receives: `s.transaction(|s| Box::pin(async move { ..
-    /// s.execute(..).await?; .. Ok(x) })).await`. A transaction already
-    /// open is an error (nest with [`Session::savepoint`] in
-    /// [`run_sync`](Self::run_sync)).
+    /// s.execute(..).await?; .. Ok(x) })).await`. Transactions nest: when
+    /// one is already open, `f` runs in a [`savepoint`](Self::savepoint) of
+    /// it (as [`Session::transaction`]).
     pub async fn transaction<T, F>(&mut self, f: F) -> Result<T>
     where
         T: Send,
@@ -301,33 +303,7 @@ impl AsyncSession {
         T: Send,
         F: for<'a> FnOnce(&'a mut AsyncSession) -> BoxFuture<'a, Result<T>> + Send,
     {
-        self.call(move |s| {
-            if s.in_transaction() {
-                return Err(crate::Error::Config(
-                    "a transaction is already open in this session".into(),
-                ));
-            }
-            s.begin_with(options)
-        })
-        .await?;
-        let mut guard = RollbackOnDrop {
-            session: self,
-            armed: true,
-        };
-        let r = f(&mut *guard.session).await;
-        guard.armed = false;
-        let s = &mut *guard.session;
-        match r {
-            Ok(v) => {
-                s.commit().await?;
-                Ok(v)
-            }
-            Err(e) => {
-                // The original error matters more than a failed rollback.
-                let _ = s.rollback().await;
-                Err(e)
-            }
-        }
+        self.opened(move |s| s.open_transaction(options), f).await
     }
 
     /// [`transaction_with`](Self::transaction_with) again, up to
@@ -375,23 +351,58 @@ impl AsyncSession {
         T: Send,
         F: for<'a> FnOnce(&'a mut AsyncSession) -> BoxFuture<'a, Result<T>> + Send,
     {
-        let name = self.call(|s| s.open_savepoint()).await?;
-        let mut guard = SavepointOnDrop {
+        self.opened(|s| s.open_savepoint().map(Opened::Savepoint), f)
+            .await
+    }
+
+    /// Opens a transaction or a savepoint with `open` on the connection
+    /// thread, runs `f` in it, and commits / releases it or rolls it back.
+    ///
+    /// Cancellation safe at every await: a guard lives from before the open
+    /// job is sent until the body's future finished, and when dropped it
+    /// sends a job that undoes what the open job recorded it opened (jobs run
+    /// in order, so it runs after the open job, or finds nothing when that
+    /// was skipped); the closing job, once sent, always runs.
+    async fn opened<T, F>(
+        &mut self,
+        open: impl FnOnce(&mut Session) -> Result<Opened> + Send + 'static,
+        f: F,
+    ) -> Result<T>
+    where
+        T: Send,
+        F: for<'a> FnOnce(&'a mut AsyncSession) -> BoxFuture<'a, Result<T>> + Send,
+    {
+        let record = Arc::new(Mutex::new(None::<Opened>));
+        let mut guard = UndoOnDrop {
             session: self,
-            name: Some(name),
+            record: record.clone(),
+            armed: true,
         };
+        let recorded = record.clone();
+        let opened = guard
+            .session
+            .call(move |s| {
+                let opened = open(s)?;
+                *lock(&recorded) = Some(opened.clone());
+                Ok(opened)
+            })
+            .await?;
         let r = f(&mut *guard.session).await;
-        let name = guard.name.take().flatten();
+        guard.armed = false;
         let s = &mut *guard.session;
         // The body's error travels to the connection thread and back (it is
-        // the result `close_savepoint` returns, unless closing fails).
+        // what closing returns, unless closing fails first).
         let (r, value) = match r {
             Ok(v) => (Ok(()), Some(v)),
             Err(e) => (Err(e), None),
         };
-        s.call(move |s| s.close_savepoint(name.as_deref(), r))
+        s.worker()?
+            .call_always(move |slot| {
+                lock(&record).take();
+                slot.session()?.close_opened(&opened, r)
+            })
             .await?;
-        Ok(value.expect("Ok results carry their value"))
+        Ok(value.expect("an Ok result carries its value"))
     }
 
     /// Returns the connection to the pool now (rolling back an open
@@ -410,47 +421,28 @@ impl AsyncSession {
     }
 }
 
-/// Rolls the session's transaction back when a transaction future is dropped
-/// before it finished.
-struct RollbackOnDrop<'a> {
+/// Undoes what a transaction's or savepoint's open job recorded when their
+/// future is dropped before the body finished (see [`AsyncSession::opened`]).
+struct UndoOnDrop<'a> {
     session: &'a mut AsyncSession,
+    record: Arc<Mutex<Option<Opened>>>,
     armed: bool,
 }
 
-impl Drop for RollbackOnDrop<'_> {
+impl Drop for UndoOnDrop<'_> {
     fn drop(&mut self) {
         if self.armed
             && let Some(w) = &mut self.session.worker
         {
-            w.detach(|slot| {
-                if let Ok(s) = slot.session() {
-                    let _ = s.rollback();
-                }
-            });
-        }
-    }
-}
-
-/// Rolls back to a savepoint (or rolls back the transaction the savepoint
-/// began) when a savepoint future is dropped before it finished.
-struct SavepointOnDrop<'a> {
-    session: &'a mut AsyncSession,
-    /// `Some` while the body runs: the savepoint's name (`None` inside for a
-    /// transaction of its own).
-    name: Option<Option<String>>,
-}
-
-impl Drop for SavepointOnDrop<'_> {
-    fn drop(&mut self) {
-        if let Some(name) = self.name.take()
-            && let Some(w) = &mut self.session.worker
-        {
+            let record = self.record.clone();
             w.detach(move |slot| {
-                if let Ok(s) = slot.session() {
+                if let Some(opened) = lock(&record).take()
+                    && let Ok(s) = slot.session()
+                {
                     let cancelled: Result<()> = Err(crate::Error::Config(
-                        "the savepoint's future was dropped".into(),
+                        "the transaction's future was dropped".into(),
                     ));
-                    let _ = s.close_savepoint(name.as_deref(), cancelled);
+                    let _ = s.close_opened(&opened, cancelled);
                 }
             });
         }

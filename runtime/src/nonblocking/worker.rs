@@ -207,6 +207,18 @@ impl Worker {
         self.send(f, false)
     }
 
+    /// [`call`](Self::call) for a job that runs even when its future is
+    /// dropped before the job starts (dropped while it runs, its statement
+    /// is still interrupted): for closing a transaction, which must not be
+    /// left open.
+    pub(crate) fn call_always<T, F>(&mut self, f: F) -> Call<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Slot) -> Result<T> + Send + 'static,
+    {
+        self.send(f, true)
+    }
+
     /// Sends `f`; unless `always` is set, the job is skipped when its future
     /// is dropped before the job starts.
     fn send<T, F>(&mut self, f: F, always: bool) -> Call<T>
