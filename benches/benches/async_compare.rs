@@ -16,7 +16,8 @@
 //! (and written to `$ORMGEN_BENCH_OUT` if set).
 //!
 //! Run: `cargo bench --manifest-path benches/Cargo.toml --bench async_compare`
-//! (`ORMGEN_BENCH_QUICK=1` for fewer rounds).
+//! (`ORMGEN_BENCH_QUICK=1` for fewer rounds, `ORMGEN_BENCH_NO_SQLX=1`
+//! without the sqlx contenders).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -404,6 +405,17 @@ fn seed(engine: &ormgen::Engine) {
         .unwrap();
 }
 
+/// `contenders` and sqlx's, unless `ORMGEN_BENCH_NO_SQLX` is set.
+fn with_sqlx<C: Contender + 'static>(
+    mut contenders: Vec<Box<dyn Contender>>,
+    sqlx: impl FnOnce() -> C,
+) -> Vec<Box<dyn Contender>> {
+    if std::env::var_os("ORMGEN_BENCH_NO_SQLX").is_none() {
+        contenders.push(Box::new(sqlx()));
+    }
+    contenders
+}
+
 /// The contenders on one backend: `(label, contenders)`.
 fn backends() -> Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> {
     let mut out: Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> = Vec::new();
@@ -418,11 +430,10 @@ fn backends() -> Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> {
         rt.block_on(a.set_autocommit(true)).unwrap();
         out.push((
             "sqlite_memory",
-            vec![
-                Box::new(Sync { s }),
-                Box::new(Async { rt, s: a }),
-                Box::new(Sqlx::sqlite_memory()),
-            ],
+            with_sqlx(
+                vec![Box::new(Sync { s }), Box::new(Async { rt, s: a })],
+                Sqlx::sqlite_memory,
+            ),
             None,
         ));
     }
@@ -449,12 +460,14 @@ fn backends() -> Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> {
             let bare = TokioPg::connect(&url, &schema);
             out.push((
                 "postgres",
-                vec![
-                    Box::new(bare),
-                    Box::new(Sync { s }),
-                    Box::new(Async { rt, s: a }),
-                    Box::new(Sqlx::postgres(&url, &schema)),
-                ],
+                with_sqlx(
+                    vec![
+                        Box::new(bare),
+                        Box::new(Sync { s }),
+                        Box::new(Async { rt, s: a }),
+                    ],
+                    || Sqlx::postgres(&url, &schema),
+                ),
                 Some(schema),
             ));
         }
