@@ -19,7 +19,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "typed facade",
-        &["table", "scope", "operand", "expr", "builder"],
+        &["table", "scope", "operand", "nullable", "expr", "builder"],
     ),
     (
         "execution",

@@ -188,6 +188,57 @@ fn insert_fills_defaults_and_returns_the_stored_row() {
 }
 
 #[test]
+fn nullable_setters_take_a_value_or_an_option_and_inserts_need_not_read_back() {
+    for (db, _) in seeded() {
+        let name = db.name();
+        let mut s = db.engine.session().expect("session");
+        // A value, an `Option` that is `Some`, and one that is `None`.
+        let given: Option<String> = Some("Gina".into());
+        let missing: Option<i32> = None;
+        let gina = User::insert(&mut s, NewUser::new("gina@x.org").name(given).age(missing))
+            .expect("insert");
+        assert_eq!(
+            (gina.name.as_deref(), gina.age),
+            (Some("Gina"), None),
+            "{name}"
+        );
+        let hal = User::insert(&mut s, NewUser::new("hal@x.org").name("Hal").age(Some(41)))
+            .expect("insert");
+        assert_eq!((hal.name.as_deref(), hal.age), (Some("Hal"), Some(41)));
+        // `None` after a value clears it again: NULL is stored.
+        let ivy = User::insert(
+            &mut s,
+            NewUser::new("ivy@x.org").name("Ivy").name(None::<&str>),
+        )
+        .expect("insert");
+        assert_eq!(ivy.name, None, "{name}");
+        // The insert that does not read the row back writes the same row.
+        User::insert_without_returning(&mut s, NewUser::new("jo@x.org").name("Jo").age(Some(7)))
+            .expect("insert");
+        let jo = User::query()
+            .filter(user::email.eq("jo@x.org"))
+            .one(&mut s)
+            .expect("read back");
+        assert_eq!(
+            (jo.name.as_deref(), jo.age, jo.role),
+            (Some("Jo"), Some(7), Role::Member)
+        );
+        // Its errors are the typed ones.
+        let dup = s.savepoint(|s| User::insert_without_returning(s, NewUser::new("jo@x.org")));
+        assert!(
+            matches!(dup, Err(Error::UniqueViolation { .. })),
+            "{name}: {dup:?}"
+        );
+        let negative =
+            s.savepoint(|s| User::insert_without_returning(s, NewUser::new("kid@x.org").age(-1)));
+        assert!(
+            matches!(negative, Err(Error::CheckViolation { .. })),
+            "{name}: {negative:?}"
+        );
+    }
+}
+
+#[test]
 fn insert_many_upsert_update_save_and_delete() {
     for (db, seed) in seeded() {
         let name = db.name();

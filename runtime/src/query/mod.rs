@@ -66,6 +66,7 @@ mod walk;
 // Layer 4: the typed facade.
 mod builder;
 mod expr;
+pub mod nullable;
 mod operand;
 mod scope;
 mod table;
@@ -97,6 +98,7 @@ pub use expr::{
 pub use fetch::FetchAll;
 pub use fingerprint::fingerprint_static;
 pub use key::{EagerKey, KeyVals, RelKey};
+pub use nullable::IntoNullable;
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
 pub use render::{Statement, Writer, push_ident, render_list, render_node};
 pub use scope::{

@@ -54,6 +54,10 @@ pub struct NewFieldView {
     pub fill: Option<String>,
     /// The setter's stored expression of `value`.
     pub setter: String,
+    /// The setter's generic parameters (`<M>` for a nullable column's).
+    pub setter_generics: String,
+    /// The type of the setter's `value`.
+    pub setter_param: String,
 }
 
 fn stmt_col<'a>(schema: &Schema, f: &Field, s: &'a ScalarField) -> StatementColumn<'a> {
@@ -352,6 +356,10 @@ pub(super) fn insert_doc(model: &str, name: &str) -> String {
 /// A setter's argument converted to the field's value type.
 const INTO_VALUE: &str = "::std::convert::Into::into(value)";
 
+/// A nullable column's setter argument (a value or an `Option`) converted to
+/// `Option` of the field's value type.
+const INTO_NULLABLE: &str = "::ormgen::query::IntoNullable::into_nullable(value)";
+
 /// A field of the insert type: the column `f` (`s`, `c`), inserted as
 /// `insert` says.
 fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnView) -> NewFieldView {
@@ -365,13 +373,27 @@ fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnVie
         } => (
             option_of(&option_of(&base)),
             Some(fill.clone()),
-            some(&some(INTO_VALUE)),
+            some(INTO_NULLABLE),
         ),
         InsertMode::Defaulted {
             fill,
             nullable: false,
         } => (option_of(&base), Some(fill.clone()), some(INTO_VALUE)),
-        _ => (option_of(&base), None, some(INTO_VALUE)),
+        InsertMode::Nullable => (option_of(&base), None, INTO_NULLABLE.to_owned()),
+        InsertMode::Omitted => (option_of(&base), None, some(INTO_VALUE)),
+    };
+    // A nullable column's setter takes a value or an `Option` of one.
+    let nullable = matches!(
+        insert,
+        InsertMode::Nullable | InsertMode::Defaulted { nullable: true, .. }
+    );
+    let (setter_generics, setter_param) = if nullable {
+        (
+            "<M>".to_owned(),
+            format!("impl ::ormgen::query::IntoNullable<{base}, M>"),
+        )
+    } else {
+        (String::new(), format!("impl ::std::convert::Into<{base}>"))
     };
     NewFieldView {
         rust_name: f.rust_name.clone(),
@@ -381,5 +403,7 @@ fn new_field_view(f: &Field, s: &ScalarField, insert: &InsertMode, c: &ColumnVie
         doc: doc(&text),
         fill,
         setter,
+        setter_generics,
+        setter_param,
     }
 }

@@ -452,6 +452,8 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             required: true,
             fill: None,
             setter: String::new(),
+            setter_generics: String::new(),
+            setter_param: String::new(),
         })
         .collect();
     let presence = presence_column(&columns, &key);
