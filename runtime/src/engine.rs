@@ -13,6 +13,7 @@ use crate::backend::postgres::PgConn;
 #[cfg(feature = "rusqlite")]
 use crate::backend::sqlite::{self, SqliteConn, SqliteTarget};
 use crate::backend::{Conn, RawConn};
+use crate::conn_string::{is_key_value, redact};
 #[cfg(feature = "postgres")]
 use crate::error::from_pg;
 use crate::error::{Error, Result};
@@ -313,19 +314,28 @@ fn parse_url(url: &str) -> Result<(Target, Dialect)> {
         #[cfg(not(feature = "rusqlite"))]
         return Err(not_compiled(Dialect::Sqlite));
     }
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+    let key_value = is_key_value(url);
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") || key_value {
         #[cfg(feature = "postgres")]
         {
+            // Both forms, with libpq's parameters (`sslmode`,
+            // `application_name`, `options`, `connect_timeout`, …).
+            let form = if key_value {
+                "connection string"
+            } else {
+                "URL"
+            };
             let cfg: postgres::Config = url
                 .parse()
-                .map_err(|e| Error::Config(format!("invalid PostgreSQL URL: {e}")))?;
+                .map_err(|e| Error::Config(format!("invalid PostgreSQL {form}: {e}")))?;
             return Ok((Target::Postgres(Box::new(cfg)), Dialect::Postgres));
         }
         #[cfg(not(feature = "postgres"))]
         return Err(not_compiled(Dialect::Postgres));
     }
     Err(Error::Config(format!(
-        "unsupported database URL {:?}: expected sqlite://path, sqlite::memory: or postgres://…",
+        "unsupported database URL {:?}: expected sqlite://path, sqlite::memory:, \
+         postgres://… or a PostgreSQL key=value connection string",
         redact(url)
     )))
 }
@@ -343,17 +353,6 @@ fn not_compiled(dialect: Dialect) -> Error {
             feature: "postgres",
         },
     }
-}
-
-/// The URL without its password, for messages.
-fn redact(url: &str) -> String {
-    if let Some((scheme, rest)) = url.split_once("://")
-        && let Some((cred, host)) = rest.split_once('@')
-        && let Some((user, _)) = cred.split_once(':')
-    {
-        return format!("{scheme}://{user}:***@{host}");
-    }
-    url.to_owned()
 }
 
 pub(crate) struct EngineInner {

@@ -46,6 +46,7 @@ compile_error!(
 );
 
 mod backend;
+mod conn_string;
 pub mod engine;
 pub mod error;
 pub mod events;
