@@ -585,6 +585,16 @@ pub enum SqlRef<'a> {
     Keyed(Keyed<'a>),
 }
 
+impl SqlRef<'_> {
+    /// The SQL text (untranslated for portable SQL).
+    pub fn text(&self) -> &str {
+        match self {
+            SqlRef::Portable(s) | SqlRef::Native(s) => s,
+            SqlRef::Keyed(k) => k.sql,
+        }
+    }
+}
+
 /// SQL the runtime renders or the generator emits, in the dialect's syntax, with
 /// the key its prepared statement is cached under (the fingerprint of a built
 /// query's structure or of a multi-row INSERT's shape, or the address of a

@@ -158,6 +158,9 @@ pub struct Session {
     /// enclosing savepoint's rollback).
     failed: Option<Box<str>>,
     pub(crate) uow: crate::query::UnitOfWork,
+    /// Whether a statement that writes ran in the open transaction (for the
+    /// warning when the session is dropped with it uncommitted).
+    wrote: bool,
     _not_sync: PhantomData<Cell<()>>,
 }
 
@@ -169,6 +172,17 @@ impl std::fmt::Debug for Session {
             .field("failed", &self.failed)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether `sql` starts with a keyword of a statement that only reads.
+fn is_read(sql: &str) -> bool {
+    let text = sql.trim_start().as_bytes();
+    let len = text.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let word = &text[..len];
+    const READS: [&[u8]; 7] = [
+        b"SELECT", b"WITH", b"VALUES", b"SHOW", b"EXPLAIN", b"PRAGMA", b"TABLE",
+    ];
+    READS.iter().any(|k| word.eq_ignore_ascii_case(k))
 }
 
 #[inline(always)]
@@ -229,6 +243,7 @@ impl Session {
             savepoints: 0,
             failed: None,
             uow: crate::query::UnitOfWork::default(),
+            wrote: false,
             _not_sync: PhantomData,
         })
     }
@@ -315,6 +330,15 @@ impl Session {
     /// [`Error::TransactionFailed`] until [`rollback`](Self::rollback).
     pub fn transaction_failed(&self) -> bool {
         self.failed.is_some()
+    }
+
+    /// Records that the open transaction wrote when `sql` is not a read
+    /// (`SELECT`, `WITH`, `VALUES`, `SHOW`, `EXPLAIN`, `PRAGMA`).
+    #[inline]
+    fn note(&mut self, sql: &str) {
+        if self.active && !self.wrote && !is_read(sql) {
+            self.wrote = true;
+        }
     }
 
     #[inline]
@@ -485,6 +509,7 @@ impl Session {
             return Ok(());
         }
         self.active = false;
+        self.wrote = false;
         self.savepoints = 0;
         let conn = self.conn.get()?;
         let r = conn.control("COMMIT");
@@ -514,6 +539,7 @@ impl Session {
             return Ok(());
         }
         self.active = false;
+        self.wrote = false;
         self.savepoints = 0;
         let conn = self.conn.get()?;
         let r = conn.control("ROLLBACK");
@@ -704,6 +730,7 @@ impl Session {
     #[inline]
     pub fn execute(&mut self, sql: impl AsSql, params: impl Params) -> Result<u64> {
         self.ready()?;
+        self.note(sql.as_sql().text());
         let events = &self.engine.inner.events;
         let conn: &mut Conn = self.conn.get()?;
         let r = match sql.as_sql() {
@@ -758,6 +785,7 @@ impl Session {
         f: &mut dyn FnMut(&Row<'_>) -> Result<bool>,
     ) -> Result<u64> {
         self.ready()?;
+        self.note(sql.as_sql().text());
         let events = &self.engine.inner.events;
         let conn: &mut Conn = self.conn.get()?;
         let r = match sql.as_sql() {
@@ -901,6 +929,7 @@ impl Session {
     /// session's transaction.
     pub fn batch_execute(&mut self, sql: &str) -> Result<()> {
         self.ready()?;
+        self.note(sql);
         let events = &self.engine.inner.events;
         let conn = self.conn.get()?;
         let r = observe(
@@ -939,6 +968,13 @@ fn exec(raw: &mut RawConn, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
 impl Drop for Session {
     fn drop(&mut self) {
         if self.active {
+            if self.wrote && !std::thread::panicking() {
+                tracing::warn!(
+                    target: "ormgen::session",
+                    "a session was dropped with uncommitted writes: they are rolled back \
+                     (call commit(), or rollback() to discard them explicitly)"
+                );
+            }
             let _ = self.rollback();
         }
         self.end_query_only();

@@ -160,3 +160,50 @@ fn statement_cache_prepares_once_per_connection() {
         }
     }
 }
+
+#[test]
+fn dropping_a_session_with_uncommitted_writes_warns() {
+    for db in common::all() {
+        db.engine
+            .transaction(|s| s.batch_execute("create table items (id integer primary key)"))
+            .unwrap();
+        let out = Captured::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(out.clone())
+            .with_ansi(false)
+            .finish();
+        let warnings = || {
+            String::from_utf8(out.0.lock().unwrap().clone())
+                .unwrap()
+                .matches("uncommitted writes")
+                .count()
+        };
+        tracing::subscriber::with_default(subscriber, || {
+            // Reads only, then dropped: the implicit transaction ends quietly.
+            let mut s = db.engine.session().unwrap();
+            let _: i64 = s.query_one("select count(*) from items", ()).unwrap();
+            drop(s);
+            assert_eq!(warnings(), 0, "{}", db.name());
+            // A write committed, a write rolled back explicitly: quiet.
+            let mut s = db.engine.session().unwrap();
+            s.execute("insert into items (id) values (1)", ()).unwrap();
+            s.commit().unwrap();
+            s.execute("insert into items (id) values (2)", ()).unwrap();
+            s.rollback().unwrap();
+            drop(s);
+            assert_eq!(warnings(), 0, "{}", db.name());
+            // A write left uncommitted: rolled back, with a warning.
+            let mut s = db.engine.session().unwrap();
+            s.execute("insert into items (id) values (3)", ()).unwrap();
+            drop(s);
+            assert_eq!(warnings(), 1, "{}", db.name());
+        });
+        let n: i64 = db
+            .engine
+            .session()
+            .unwrap()
+            .query_one("select count(*) from items", ())
+            .unwrap();
+        assert_eq!(n, 1, "{}", db.name());
+    }
+}
