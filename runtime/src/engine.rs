@@ -20,6 +20,10 @@ use crate::error::{Error, Result};
 use crate::events::{Event, Events, Listener};
 use crate::pool::{Pool, PoolConfig, PoolStatus};
 use crate::session::{IsolationLevel, Session, TxOptions};
+#[cfg(feature = "rusqlite")]
+use crate::sqlite_options::MemoryKind;
+use crate::sqlite_options::SqliteSettings;
+pub use crate::sqlite_options::{JournalMode, Synchronous};
 
 /// A hook run on every new connection (after the runtime's own setup).
 pub type AfterConnect = Arc<dyn Fn(&mut Connection<'_>) -> Result<()> + Send + Sync>;
@@ -80,7 +84,7 @@ impl<'a> Connection<'a> {
 
 enum Target {
     #[cfg(feature = "rusqlite")]
-    Sqlite(SqliteTarget),
+    Sqlite(SqliteTarget, SqliteSettings),
     #[cfg(feature = "postgres")]
     Postgres(Box<postgres::Config>),
 }
@@ -96,7 +100,7 @@ pub struct EngineBuilder {
     recycle: Option<Duration>,
     echo: bool,
     isolation: Option<IsolationLevel>,
-    busy_timeout: Duration,
+    sqlite: SqliteSettings,
     search_path: Option<String>,
     application_name: Option<String>,
     after_connect: Vec<AfterConnect>,
@@ -144,9 +148,28 @@ impl EngineBuilder {
         self
     }
     /// SQLite's busy timeout: how long a statement waits for another writer's lock
-    /// (default 5 s).
+    /// (default 5 s; the URL's `busy_timeout=<ms>`).
     pub fn busy_timeout(mut self, t: Duration) -> Self {
-        self.busy_timeout = t;
+        self.sqlite.busy_timeout = Some(t);
+        self
+    }
+    /// SQLite's journal mode (default WAL for files; the URL's
+    /// `journal_mode=`). See [`sqlite_options`](crate::sqlite_options) for
+    /// what each costs.
+    pub fn sqlite_journal_mode(mut self, mode: JournalMode) -> Self {
+        self.sqlite.journal_mode = Some(mode);
+        self
+    }
+    /// SQLite's `PRAGMA synchronous` (default NORMAL for files in WAL mode,
+    /// SQLite's FULL otherwise; the URL's `synchronous=`).
+    pub fn sqlite_synchronous(mut self, level: Synchronous) -> Self {
+        self.sqlite.synchronous = Some(level);
+        self
+    }
+    /// Whether SQLite enforces foreign keys (default on; the URL's
+    /// `foreign_keys=`).
+    pub fn sqlite_foreign_keys(mut self, on: bool) -> Self {
+        self.sqlite.foreign_keys = Some(on);
         self
     }
     /// PostgreSQL: `SET search_path` on every new connection.
@@ -180,6 +203,27 @@ impl EngineBuilder {
     pub fn build(self) -> Result<Engine> {
         #[cfg_attr(not(feature = "postgres"), allow(unused_mut))]
         let (mut target, dialect) = parse_url(&self.url)?;
+        #[cfg_attr(not(feature = "rusqlite"), allow(unused_mut))]
+        let mut pool_config = PoolConfig {
+            size: self.pool_size,
+            overflow: self.max_overflow,
+            timeout: self.timeout,
+            pre_ping: self.pre_ping,
+            recycle: self.recycle,
+        };
+        #[cfg(feature = "rusqlite")]
+        #[allow(irrefutable_let_patterns)] // without the PostgreSQL feature
+        if let Target::Sqlite(t, settings) = &mut target {
+            // The builder's settings win over the URL's.
+            *settings = std::mem::take(settings).overlay(&self.sqlite);
+            if let SqliteTarget::Private = t {
+                // The database is its one connection: never more, never
+                // replaced.
+                pool_config.size = 1;
+                pool_config.overflow = 0;
+                pool_config.recycle = None;
+            }
+        }
         #[cfg(feature = "postgres")]
         #[allow(irrefutable_let_patterns)] // without a SQLite feature
         if let Target::Postgres(cfg) = &mut target {
@@ -196,8 +240,8 @@ impl EngineBuilder {
         // engine holds this one for its whole life.
         #[cfg(feature = "rusqlite")]
         let keeper = match &target {
-            Target::Sqlite(t @ SqliteTarget::Memory(_)) => {
-                Some(std::sync::Mutex::new(sqlite::open(t, self.busy_timeout)?))
+            Target::Sqlite(t @ SqliteTarget::Memory(_), settings) => {
+                Some(std::sync::Mutex::new(sqlite::open(t, settings)?))
             }
             _ => None,
         };
@@ -207,7 +251,8 @@ impl EngineBuilder {
         }
         let setup = Arc::new(Setup {
             target,
-            busy_timeout: self.busy_timeout,
+            #[cfg(feature = "rusqlite")]
+            opened: std::sync::atomic::AtomicBool::new(false),
             search_path: self.search_path,
             hooks: self.after_connect,
             events: events.clone(),
@@ -215,16 +260,7 @@ impl EngineBuilder {
             ddl: Arc::new(AtomicU64::new(0)),
         });
         let connector_setup = setup.clone();
-        let pool = Pool::new(
-            PoolConfig {
-                size: self.pool_size,
-                overflow: self.max_overflow,
-                timeout: self.timeout,
-                pre_ping: self.pre_ping,
-                recycle: self.recycle,
-            },
-            Box::new(move || connector_setup.connect()),
-        );
+        let pool = Pool::new(pool_config, Box::new(move || connector_setup.connect()));
         Ok(Engine {
             inner: Arc::new(EngineInner {
                 url: redact(&self.url),
@@ -242,8 +278,10 @@ impl EngineBuilder {
 
 struct Setup {
     target: Target,
-    #[cfg_attr(not(feature = "rusqlite"), allow(dead_code))]
-    busy_timeout: Duration,
+    /// Whether a connection was opened (a private in-memory database has
+    /// only its first).
+    #[cfg(feature = "rusqlite")]
+    opened: std::sync::atomic::AtomicBool,
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     search_path: Option<String>,
     hooks: Vec<AfterConnect>,
@@ -257,8 +295,17 @@ impl Setup {
     fn connect(&self) -> Result<Conn> {
         let mut raw = match &self.target {
             #[cfg(feature = "rusqlite")]
-            Target::Sqlite(t) => {
-                RawConn::Sqlite(SqliteConn::new(sqlite::open(t, self.busy_timeout)?))
+            Target::Sqlite(t, settings) => {
+                let again = self.opened.swap(true, Ordering::Relaxed);
+                if again && matches!(t, SqliteTarget::Private) {
+                    return Err(Error::Connect {
+                        message: "the private in-memory database ended with its connection \
+                                  (`sqlite::memory:?cache=private` has one connection; use \
+                                  `sqlite::memory:` for one shared by sessions)"
+                            .into(),
+                    });
+                }
+                RawConn::Sqlite(SqliteConn::new(sqlite::open(t, settings)?))
             }
             #[cfg(feature = "postgres")]
             Target::Postgres(cfg) => {
@@ -289,30 +336,42 @@ impl Setup {
 }
 
 fn parse_url(url: &str) -> Result<(Target, Dialect)> {
-    if url == "sqlite::memory:" || url == "sqlite://:memory:" {
-        #[cfg(feature = "rusqlite")]
-        {
-            static MEMORY_DBS: AtomicU64 = AtomicU64::new(0);
-            let n = MEMORY_DBS.fetch_add(1, Ordering::Relaxed);
-            let uri = format!("file:/ormgen-mem-{}-{n}?vfs=memdb", std::process::id());
-            return Ok((Target::Sqlite(SqliteTarget::Memory(uri)), Dialect::Sqlite));
-        }
-        #[cfg(not(feature = "rusqlite"))]
-        return Err(not_compiled(Dialect::Sqlite));
-    }
     if let Some(rest) = url.strip_prefix("sqlite:") {
-        // sqlite://rel/path.db, sqlite:///abs/path.db, sqlite:path.db
+        // sqlite://rel/path.db, sqlite:///abs/path.db, sqlite:path.db,
+        // sqlite::memory: — each with an optional `?query` of settings.
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
         let path = rest.strip_prefix("//").unwrap_or(rest);
         if path.is_empty() {
             return Err(Error::Config(format!("no database path in {url:?}")));
         }
         #[cfg(feature = "rusqlite")]
-        return Ok((
-            Target::Sqlite(SqliteTarget::File(path.to_owned())),
-            Dialect::Sqlite,
-        ));
+        {
+            let (settings, cache) = SqliteSettings::from_query(query)?;
+            let target = if path == ":memory:" {
+                match cache {
+                    Some(MemoryKind::Private) => SqliteTarget::Private,
+                    _ => {
+                        static MEMORY_DBS: AtomicU64 = AtomicU64::new(0);
+                        let n = MEMORY_DBS.fetch_add(1, Ordering::Relaxed);
+                        let uri = format!("file:/ormgen-mem-{}-{n}?vfs=memdb", std::process::id());
+                        SqliteTarget::Memory(uri)
+                    }
+                }
+            } else if cache.is_some() {
+                return Err(Error::Config(format!(
+                    "the cache parameter is for in-memory databases (sqlite::memory:?cache=…), \
+                     not {url:?}"
+                )));
+            } else {
+                SqliteTarget::File(path.to_owned())
+            };
+            return Ok((Target::Sqlite(target, settings), Dialect::Sqlite));
+        }
         #[cfg(not(feature = "rusqlite"))]
-        return Err(not_compiled(Dialect::Sqlite));
+        {
+            let _ = query;
+            return Err(not_compiled(Dialect::Sqlite));
+        }
     }
     let key_value = is_key_value(url);
     if url.starts_with("postgres://") || url.starts_with("postgresql://") || key_value {
@@ -427,7 +486,7 @@ impl Engine {
             recycle: None,
             echo: false,
             isolation: None,
-            busy_timeout: Duration::from_secs(5),
+            sqlite: SqliteSettings::default(),
             search_path: None,
             application_name: None,
             after_connect: Vec::new(),

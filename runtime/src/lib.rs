@@ -58,6 +58,7 @@ pub mod pool;
 pub mod query;
 pub mod row;
 pub mod session;
+pub mod sqlite_options;
 pub mod value;
 
 pub use engine::{Connection, Engine, EngineBuilder};

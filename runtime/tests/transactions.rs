@@ -261,6 +261,107 @@ fn sqlite_file_connections_use_wal_and_foreign_keys() {
     assert_eq!(busy, 5000);
 }
 
+/// The journal mode, `synchronous`, foreign keys and busy timeout a SQLite
+/// session's connection reports.
+#[cfg(feature = "rusqlite")]
+fn sqlite_pragmas(engine: &ormgen::Engine) -> (String, i64, i64, i64) {
+    let mut s = engine.session().unwrap();
+    (
+        s.query_one("pragma journal_mode", ()).unwrap(),
+        s.query_one("pragma synchronous", ()).unwrap(),
+        s.query_one("pragma foreign_keys", ()).unwrap(),
+        s.query_one("pragma busy_timeout", ()).unwrap(),
+    )
+}
+
+#[cfg(feature = "rusqlite")]
+#[test]
+fn sqlite_storage_settings_come_from_the_url_and_the_builder() {
+    use ormgen::engine::{JournalMode, Synchronous};
+    let dir = std::env::temp_dir().join(format!("ormgen-pragmas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str| format!("sqlite://{}", dir.join(name).display());
+    // Defaults for a file: WAL, NORMAL, foreign keys on, 5 s.
+    let e = ormgen::Engine::connect(&file("default.db")).unwrap();
+    assert_eq!(sqlite_pragmas(&e), ("wal".into(), 1, 1, 5000));
+    // From the URL.
+    let url =
+        file("url.db") + "?journal_mode=delete&synchronous=full&foreign_keys=off&busy_timeout=1234";
+    let e = ormgen::Engine::connect(&url).unwrap();
+    assert_eq!(sqlite_pragmas(&e), ("delete".into(), 2, 0, 1234));
+    // A journal mode other than WAL keeps SQLite's own synchronous (FULL).
+    let e = ormgen::Engine::connect(&(file("truncate.db") + "?journal_mode=truncate")).unwrap();
+    assert_eq!(sqlite_pragmas(&e), ("truncate".into(), 2, 1, 5000));
+    // The builder wins over the URL.
+    let e = ormgen::Engine::builder(url)
+        .sqlite_journal_mode(JournalMode::Persist)
+        .sqlite_synchronous(Synchronous::Extra)
+        .sqlite_foreign_keys(true)
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .build()
+        .unwrap();
+    assert_eq!(sqlite_pragmas(&e), ("persist".into(), 3, 1, 50));
+    // Mistakes are configuration errors naming the parameter.
+    for bad in [
+        "?journal_mode=fast",
+        "?synchronous=sometimes",
+        "?cache=private",
+        "?mode=ro",
+    ] {
+        let e = ormgen::Engine::connect(&(file("bad.db") + bad)).unwrap_err();
+        let key = bad[1..].split('=').next().unwrap();
+        assert!(
+            matches!(&e, Error::Config(m) if m.contains(key)),
+            "{bad}: {e}"
+        );
+    }
+    // An in-memory database cannot use WAL: said when connecting.
+    let e = ormgen::Engine::connect("sqlite::memory:?journal_mode=wal").unwrap_err();
+    assert!(e.to_string().contains("journal_mode"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(feature = "rusqlite")]
+#[test]
+fn a_private_memory_database_is_one_connection_that_sessions_take_turns_on() {
+    let engine = ormgen::Engine::builder("sqlite::memory:?cache=private")
+        .pool_size(4)
+        .checkout_timeout(std::time::Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let mut a = engine.session().unwrap();
+    a.execute("create table m (v integer)", ()).unwrap();
+    a.execute("insert into m values (7)", ()).unwrap();
+    a.commit().unwrap();
+    // A second session at the same time waits for the one connection.
+    assert!(
+        matches!(engine.session(), Err(Error::PoolTimeout { .. })),
+        "a second connection to a private database"
+    );
+    drop(a);
+    // The next session gets the same connection, hence the same database.
+    let v: i64 = engine
+        .session()
+        .unwrap()
+        .query_one("select v from m", ())
+        .unwrap();
+    assert_eq!(v, 7);
+    assert_eq!(engine.pool_status().open, 1);
+    // Another private engine is another database; so is a shared one.
+    for url in ["sqlite::memory:?cache=private", "sqlite::memory:"] {
+        let other = ormgen::Engine::connect(url).unwrap();
+        let r = other
+            .session()
+            .unwrap()
+            .query_one::<i64>("select v from m", ());
+        assert!(r.is_err(), "{url}");
+    }
+    // Once its connection is closed the database is gone, and says so.
+    engine.dispose();
+    let e = engine.session().unwrap_err();
+    assert!(e.to_string().contains("private in-memory database"), "{e}");
+}
+
 #[test]
 fn urls() {
     assert!(ormgen::Engine::connect("mysql://x").is_err());

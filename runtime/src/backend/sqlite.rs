@@ -2,13 +2,13 @@
 
 use std::collections::hash_map::Entry;
 use std::ptr::NonNull;
-use std::time::Duration;
 
 use rusqlite::types::ToSqlOutput;
 use rustc_hash::FxHashMap;
 
 use crate::error::{Error, Result, from_sqlite};
 use crate::row::Row;
+use crate::sqlite_options::{DEFAULT_BUSY_TIMEOUT, JournalMode, SqliteSettings, Synchronous};
 use crate::value::ToParam;
 
 /// How many prepared statements each SQLite connection keeps.
@@ -54,10 +54,12 @@ impl Drop for SqliteConn {
 /// Where a SQLite engine's database lives.
 #[derive(Debug, Clone)]
 pub(crate) enum SqliteTarget {
-    /// A file, opened in WAL mode.
+    /// A file, opened in WAL mode unless the settings say otherwise.
     File(String),
     /// A shared-cache in-memory database, by its URI.
     Memory(String),
+    /// SQLite's plain `:memory:`: a database of one connection.
+    Private,
 }
 
 /// Binds through [`ToParam::to_sqlite`].
@@ -70,32 +72,59 @@ impl rusqlite::ToSql for Bind<'_> {
     }
 }
 
-/// Opens and configures a connection: foreign keys on, busy timeout, WAL for files.
-pub(crate) fn open(target: &SqliteTarget, busy_timeout: Duration) -> Result<rusqlite::Connection> {
+/// Opens and configures a connection: busy timeout, foreign keys (on unless
+/// turned off), the journal mode (WAL for files unless set) and
+/// `synchronous` (NORMAL for files in WAL mode unless set).
+pub(crate) fn open(
+    target: &SqliteTarget,
+    settings: &SqliteSettings,
+) -> Result<rusqlite::Connection> {
     use rusqlite::OpenFlags;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_URI
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let path = match target {
-        SqliteTarget::File(p) | SqliteTarget::Memory(p) => p,
+        SqliteTarget::File(p) | SqliteTarget::Memory(p) => p.as_str(),
+        SqliteTarget::Private => ":memory:",
     };
     let conn = rusqlite::Connection::open_with_flags(path, flags).map_err(|e| Error::Connect {
         message: format!("{path}: {e}"),
     })?;
-    conn.busy_timeout(busy_timeout).map_err(from_sqlite)?;
-    conn.execute_batch("PRAGMA foreign_keys = ON")
+    conn.busy_timeout(settings.busy_timeout.unwrap_or(DEFAULT_BUSY_TIMEOUT))
         .map_err(from_sqlite)?;
-    if let SqliteTarget::File(_) = target {
+    let foreign_keys = if settings.foreign_keys.unwrap_or(true) {
+        "ON"
+    } else {
+        "OFF"
+    };
+    conn.execute_batch(&format!("PRAGMA foreign_keys = {foreign_keys}"))
+        .map_err(from_sqlite)?;
+    let file = matches!(target, SqliteTarget::File(_));
+    let journal = settings.journal_mode.or(file.then_some(JournalMode::Wal));
+    if let Some(wanted) = journal {
         let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .query_row(
+                &format!("PRAGMA journal_mode = {}", wanted.keyword()),
+                [],
+                |r| r.get(0),
+            )
             .map_err(from_sqlite)?;
-        if !mode.eq_ignore_ascii_case("wal") {
+        if !mode.eq_ignore_ascii_case(wanted.keyword()) {
             return Err(Error::Connect {
-                message: format!("{path}: could not enable WAL (journal_mode = {mode})"),
+                message: format!(
+                    "{path}: could not set journal_mode = {} (it is {mode}; an in-memory \
+                     database keeps memory or off)",
+                    wanted.keyword()
+                ),
             });
         }
-        conn.execute_batch("PRAGMA synchronous = NORMAL")
+    }
+    let synchronous = settings
+        .synchronous
+        .or((file && journal == Some(JournalMode::Wal)).then_some(Synchronous::Normal));
+    if let Some(level) = synchronous {
+        conn.execute_batch(&format!("PRAGMA synchronous = {}", level.keyword()))
             .map_err(from_sqlite)?;
     }
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE_CAPACITY);
