@@ -1,0 +1,11 @@
+//! Generates the blog schema's code that the guide's examples use.
+
+use ormgen_build::{Config, Dialect};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    Config::new()
+        .schema("../../schemas/blog.prisma")
+        .dialects(&[Dialect::Sqlite])
+        .compile()?;
+    Ok(())
+}
