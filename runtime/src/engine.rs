@@ -527,7 +527,10 @@ impl Engine {
 
     /// Runs `f` in a transaction like [`transaction_with`](Self::transaction_with),
     /// retrying the whole transaction up to `max_attempts` times while it fails with a
-    /// retryable error ([`Error::is_retryable`]).
+    /// retryable error ([`Error::is_retryable`]: after a short wait) or could not
+    /// reach the server ([`Error::is_unreached`]: a failed checkout or a connection
+    /// lost before `COMMIT`, after a wait from 10 ms doubling to 1 s). A commit whose
+    /// outcome is unknown ([`Error::CommitOutcomeUnknown`]) is returned, never retried.
     pub fn transaction_retry<T>(
         &self,
         options: TxOptions,
@@ -538,7 +541,7 @@ impl Engine {
         loop {
             attempt += 1;
             match self.transaction_with(options, &mut f) {
-                Err(e) if e.is_retryable() && attempt < max_attempts => retry_backoff(attempt),
+                Err(e) if attempt < max_attempts && should_retry(&e, attempt) => {}
                 r => return r,
             }
         }
@@ -613,6 +616,24 @@ pub(crate) fn in_transaction<T>(
 pub(crate) fn retry_backoff(attempt: usize) {
     let spin = (attempt as u64).min(20) * 50;
     std::thread::sleep(Duration::from_micros(spin + (nanos_jitter() % 200)));
+}
+
+/// Whether `transaction_retry` runs a transaction that failed with `e` again,
+/// after waiting here: a conflict ([`Error::is_retryable`]) after a short
+/// wait; an unreachable or lost server ([`Error::is_unreached`]: nothing was
+/// committed) after an exponential wait (10 ms doubling up to 1 s) while it
+/// restarts. An outcome in doubt is never retried.
+pub(crate) fn should_retry(e: &Error, attempt: usize) -> bool {
+    if e.is_retryable() {
+        retry_backoff(attempt);
+        true
+    } else if e.is_unreached() {
+        let wait = 10u64 << attempt.min(7);
+        std::thread::sleep(Duration::from_millis(wait.min(1000) + nanos_jitter() % 5));
+        true
+    } else {
+        false
+    }
 }
 
 fn nanos_jitter() -> u64 {

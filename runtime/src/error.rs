@@ -81,10 +81,25 @@ pub enum Error {
         timeout: Duration,
     },
     /// The connection to the database was lost (server closed it, network error,
-    /// administrator shutdown). The connection is discarded from the pool; the work of
-    /// the open transaction is lost.
+    /// administrator shutdown) before the transaction's `COMMIT` was sent. The
+    /// connection is discarded from the pool and the server rolled the open
+    /// transaction back: its work is lost, and running it again is safe
+    /// (`transaction_retry` does).
     #[error("connection lost: {message}")]
     ConnectionLost {
+        /// What the driver reported.
+        message: String,
+    },
+    /// The connection was lost while `COMMIT` was in flight, so whether the
+    /// transaction committed is unknown ("in doubt"): the server may have
+    /// committed it before the answer was lost. Never retried automatically —
+    /// running it again could apply it twice. Check whether its effect is
+    /// there (an idempotency key: a unique column the transaction writes),
+    /// then decide.
+    #[error(
+        "the connection was lost during COMMIT: the transaction may or may not have committed ({message})"
+    )]
+    CommitOutcomeUnknown {
         /// What the driver reported.
         message: String,
     },
@@ -196,7 +211,20 @@ impl Error {
 
     /// Whether the connection is unusable after this error.
     pub fn is_connection_lost(&self) -> bool {
-        matches!(self, Error::ConnectionLost { .. })
+        matches!(
+            self,
+            Error::ConnectionLost { .. } | Error::CommitOutcomeUnknown { .. }
+        )
+    }
+
+    /// Whether the transaction did not commit and could not have, because the
+    /// database could not be reached or the connection broke before `COMMIT`
+    /// ([`Error::Connect`], [`Error::ConnectionLost`]): running it again
+    /// once the server is back is safe. `transaction_retry` retries these
+    /// with a longer backoff, besides the [retryable](Self::is_retryable)
+    /// ones; [`Error::CommitOutcomeUnknown`] is neither.
+    pub fn is_unreached(&self) -> bool {
+        matches!(self, Error::Connect { .. } | Error::ConnectionLost { .. })
     }
 
     pub(crate) fn decode(

@@ -512,7 +512,12 @@ impl Session {
         self.wrote = false;
         self.savepoints = 0;
         let conn = self.conn.get()?;
-        let r = conn.control("COMMIT");
+        let r = conn.control("COMMIT").map_err(|e| match e {
+            // The COMMIT may have reached the server before the connection
+            // broke: the outcome is unknown, and must not read as "rolled back".
+            Error::ConnectionLost { message } => Error::CommitOutcomeUnknown { message },
+            other => other,
+        });
         if r.is_err() && !conn.is_closed() {
             // SQLite keeps the transaction open after a failed COMMIT (e.g. busy).
             if conn.control("ROLLBACK").is_err() {

@@ -658,3 +658,85 @@ fn session_transaction_commits_rolls_back_and_nests_as_savepoints() {
         assert_eq!(count(&db), 3, "{name}");
     }
 }
+
+/// A connection lost while COMMIT is in flight is reported as an outcome in
+/// doubt (never as a plain lost connection, whose transaction is known to be
+/// rolled back), and `transaction_retry` does not run it again; a connection
+/// lost before COMMIT is retried.
+#[cfg(feature = "postgres")]
+#[test]
+fn a_commit_in_doubt_has_its_own_error_and_lost_connections_before_commit_are_retried() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let Some(db) = common::postgres(|b| b) else {
+        return;
+    };
+    setup(&db);
+    let mut admin = db.admin();
+    // In doubt: the backend is terminated between the insert and COMMIT.
+    let mut s = db.engine.session().unwrap();
+    s.execute("insert into items (id, name) values (1, 'a')", ())
+        .unwrap();
+    let pid: i32 = s.query_one("select pg_backend_pid()", ()).unwrap();
+    admin
+        .execute("select pg_terminate_backend($1)", &[&pid])
+        .unwrap();
+    // Wait until the server has ended it.
+    for _ in 0..200 {
+        let alive: i64 = admin
+            .query_one(
+                "select count(*) from pg_stat_activity where pid = $1",
+                &[&pid],
+            )
+            .unwrap()
+            .get(0);
+        if alive == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let e = s.commit().unwrap_err();
+    assert!(matches!(e, Error::CommitOutcomeUnknown { .. }), "{e:?}");
+    assert!(!e.is_retryable() && !e.is_unreached() && e.is_connection_lost());
+    drop(s);
+    assert_eq!(count(&db), 0, "here the server had rolled it back");
+
+    // Lost before COMMIT: retried, and applied exactly once.
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let a = attempts.clone();
+    db.engine
+        .transaction_retry(TxOptions::default(), 3, move |s| {
+            s.execute("insert into items (id, name) values (2, 'b')", ())?;
+            if a.fetch_add(1, Ordering::SeqCst) == 0 {
+                // The first attempt's connection dies under it.
+                s.execute("select pg_terminate_backend(pg_backend_pid())", ())?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    assert_eq!(count(&db), 1);
+
+    // In doubt inside transaction_retry: returned after one attempt.
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let a = attempts.clone();
+    let r = db
+        .engine
+        .transaction_retry(TxOptions::default(), 3, move |s| {
+            a.fetch_add(1, Ordering::SeqCst);
+            s.execute("insert into items (id, name) values (3, 'c')", ())?;
+            let pid: i32 = s.query_one("select pg_backend_pid()", ())?;
+            // Terminated from outside, so that the next thing sent is COMMIT.
+            let mut other = postgres::Client::connect(&common::pg_url(), postgres::NoTls).unwrap();
+            other
+                .execute("select pg_terminate_backend($1)", &[&pid])
+                .unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            Ok(())
+        });
+    assert!(
+        matches!(r, Err(Error::CommitOutcomeUnknown { .. })),
+        "{r:?}"
+    );
+    assert_eq!(attempts.load(Ordering::SeqCst), 1);
+}

@@ -7,7 +7,7 @@ use super::lock;
 use super::session::AsyncSession;
 use super::worker::{Worker, off_thread};
 use crate::Dialect;
-use crate::engine::{Engine, EngineBuilder, in_transaction, retry_backoff};
+use crate::engine::{Engine, EngineBuilder, in_transaction, should_retry};
 use crate::error::Result;
 use crate::pool::PoolStatus;
 use crate::session::{Session, TxOptions};
@@ -130,8 +130,9 @@ impl AsyncEngine {
 
     /// [`Engine::transaction_retry`]: the transaction again, up to
     /// `max_attempts` times, while it fails with a retryable error (a
-    /// serialization failure, a deadlock, SQLite's busy). The waits between
-    /// attempts happen on the connection thread.
+    /// serialization failure, a deadlock, SQLite's busy) or could not reach
+    /// the server ([`Error::is_unreached`](crate::Error::is_unreached)). The
+    /// waits between attempts happen on the connection thread.
     pub async fn transaction_retry<T, F>(
         &self,
         options: TxOptions,
@@ -143,14 +144,18 @@ impl AsyncEngine {
         F: FnMut(&mut Session) -> Result<T> + Send + 'static,
     {
         self.session()
-            .run_sync(move |s| {
+            .call_slot(move |slot| {
                 let mut attempt = 0usize;
                 loop {
                     attempt += 1;
-                    match in_transaction(s, options, &mut f) {
-                        Err(e) if e.is_retryable() && attempt < max_attempts => {
-                            retry_backoff(attempt)
-                        }
+                    // A checkout that fails (the server restarting) is
+                    // retried like the transaction itself.
+                    let r = match slot.session() {
+                        Ok(s) => in_transaction(s, options, &mut f),
+                        Err(e) => Err(e),
+                    };
+                    match r {
+                        Err(e) if attempt < max_attempts && should_retry(&e, attempt) => {}
                         r => return r,
                     }
                 }

@@ -9,7 +9,7 @@ use super::engine::AsyncEngine;
 use super::lock;
 use super::stream::{self, AsyncRows};
 use super::worker::{Slot, Worker};
-use crate::engine::retry_backoff;
+use crate::engine::should_retry;
 use crate::error::Result;
 use crate::params::{AsSql, Params};
 use crate::query::{Executable, FetchAll, Query, RowType};
@@ -72,6 +72,16 @@ impl AsyncSession {
             none => none.insert(self.engine.worker()?),
         };
         Ok(worker)
+    }
+
+    /// Sends a job to the connection thread with its slot (the job checks
+    /// the session out itself).
+    pub(crate) async fn call_slot<T, F>(&mut self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Slot) -> Result<T> + Send + 'static,
+    {
+        self.worker()?.call(f).await
     }
 
     /// Sends a job needing the session to the connection thread.
@@ -326,9 +336,10 @@ impl AsyncSession {
         loop {
             attempt += 1;
             match self.transaction_with(options, &mut f).await {
-                Err(e) if e.is_retryable() && attempt < max_attempts => {
+                Err(e) if attempt < max_attempts && (e.is_retryable() || e.is_unreached()) => {
+                    // The wait happens on the connection thread.
                     self.call(move |_| {
-                        retry_backoff(attempt);
+                        should_retry(&e, attempt);
                         Ok(())
                     })
                     .await?;
