@@ -1,8 +1,10 @@
 //! The generated code of every schema in `schemas/`, compiled with
-//! `#![deny(warnings)]`: building this crate proves each generates Rust that
-//! compiles without warnings. The integration, snapshot and compile-fail
+//! `#![deny(warnings)]` and `missing_docs`: building this crate proves each
+//! generates Rust that compiles without warnings and documents every public
+//! item. The integration, snapshot and compile-fail
 //! tests in `tests/` use these modules.
 #![deny(warnings)]
+#![warn(missing_docs)]
 
 /// `schemas/blog.prisma` (SQLite provider; also run on PostgreSQL).
 pub mod blog {

@@ -16,6 +16,8 @@
 //! 409, 422 as above, 503 for the transient ones (pool timeout, a lost
 //! connection, SQLite busy), 500 for the rest.
 
+#![warn(missing_docs)]
+
 use std::time::Duration;
 
 use axum::extract::{Path, Query, State};
@@ -27,8 +29,8 @@ use ormgen::query::{ColumnExt, ExprExt};
 use ormgen::{AsyncEngine, AsyncSession, Error, IsolationLevel, TxOptions};
 use serde::{Deserialize, Serialize};
 
-/// The code generated from `schemas/blog.prisma`.
-#[allow(missing_docs)]
+/// The code generated from `schemas/blog.prisma` (`cargo doc -p web-example`
+/// shows its model API).
 pub mod db {
     ormgen::include_schema!("blog");
 }

@@ -4,10 +4,10 @@
 //! generated from `schemas/blog.prisma`, which examples reach through hidden
 //! `# use ormgen_guide::blog as db;` lines).
 #![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
 /// The code generated from `schemas/blog.prisma`, as an application's
 /// `mod db { ormgen::include_schema!("blog"); }` would hold it.
-#[allow(missing_docs)]
 pub mod blog {
     ormgen::include_schema!("blog");
 }

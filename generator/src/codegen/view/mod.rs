@@ -134,7 +134,13 @@ pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: D
         .map(|e| EnumView {
             rust_name: e.rust_name.clone(),
             db_name: rust_str(&e.db_name),
-            docs: doc_lines(e.docs.as_deref()),
+            docs: docs_or(
+                e.docs.as_deref(),
+                format!(
+                    " The schema's enum `{}`: its values, stored as their labels.",
+                    e.name
+                ),
+            ),
             values: e
                 .values
                 .iter()
