@@ -630,6 +630,7 @@ fn futures_dropped_at_random_points_under_load_leave_every_transaction_whole() {
                 rows.len()
             );
         });
+        #[cfg(feature = "postgres")]
         if let Some(schema) = &db.schema {
             let mut admin = db.admin();
             let stuck: i64 = admin
