@@ -14,7 +14,7 @@
 //!
 //! Database errors become HTTP statuses in one place ([`ApiError`]): 404,
 //! 409, 422 as above, 503 for the transient ones (pool timeout, a lost
-//! connection, SQLite busy), 500 for the rest.
+//! connection, SQLite busy), 500 for a commit in doubt and the rest.
 
 #![warn(missing_docs)]
 
@@ -106,6 +106,14 @@ impl From<Error> for ApiError {
             // Transient: the client may try again.
             Error::PoolTimeout { .. } | Error::ConnectionLost { .. } | Error::Busy { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
+            }
+            // Not 503: a client that retries could apply the write twice.
+            Error::CommitOutcomeUnknown { .. } => {
+                return ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "the connection was lost during the commit: the write may or may not \
+                     have been applied",
+                );
             }
             _ => {
                 eprintln!("web-example: internal error: {e}");
