@@ -103,6 +103,7 @@ pub struct EngineBuilder {
     sqlite: SqliteSettings,
     search_path: Option<String>,
     application_name: Option<String>,
+    statement_timeout: Option<Duration>,
     after_connect: Vec<AfterConnect>,
     listeners: Vec<Listener>,
 }
@@ -170,6 +171,15 @@ impl EngineBuilder {
     /// `foreign_keys=`).
     pub fn sqlite_foreign_keys(mut self, on: bool) -> Self {
         self.sqlite.foreign_keys = Some(on);
+        self
+    }
+    /// PostgreSQL's `statement_timeout` on every connection: a statement
+    /// running longer is stopped by the server and fails with
+    /// [`Error::Timeout`] (default none; a session can change it with
+    /// [`Session::set_statement_timeout`]). SQLite has no statement timeout
+    /// and ignores this (stop a statement with [`Session::cancel_handle`]).
+    pub fn statement_timeout(mut self, timeout: Duration) -> Self {
+        self.statement_timeout = Some(timeout);
         self
     }
     /// PostgreSQL: `SET search_path` on every new connection.
@@ -254,6 +264,7 @@ impl EngineBuilder {
             #[cfg(feature = "rusqlite")]
             opened: std::sync::atomic::AtomicBool::new(false),
             search_path: self.search_path,
+            statement_timeout: self.statement_timeout,
             hooks: self.after_connect,
             events: events.clone(),
             #[cfg(feature = "postgres")]
@@ -268,6 +279,7 @@ impl EngineBuilder {
                 pool: Arc::new(pool),
                 events,
                 isolation: self.isolation,
+                statement_timeout: self.statement_timeout,
                 #[cfg(feature = "rusqlite")]
                 _keeper: keeper,
                 _setup: setup,
@@ -284,6 +296,8 @@ struct Setup {
     opened: std::sync::atomic::AtomicBool,
     #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     search_path: Option<String>,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    statement_timeout: Option<Duration>,
     hooks: Vec<AfterConnect>,
     events: Arc<Events>,
     /// Bumped on DDL; PostgreSQL connections drop their prepared statements when it moves.
@@ -319,6 +333,11 @@ impl Setup {
                     }
                 })?;
                 let mut c = PgConn::new(client, self.ddl.clone());
+                if self.statement_timeout.is_some() {
+                    c.batch(&crate::session::statement_timeout_sql(
+                        self.statement_timeout,
+                    ))?;
+                }
                 if let Some(path) = &self.search_path {
                     c.batch(&format!("SET search_path TO {path}"))?;
                 }
@@ -420,6 +439,8 @@ pub(crate) struct EngineInner {
     pub(crate) pool: Arc<Pool>,
     pub(crate) events: Arc<Events>,
     pub(crate) isolation: Option<IsolationLevel>,
+    /// PostgreSQL's statement timeout on every connection.
+    pub(crate) statement_timeout: Option<Duration>,
     #[cfg(feature = "rusqlite")]
     _keeper: Option<std::sync::Mutex<rusqlite::Connection>>,
     _setup: Arc<Setup>,
@@ -489,6 +510,7 @@ impl Engine {
             sqlite: SqliteSettings::default(),
             search_path: None,
             application_name: None,
+            statement_timeout: None,
             after_connect: Vec::new(),
             listeners: Vec::new(),
         }

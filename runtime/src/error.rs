@@ -103,6 +103,25 @@ pub enum Error {
         /// What the driver reported.
         message: String,
     },
+    /// The statement was stopped before it finished: a
+    /// [`CancelHandle`](crate::CancelHandle) (or a dropped async future)
+    /// cancelled it — SQLite's interrupt, a PostgreSQL cancel request. Like any
+    /// error it fails the open transaction; the connection stays usable.
+    #[error("statement cancelled: {message}")]
+    Cancelled {
+        /// The database's message.
+        message: String,
+    },
+    /// The statement ran longer than the statement timeout
+    /// ([`EngineBuilder::statement_timeout`](crate::EngineBuilder::statement_timeout),
+    /// [`Session::set_statement_timeout`](crate::Session::set_statement_timeout))
+    /// and was stopped by the server. It fails the open transaction; the
+    /// connection stays usable.
+    #[error("statement timeout: {message}")]
+    Timeout {
+        /// The database's message.
+        message: String,
+    },
     /// Could not connect to the database.
     #[error("could not connect: {message}")]
     Connect {
@@ -282,6 +301,7 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
                     ffi::ErrorCode::DatabaseBusy | ffi::ErrorCode::DatabaseLocked => {
                         Error::Busy { message }
                     }
+                    ffi::ErrorCode::OperationInterrupted => Error::Cancelled { message },
                     _ => Error::Sql {
                         code: e.extended_code.to_string(),
                         message,
@@ -365,6 +385,13 @@ pub(crate) fn from_pg(err: postgres::Error) -> Error {
             Error::SerializationFailure { message }
         } else if *code == SqlState::T_R_DEADLOCK_DETECTED {
             Error::Deadlock { message }
+        } else if *code == SqlState::QUERY_CANCELED {
+            // The same code for both; the message tells them apart.
+            if message.contains("statement timeout") {
+                Error::Timeout { message }
+            } else {
+                Error::Cancelled { message }
+            }
         } else if code.code().starts_with("08")
             || *code == SqlState::ADMIN_SHUTDOWN
             || *code == SqlState::CRASH_SHUTDOWN

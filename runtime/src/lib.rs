@@ -46,6 +46,7 @@ compile_error!(
 );
 
 mod backend;
+pub mod cancel;
 mod conn_string;
 pub mod engine;
 pub mod error;
@@ -61,6 +62,7 @@ pub mod session;
 pub mod sqlite_options;
 pub mod value;
 
+pub use cancel::CancelHandle;
 pub use engine::{Connection, Engine, EngineBuilder};
 pub use error::{Error, Result};
 pub use events::{Event, SQL_TARGET};

@@ -3,10 +3,11 @@
 use std::cell::Cell;
 use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::Dialect;
 use crate::backend::{Conn, RawConn};
+use crate::cancel::CancelHandle;
 use crate::engine::{Connection, Engine};
 use crate::error::{Error, Result};
 use crate::events::{Event, Events};
@@ -161,6 +162,9 @@ pub struct Session {
     /// Whether a statement that writes ran in the open transaction (for the
     /// warning when the session is dropped with it uncommitted).
     wrote: bool,
+    /// Whether [`Session::set_statement_timeout`] changed the connection's
+    /// timeout (restored when the session ends).
+    timeout_changed: bool,
     _not_sync: PhantomData<Cell<()>>,
 }
 
@@ -172,6 +176,12 @@ impl std::fmt::Debug for Session {
             .field("failed", &self.failed)
             .finish_non_exhaustive()
     }
+}
+
+/// `SET statement_timeout` to `timeout` in milliseconds (0: none).
+pub(crate) fn statement_timeout_sql(timeout: Option<Duration>) -> String {
+    let ms = timeout.map_or(0, |t| t.as_millis().clamp(1, i32::MAX as u128));
+    format!("SET statement_timeout = {ms}")
 }
 
 /// Whether `sql` starts with a keyword of a statement that only reads.
@@ -244,6 +254,7 @@ impl Session {
             failed: None,
             uow: crate::query::UnitOfWork::default(),
             wrote: false,
+            timeout_changed: false,
             _not_sync: PhantomData,
         })
     }
@@ -261,6 +272,72 @@ impl Session {
     /// Whether a transaction is open.
     pub fn in_transaction(&self) -> bool {
         self.active
+    }
+
+    /// A handle that stops the statement this session is running, from
+    /// another thread ([`CancelHandle`]); checks a connection out if the
+    /// session holds none.
+    ///
+    /// ```
+    /// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
+    /// # fn main() -> ormgen::Result<()> {
+    /// let engine = ormgen::Engine::connect("sqlite::memory:")?;
+    /// let mut s = engine.session()?;
+    /// let handle = s.cancel_handle()?;
+    /// let canceller = std::thread::spawn(move || {
+    ///     std::thread::sleep(std::time::Duration::from_millis(50));
+    ///     handle.cancel();
+    /// });
+    /// // A query that would run for minutes.
+    /// let r: ormgen::Result<i64> = s.query_one(
+    ///     "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c LIMIT 2000000000) \
+    ///      SELECT count(*) FROM c",
+    ///     (),
+    /// );
+    /// canceller.join().unwrap();
+    /// assert!(matches!(r, Err(ormgen::Error::Cancelled { .. })));
+    /// s.rollback()?;
+    /// assert_eq!(s.query_one::<i64>("SELECT 1", ())?, 1); // still usable
+    /// # Ok(()) }
+    /// # #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
+    /// # fn main() {}
+    /// ```
+    pub fn cancel_handle(&mut self) -> Result<CancelHandle> {
+        let conn = self.conn.get()?;
+        Ok(match &conn.raw {
+            #[cfg(feature = "rusqlite")]
+            RawConn::Sqlite(c) => CancelHandle::sqlite(c.conn()),
+            #[cfg(feature = "postgres")]
+            RawConn::Pg(c) => CancelHandle::postgres(&c.client),
+        })
+    }
+
+    /// Sets PostgreSQL's `statement_timeout` for this session's statements
+    /// (`None`: no limit), instead of the engine's
+    /// ([`EngineBuilder::statement_timeout`](crate::EngineBuilder::statement_timeout));
+    /// a statement running longer fails with [`Error::Timeout`]. Restored to
+    /// the engine's when the session returns its connection. Outside a
+    /// transaction only (a `SET` in one would be undone by its rollback);
+    /// SQLite has no statement timeout ([`Error::Config`]; stop a statement
+    /// with [`cancel_handle`](Self::cancel_handle)).
+    pub fn set_statement_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        if self.active {
+            return Err(Error::Config(
+                "set_statement_timeout outside a transaction (commit or roll back first)".into(),
+            ));
+        }
+        let conn = self.conn.get()?;
+        if conn.dialect() != Dialect::Postgres {
+            return Err(Error::Config(
+                "statement timeouts are PostgreSQL's; on SQLite stop a statement with \
+                 Session::cancel_handle"
+                    .into(),
+            ));
+        }
+        let r = conn.batch(&statement_timeout_sql(timeout));
+        self.settle(r)?;
+        self.timeout_changed = true;
+        Ok(())
     }
 
     /// The underlying connection, for driver-specific work. Statements run through it
@@ -981,6 +1058,15 @@ impl Drop for Session {
                 );
             }
             let _ = self.rollback();
+        }
+        if self.timeout_changed {
+            // The next session gets the engine's timeout back.
+            let sql = statement_timeout_sql(self.engine.inner.statement_timeout);
+            if let Ok(conn) = self.conn.get()
+                && conn.batch(&sql).is_err()
+            {
+                conn.broken = true;
+            }
         }
         self.end_query_only();
         self.emit(Event::Checkin);

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 use super::lock;
+use crate::cancel::CancelHandle;
 use crate::error::{Error, Result};
 use crate::{Engine, Session};
 
@@ -74,60 +75,13 @@ struct Envelope {
     job: Job,
 }
 
-/// How to stop the statement a connection is running, from another thread.
-#[derive(Clone)]
-pub(crate) enum Interrupter {
-    /// `sqlite3_interrupt` on the connection.
-    #[cfg(feature = "rusqlite")]
-    Sqlite(Arc<rusqlite::InterruptHandle>),
-    /// A PostgreSQL cancel request (sent on a thread of its own: it opens a
-    /// connection to the server).
-    #[cfg(feature = "postgres")]
-    Postgres(postgres::CancelToken),
-}
-
-impl Interrupter {
-    /// The interrupter of the session's connection.
-    fn of(s: &mut Session) -> Option<Interrupter> {
-        let mut c = s.connection().ok()?;
-        #[cfg(feature = "rusqlite")]
-        if let Some(conn) = c.sqlite() {
-            return Some(Interrupter::Sqlite(Arc::new(conn.get_interrupt_handle())));
-        }
-        #[cfg(feature = "postgres")]
-        if let Some(client) = c.postgres() {
-            return Some(Interrupter::Postgres(client.cancel_token()));
-        }
-        let _ = &mut c;
-        None
-    }
-
-    fn interrupt(&self) {
-        match self {
-            #[cfg(feature = "rusqlite")]
-            Interrupter::Sqlite(h) => h.interrupt(),
-            #[cfg(feature = "postgres")]
-            Interrupter::Postgres(token) => {
-                let token = token.clone();
-                // The cancel request connects to the server: never on the
-                // executor. A failure leaves the statement to finish.
-                let _ = std::thread::Builder::new()
-                    .name("ormgen-cancel".into())
-                    .spawn(move || {
-                        let _ = token.cancel_query(postgres::NoTls);
-                    });
-            }
-        }
-    }
-}
-
 /// What a connection thread and the futures waiting on it share.
 #[derive(Default)]
 struct Shared {
     /// The number of the job running (0: none).
     running: AtomicU64,
     /// How to interrupt the session's connection, once it has one.
-    interrupter: Mutex<Option<Interrupter>>,
+    interrupter: Mutex<Option<CancelHandle>>,
 }
 
 /// What a connection thread keeps between jobs.
@@ -144,7 +98,7 @@ impl Slot {
             Some(s) => s,
             none => {
                 let mut s = self.engine.session()?;
-                *lock(&self.shared.interrupter) = Interrupter::of(&mut s);
+                *lock(&self.shared.interrupter) = s.cancel_handle().ok();
                 none.insert(s)
             }
         };
@@ -356,7 +310,7 @@ impl<T> Drop for Call<T> {
         if self.shared.running.load(Ordering::SeqCst) == self.id
             && let Some(i) = lock(&self.shared.interrupter).clone()
         {
-            i.interrupt();
+            i.cancel();
         }
     }
 }
