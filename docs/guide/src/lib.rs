@@ -59,6 +59,9 @@ pub mod models_and_inserts {}
 #[doc = include_str!("../querying.md")]
 pub mod querying {}
 
+#[doc = include_str!("../expressions.md")]
+pub mod expressions {}
+
 #[doc = include_str!("../relationships.md")]
 pub mod relationships {}
 

@@ -23,6 +23,36 @@ pub enum PgCast {
     Double,
 }
 
+/// The target of a `CAST`, named per dialect (`None`: the value is left as
+/// it is on that dialect).
+#[derive(Debug, PartialEq, Eq)]
+pub struct CastTo {
+    /// The type's name on PostgreSQL.
+    pub postgres: &'static str,
+    /// The type's name on SQLite, if a cast is wanted there.
+    pub sqlite: Option<&'static str>,
+}
+
+/// One piece of a [`DialectFunc`] template.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// Fixed SQL text.
+    Sql(&'static str),
+    /// The argument at this index (it may appear more than once).
+    Arg(usize),
+}
+
+/// A SQL function written differently per dialect (`EXTRACT(YEAR FROM e)` on
+/// PostgreSQL, `strftime('%Y', e)` on SQLite): a template of fixed text and
+/// argument slots for each.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DialectFunc {
+    /// The template on PostgreSQL.
+    pub postgres: &'static [Piece],
+    /// The template on SQLite.
+    pub sqlite: &'static [Piece],
+}
+
 /// The erased expression tree.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
@@ -86,6 +116,27 @@ pub enum Node {
     Excluded(&'static str),
     /// A row value `(a, b, ..)` (composite keys in `IN` lists).
     Tuple(Vec<Node>),
+    /// `(l op r)` for the arithmetic operators `+ - * / %` and text
+    /// concatenation `||` (both sides in one allocation).
+    Arith(&'static str, Box<(Node, Node)>),
+    /// `(- e)`
+    Neg(Box<Node>),
+    /// `CAST(e AS <type>)`, the type named per dialect ([`CastTo`]).
+    Cast(Box<Node>, &'static CastTo),
+    /// `CASE WHEN c THEN v .. [ELSE e] END`.
+    Case {
+        /// `(condition, value)` pairs, in order (at least one).
+        whens: Vec<(Node, Node)>,
+        /// The `ELSE` value.
+        otherwise: Option<Box<Node>>,
+    },
+    /// A keyword with no parentheses, such as `CURRENT_TIMESTAMP` (the same
+    /// text in every dialect).
+    Keyword(&'static str),
+    /// A function written per dialect from a [`DialectFunc`] template.
+    DialectFunc(&'static DialectFunc, Vec<Node>),
+    /// A scalar subquery `(SELECT ..)` (one column, at most one row).
+    Scalar(Box<QueryState>),
     /// The join condition of a relation: `"far"."f" = "near"."n"` for each
     /// `(n, f)` pair, ANDed (as nested [`Node::And`]s would render).
     Link {

@@ -141,6 +141,8 @@ decode_tuple!(A B C);
 decode_tuple!(A B C D);
 decode_tuple!(A B C D E);
 decode_tuple!(A B C D E F);
+decode_tuple!(A B C D E F G);
+decode_tuple!(A B C D E F G H);
 
 /// Types that read as themselves (base values, enums, models). The generator
 /// implements it for every model and enum.

@@ -492,7 +492,7 @@ pub trait Subquery<ST> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be selected in this query",
     label = "a selected column's table is not in the query, or an item is not a column or aggregate",
-    note = "select a column, an aggregate, or a tuple of up to 6 of them, from tables the query selects from or joins"
+    note = "select a column, an aggregate, or a tuple of up to 8 of them, from tables the query selects from or joins"
 )]
 pub trait Selectable<S, I> {
     /// The Rust row type.
@@ -570,6 +570,8 @@ select_tuple!(A IA 0, B IB 1, C IC 2);
 select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3);
 select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4);
 select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4, F IF 5);
+select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4, F IF 5, G IG 6);
+select_tuple!(A IA 0, B IB 1, C IC 2, D ID 3, E IE 4, F IF 5, G IG 6, H IH 7);
 
 /// The EXISTS subquery behind `some` / `every` / `none` / `exists`.
 pub(crate) fn relation_exists<R: Relation>(pred: Option<Node>, negated: bool) -> Node {

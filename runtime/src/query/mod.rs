@@ -64,8 +64,11 @@ mod fingerprint;
 mod render;
 mod walk;
 // Layer 4: the typed facade.
+mod arith;
 mod builder;
+mod case;
 mod expr;
+mod functions;
 pub mod nullable;
 mod operand;
 mod scope;
@@ -78,12 +81,18 @@ mod tracked;
 mod unit_of_work;
 mod write;
 
-pub use ast::{JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, QueryState};
+pub use arith::{
+    Arith, ArithWith, Both, Keep, KeepNull, Negate, OpBase, OpNull, Operand, concat, val,
+};
+pub use ast::{
+    CastTo, DialectFunc, JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, Piece, QueryState,
+};
 pub use builder::{
     AggregateOrder, Aggregated, Executable, GroupAfter, GroupTerm, Grouped, Models, NeedsGroupBy,
     NoAggregateOrder, OrderAfter, OrderWithoutGroups, Query, RowType, ScopeRow, Selected, ToOne,
     Ungrouped,
 };
+pub use case::{Case, case_when};
 pub use catalog::{DialectSql, ForeignKey, KeySide, Path, TableInfo, TableRef};
 pub use decode::{Decode, ReadAs, Scalar};
 pub use defaults::{cuid, now, uuid, uuid_string};
@@ -97,6 +106,11 @@ pub use expr::{
 };
 pub use fetch::FetchAll;
 pub use fingerprint::fingerprint_static;
+pub use functions::{
+    Call1, Call2, CastSource, CastTarget, Field, Fractional, Temporal, Unit, abs, call1, call2,
+    cast, ceil, coalesce, current_date, current_timestamp, date_trunc, extract, floor, length,
+    lower, nullif, replace, round, substring, trim, upper,
+};
 pub use key::{EagerKey, KeyVals, RelKey};
 pub use nullable::IntoNullable;
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
@@ -108,9 +122,10 @@ pub use scope::{
     OrderScope, RelatedTable, Root, SelectScope, SrcElem, TableElem, There,
 };
 pub use sql_types::{
-    Agg, Array, ArrayType, BigInt, Bool, BoolType, Bytes, Combine, Const, Date, Decimal, Double,
-    Int, Json, MaybeNull, Mixed, NotAggregate, NotNull, NullTest, Nullable, Nullness, Numeric, Oid,
-    Plain, Real, SmallInt, SqlType, Text, TextType, Time, TimeTz, Timestamp, Uuid,
+    Agg, Array, ArrayType, BigInt, Bool, BoolType, BothNull, Bytes, Combine, Const, Date, Decimal,
+    Double, EitherNull, Int, Json, MaybeNull, Mixed, NotAggregate, NotNull, NullTest, Nullable,
+    Nullity, Nullness, Numeric, Oid, Plain, Real, SameType, SmallInt, SqlType, Text, TextType,
+    Time, TimeTz, Timestamp, Uuid,
 };
 pub use table::{
     Column, Many, ManyToMany, One, OptionalOne, Record, Relation, RelationOf, RowOf, Table,

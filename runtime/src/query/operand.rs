@@ -179,6 +179,9 @@ macro_rules! impl_sql_type {
                 $crate::query::Expression::into_node(self)
             }
         }
+        impl $crate::query::Nullity for $st {
+            type N = $crate::query::NotNull;
+        }
         impl<Src> $crate::query::NullTest<Src> for $st {
             type Src = $crate::query::Cons<$crate::query::Joined<Src>, $crate::query::Nil>;
         }
@@ -267,6 +270,7 @@ macro_rules! column {
                 $crate::query::Expression::into_node(self)
             }
         }
+        $crate::column_operators!($name);
     };
     ($(#[$m:meta])* $name:ident: $table:ty, $sql:literal, $st:ty) => {
         $(#[$m])*
@@ -296,6 +300,7 @@ macro_rules! column {
                 $crate::query::Expression::into_node(self)
             }
         }
+        $crate::column_operators!($name);
     };
 }
 

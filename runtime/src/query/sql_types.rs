@@ -125,11 +125,11 @@ impl Numeric for Decimal {
     const SUM_CAST: Option<super::PgCast> = None;
 }
 
-/// Text SQL types: `like` and `ilike` apply.
+/// Text SQL types: `like`, `ilike` and the text functions apply.
 #[diagnostic::on_unimplemented(
-    message = "`like`/`ilike` only apply to text columns, but this expression has SQL type `{Self}`",
-    label = "not a text column",
-    note = "compare non-text columns with `eq`, `between` or `in_list`"
+    message = "expected a text expression, found one of SQL type `{Self}`",
+    label = "`like`, `ilike`, `concat`, `lower`, `upper`, `trim`, `length`, `substring` and `replace` apply to text",
+    note = "compare non-text columns with `eq`, `between` or `in_list`; `cast::<Text, _>(..)` turns a number into text"
 )]
 pub trait TextType {}
 impl TextType for Text {}
@@ -178,6 +178,67 @@ impl Nullness for MaybeNull {
     type Apply<ST: SqlType> = Nullable<ST::Base>;
     type Wrap<M> = Option<M>;
 }
+
+// ------------------------------------------------- nullability of SQL types
+
+/// Whether a SQL type admits NULL: [`NotNull`] for a base type, [`MaybeNull`]
+/// for `Nullable<_>`. Drives the result types of the expression language
+/// (`a + b` is nullable when either side is; `coalesce(a, b)` only when both
+/// are).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a SQL type the expression language knows",
+    label = "expected a column, a value or an expression of a schema type"
+)]
+pub trait Nullity: SqlType {
+    /// [`NotNull`] or [`MaybeNull`].
+    type N: Nullness;
+}
+impl<B: SqlType> Nullity for Nullable<B> {
+    type N = MaybeNull;
+}
+impl<B: SqlType> Nullity for Array<B> {
+    type N = NotNull;
+}
+
+/// NULL when either side may be NULL (operators, most functions).
+pub trait EitherNull<M> {
+    /// The combined nullability.
+    type Out: Nullness;
+}
+impl EitherNull<NotNull> for NotNull {
+    type Out = NotNull;
+}
+impl EitherNull<MaybeNull> for NotNull {
+    type Out = MaybeNull;
+}
+impl<M> EitherNull<M> for MaybeNull {
+    type Out = MaybeNull;
+}
+
+/// NULL only when both sides may be NULL (`COALESCE`, `CASE` with `ELSE`).
+pub trait BothNull<M> {
+    /// The combined nullability.
+    type Out: Nullness;
+}
+impl<M> BothNull<M> for NotNull {
+    type Out = NotNull;
+}
+impl BothNull<NotNull> for MaybeNull {
+    type Out = NotNull;
+}
+impl BothNull<MaybeNull> for MaybeNull {
+    type Out = MaybeNull;
+}
+
+/// Two SQL types are the same (without `Nullable`): the branches of `CASE`,
+/// the arguments of `coalesce`, a declared function's parameters.
+#[diagnostic::on_unimplemented(
+    message = "expected an expression of SQL type `{T}`, found one of SQL type `{Self}`",
+    label = "the SQL types differ",
+    note = "`case_when` branches and `coalesce`/`nullif` arguments share one SQL type; convert one side with `cast::<T>(..)`"
+)]
+pub trait SameType<T> {}
+impl<T> SameType<T> for T {}
 
 // ------------------------------------------------------ expression "kinds"
 

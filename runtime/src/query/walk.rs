@@ -20,7 +20,7 @@
 //! statement kind; never on a bound value. Placeholder numbers follow from the
 //! number of binds before them, which the structure fixes.
 
-use super::ast::{JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, QueryState};
+use super::ast::{JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, Piece, QueryState};
 use super::catalog::{TableInfo, TableRef};
 use crate::{Dialect, ToParam, Value};
 
@@ -551,6 +551,82 @@ fn inner<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
             p.tag(18);
             p.sql("EXCLUDED.");
             p.ident(c);
+        }
+        Node::Arith(op, sides) => {
+            p.tag(21);
+            p.sql("(");
+            node(&sides.0, p);
+            p.sql(" ");
+            p.text(op);
+            p.sql(" ");
+            node(&sides.1, p);
+            p.sql(")");
+        }
+        Node::Neg(e) => {
+            p.tag(22);
+            p.sql("(- ");
+            node(e, p);
+            p.sql(")");
+        }
+        Node::Cast(e, to) => {
+            p.tag(23);
+            let name = match p.dialect() {
+                Dialect::Postgres => Some(to.postgres),
+                Dialect::Sqlite => to.sqlite,
+            };
+            match name {
+                Some(name) => {
+                    p.sql("CAST(");
+                    node(e, p);
+                    p.sql(" AS ");
+                    p.text(name);
+                    p.sql(")");
+                }
+                None => node(e, p),
+            }
+        }
+        Node::Case { whens, otherwise } => {
+            p.tag(24 | u64::from(otherwise.is_some()) << 8 | (whens.len() as u64) << 9);
+            p.sql("CASE");
+            for (c, v) in whens {
+                p.sql(" WHEN ");
+                node(c, p);
+                p.sql(" THEN ");
+                node(v, p);
+            }
+            if let Some(e) = otherwise {
+                p.sql(" ELSE ");
+                node(e, p);
+            }
+            p.sql(" END");
+        }
+        Node::Keyword(k) => {
+            p.tag(25);
+            p.text(k);
+        }
+        Node::DialectFunc(f, args) => {
+            p.tag(26 | (args.len() as u64) << 8);
+            let pieces = match p.dialect() {
+                Dialect::Postgres => f.postgres,
+                Dialect::Sqlite => f.sqlite,
+            };
+            for piece in pieces {
+                match piece {
+                    Piece::Sql(s) => p.text(s),
+                    // A template names only slots its function fills.
+                    Piece::Arg(i) => {
+                        if let Some(a) = args.get(*i) {
+                            node(a, p);
+                        }
+                    }
+                }
+            }
+        }
+        Node::Scalar(sub) => {
+            p.tag(27);
+            p.sql("(");
+            select(sub, Clip::NONE, p);
+            p.sql(")");
         }
         Node::Tuple(items) => {
             p.tag(19);
