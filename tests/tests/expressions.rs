@@ -511,3 +511,104 @@ fn a_constant_expression_and_the_statement_cache() {
         );
     }
 }
+
+#[test]
+fn window_functions_rank_number_and_running_totals() {
+    use ormgen::query::{Bound, dense_rank, first_value, lag, lead, rank, row_number, window};
+    for (db, _, posts) in blog_seeded() {
+        let mut s = db.engine.session().unwrap();
+        let by_author = || {
+            window()
+                .partition_by(post::author_id)
+                .order_by(post::id.asc())
+        };
+        let rows = Post::query()
+            .select((
+                post::id,
+                row_number().over(by_author()),
+                sum(post::view_count).over(by_author()),
+                lag(post::view_count).over(by_author()),
+                lead(post::id).over(by_author()),
+                first_value(post::title).over(by_author()),
+                sum(post::view_count).over(
+                    window()
+                        .order_by(post::id.asc())
+                        .rows(Bound::Preceding(1), Bound::CurrentRow),
+                ),
+                count(post::id).over(window()),
+            ))
+            .order_by(post::id.asc())
+            .all(&mut s)
+            .unwrap();
+        let mut sorted: Vec<&Post> = posts.iter().collect();
+        sorted.sort_by_key(|p| p.id);
+        let want: Vec<_> = sorted
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mine: Vec<&&Post> = sorted
+                    .iter()
+                    .filter(|q| q.author_id == p.author_id)
+                    .collect();
+                let at = mine.iter().position(|q| q.id == p.id).unwrap();
+                (
+                    p.id,
+                    at as i64 + 1,
+                    Some(
+                        mine[..=at]
+                            .iter()
+                            .map(|q| i64::from(q.view_count))
+                            .sum::<i64>(),
+                    ),
+                    at.checked_sub(1).map(|j| mine[j].view_count),
+                    mine.get(at + 1).map(|q| q.id),
+                    mine[0].title.clone(),
+                    Some(
+                        sorted[i.saturating_sub(1)..=i]
+                            .iter()
+                            .map(|q| i64::from(q.view_count))
+                            .sum::<i64>(),
+                    ),
+                    sorted.len() as i64,
+                )
+            })
+            .collect();
+        assert_eq!(rows, want, "{}", db.name());
+
+        // rank and dense_rank over view counts with a tie.
+        Post::update()
+            .set(post::view_count.to(7))
+            .by_key(sorted[2].id)
+            .execute(&mut s)
+            .unwrap();
+        let ranks: Vec<(i32, i32, i64, i64)> = Post::query()
+            .select((
+                post::id,
+                post::view_count,
+                rank().over(window().order_by(post::view_count.desc())),
+                dense_rank().over(window().order_by(post::view_count.desc())),
+            ))
+            .order_by(post::view_count.desc())
+            .order_by(post::id.asc())
+            .all(&mut s)
+            .unwrap();
+        let counts: Vec<i32> = ranks.iter().map(|r| r.1).collect();
+        for (id, v, r, d) in &ranks {
+            let above = counts.iter().filter(|c| *c > v).count() as i64;
+            let mut distinct_above: Vec<i32> = counts.iter().copied().filter(|c| c > v).collect();
+            distinct_above.dedup();
+            assert_eq!(
+                (*r, *d),
+                (above + 1, distinct_above.len() as i64 + 1),
+                "{} post {id}",
+                db.name()
+            );
+        }
+        assert!(
+            ranks
+                .windows(2)
+                .any(|w| w[0].1 == w[1].1 && w[0].2 == w[1].2),
+            "a tie shares a rank"
+        );
+    }
+}

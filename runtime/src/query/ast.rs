@@ -135,6 +135,8 @@ pub enum Node {
     Keyword(&'static str),
     /// A function written per dialect from a [`DialectFunc`] template.
     DialectFunc(&'static DialectFunc, Vec<Node>),
+    /// `f OVER (PARTITION BY .. ORDER BY .. frame)`: a window function.
+    Over(Box<Over>),
     /// A scalar subquery `(SELECT ..)` (one column, at most one row).
     Scalar(Box<QueryState>),
     /// The join condition of a relation: `"far"."f" = "near"."n"` for each
@@ -155,6 +157,45 @@ impl Node {
     pub fn cmp(op: &'static str, l: Node, r: Node) -> Node {
         Node::Cmp(op, Box::new((l, r)))
     }
+}
+
+/// A window function call with its window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Over {
+    /// The function call (a [`Node::Func`] or an aggregate).
+    pub f: Node,
+    /// `PARTITION BY` terms.
+    pub partition: Vec<Node>,
+    /// `ORDER BY` terms inside the window.
+    pub order: Vec<OrderNode>,
+    /// The frame, if one is given.
+    pub frame: Option<Frame>,
+}
+
+/// A window frame: `ROWS|RANGE BETWEEN start AND end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    /// `ROWS` (counted in rows) rather than `RANGE` (peers).
+    pub rows: bool,
+    /// The frame's start.
+    pub start: FrameBound,
+    /// The frame's end.
+    pub end: FrameBound,
+}
+
+/// One end of a window frame. Row counts are bound as parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameBound {
+    /// `UNBOUNDED PRECEDING`: the partition's first row.
+    UnboundedPreceding,
+    /// `n PRECEDING`
+    Preceding(u32),
+    /// `CURRENT ROW`
+    CurrentRow,
+    /// `n FOLLOWING`
+    Following(u32),
+    /// `UNBOUNDED FOLLOWING`: the partition's last row.
+    UnboundedFollowing,
 }
 
 /// One erased ORDER BY term.

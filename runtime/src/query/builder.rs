@@ -21,7 +21,7 @@ use super::scope::{
     Root,
 };
 use super::sql_types::{
-    Agg, BoolType, Const, MaybeNull, Mixed, NotAggregate, NotNull, Nullness, Plain,
+    Agg, BoolType, Const, MaybeNull, Mixed, NotAggregate, NotNull, NotWindow, Nullness, Plain, Win,
 };
 use super::table::{One, OptionalOne, Relation, Table};
 use crate::Dialect;
@@ -64,6 +64,7 @@ macro_rules! group_after {
         impl<O> GroupAfter<Plain> for $g<O> { type Out = Ungrouped<O>; }
         impl<O> GroupAfter<Agg> for $g<O> { type Out = Aggregated<O>; }
         impl<O> GroupAfter<Mixed> for $g<O> { type Out = NeedsGroupBy<O>; }
+        impl<O> GroupAfter<Win> for $g<O> { type Out = Ungrouped<O>; }
     )*};
 }
 group_after!(Ungrouped, Aggregated, NeedsGroupBy);
@@ -83,6 +84,7 @@ macro_rules! order_after {
         impl<O> OrderAfter<Plain> for $g<O> { type Out = $g<O>; }
         impl<O> OrderAfter<Agg> for $g<O> { type Out = $g<AggregateOrder>; }
         impl<O> OrderAfter<Mixed> for $g<O> { type Out = $g<AggregateOrder>; }
+        impl<O> OrderAfter<Win> for $g<O> { type Out = $g<O>; }
     )*};
 }
 order_after!(Ungrouped, Aggregated, NeedsGroupBy);
@@ -157,7 +159,10 @@ pub trait GroupTerm {
     /// Appends the terms.
     fn push_nodes(self, out: &mut Vec<Node>);
 }
-impl<E: Expression> GroupTerm for E {
+impl<E: Expression> GroupTerm for E
+where
+    E::Kind: NotWindow,
+{
     type Src = E::Src;
     fn push_nodes(self, out: &mut Vec<Node>) {
         out.push(self.into_node());
@@ -260,6 +265,7 @@ impl<S, R, G> Query<S, R, G> {
     where
         E: Expression,
         E::SqlType: BoolType,
+        E::Kind: NotWindow,
         E::Src: AllInFilterScope<S, I>,
     {
         self.st.having.push(cond.into_node());

@@ -73,6 +73,7 @@ pub mod nullable;
 mod operand;
 mod scope;
 mod table;
+mod window;
 // Layer 5: execution.
 mod eager;
 mod exec;
@@ -85,7 +86,8 @@ pub use arith::{
     Arith, ArithWith, Both, Keep, KeepNull, Negate, OpBase, OpNull, Operand, concat, val,
 };
 pub use ast::{
-    CastTo, DialectFunc, JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, Piece, QueryState,
+    CastTo, DialectFunc, Frame, FrameBound, JoinClause, LockMode, LockWait, Node, OrderNode, Over,
+    PgCast, Piece, QueryState,
 };
 pub use builder::{
     AggregateOrder, Aggregated, Executable, GroupAfter, GroupTerm, Grouped, Models, NeedsGroupBy,
@@ -133,6 +135,10 @@ pub use table::{
 pub use tracked::Tracked;
 pub use unit_of_work::{Flushed, Handle, Target, UnitOfWork};
 pub use walk::Param;
+pub use window::{
+    Bound, Window, WindowFn, dense_rank, first_value, lag, last_value, lead, rank, row_number,
+    window,
+};
 pub use write::{
     ColumnList, Delete, Insertable, ModelOf, SameTable, SameTableAs, Update, Upsert, insert,
     insert_all, insert_many, max_params, session_max_params,

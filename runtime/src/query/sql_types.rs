@@ -250,6 +250,9 @@ pub struct Plain;
 pub struct Agg;
 /// Expression kind: aggregates mixed with plain columns.
 pub struct Mixed;
+/// Expression kind: a window function (`.over(..)`): selectable and
+/// orderable, not allowed in `filter`, `group_by` or `having`.
+pub struct Win;
 
 /// Combining two expression kinds.
 pub trait Combine<K> {
@@ -264,14 +267,29 @@ combine! {
     Plain + Const = Plain; Plain + Plain = Plain; Plain + Agg = Mixed; Plain + Mixed = Mixed;
     Agg + Const = Agg; Agg + Plain = Mixed; Agg + Agg = Agg; Agg + Mixed = Mixed;
     Mixed + Const = Mixed; Mixed + Plain = Mixed; Mixed + Agg = Mixed; Mixed + Mixed = Mixed;
+    Win + Const = Win; Win + Plain = Win; Win + Win = Win; Win + Agg = Agg; Win + Mixed = Mixed;
+    Const + Win = Win; Plain + Win = Win; Agg + Win = Agg; Mixed + Win = Mixed;
 }
 
-/// Kinds allowed in `filter` (SQL WHERE).
+/// Kinds allowed in `filter` (SQL WHERE), window partitions and the
+/// arguments of window functions.
 #[diagnostic::on_unimplemented(
-    message = "aggregate functions cannot be used in `filter` (SQL WHERE)",
-    label = "this condition contains an aggregate such as `count` or `sum`",
-    note = "conditions on aggregates go in `.having(..)` after `.group_by(..)`"
+    message = "aggregate and window functions cannot be used in `filter` (SQL WHERE) or inside a window",
+    label = "this expression contains an aggregate such as `count` or `sum`, or a window function (`.over(..)`)",
+    note = "conditions on aggregates go in `.having(..)` after `.group_by(..)`; to filter on a window function, select it in a subquery and filter the outer query"
 )]
 pub trait NotAggregate {}
 impl NotAggregate for Const {}
 impl NotAggregate for Plain {}
+
+/// Kinds allowed in `group_by` and `having`: anything but a window function.
+#[diagnostic::on_unimplemented(
+    message = "window functions cannot be used in `group_by` or `having`",
+    label = "this expression contains a window function (`.over(..)`)",
+    note = "window functions are computed after grouping: select them, or order by them"
+)]
+pub trait NotWindow {}
+impl NotWindow for Const {}
+impl NotWindow for Plain {}
+impl NotWindow for Agg {}
+impl NotWindow for Mixed {}

@@ -20,7 +20,9 @@
 //! statement kind; never on a bound value. Placeholder numbers follow from the
 //! number of binds before them, which the structure fixes.
 
-use super::ast::{JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, Piece, QueryState};
+use super::ast::{
+    FrameBound, JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, Piece, QueryState,
+};
 use super::catalog::{TableInfo, TableRef};
 use crate::{Dialect, ToParam, Value};
 
@@ -392,6 +394,33 @@ pub(crate) fn node<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
     }
 }
 
+/// A frame bound's kind, for the structure word (its row count is bound).
+fn bound_code(b: FrameBound) -> u64 {
+    match b {
+        FrameBound::UnboundedPreceding => 0,
+        FrameBound::Preceding(_) => 1,
+        FrameBound::CurrentRow => 2,
+        FrameBound::Following(_) => 3,
+        FrameBound::UnboundedFollowing => 4,
+    }
+}
+
+fn frame_bound<'a, P: Pass<'a>>(b: FrameBound, p: &mut P) {
+    match b {
+        FrameBound::UnboundedPreceding => p.sql("UNBOUNDED PRECEDING"),
+        FrameBound::Preceding(n) => {
+            p.bind_count(u64::from(n));
+            p.sql(" PRECEDING");
+        }
+        FrameBound::CurrentRow => p.sql("CURRENT ROW"),
+        FrameBound::Following(n) => {
+            p.bind_count(u64::from(n));
+            p.sql(" FOLLOWING");
+        }
+        FrameBound::UnboundedFollowing => p.sql("UNBOUNDED FOLLOWING"),
+    }
+}
+
 /// [`node`] for the nodes with children (and the rarer leaves).
 #[inline(never)]
 fn inner<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
@@ -621,6 +650,48 @@ fn inner<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
                     }
                 }
             }
+        }
+        Node::Over(o) => {
+            p.tag(
+                28 | (o.partition.len() as u64) << 8
+                    | (o.order.len() as u64) << 24
+                    | o.frame.map_or(0, |f| {
+                        1 | u64::from(f.rows) << 1
+                            | bound_code(f.start) << 2
+                            | bound_code(f.end) << 5
+                    }) << 40,
+            );
+            node(&o.f, p);
+            p.sql(" OVER (");
+            let mut space = "";
+            if !o.partition.is_empty() {
+                p.sql("PARTITION BY ");
+                nodes(&o.partition, ", ", p);
+                space = " ";
+            }
+            if !o.order.is_empty() {
+                p.sql(space);
+                p.sql("ORDER BY ");
+                for (i, t) in o.order.iter().enumerate() {
+                    if i > 0 {
+                        p.sql(", ");
+                    }
+                    order_term(t, p);
+                }
+                space = " ";
+            }
+            if let Some(f) = &o.frame {
+                p.sql(space);
+                p.sql(if f.rows {
+                    "ROWS BETWEEN "
+                } else {
+                    "RANGE BETWEEN "
+                });
+                frame_bound(f.start, p);
+                p.sql(" AND ");
+                frame_bound(f.end, p);
+            }
+            p.sql(")");
         }
         Node::Scalar(sub) => {
             p.tag(27);
