@@ -612,3 +612,104 @@ fn window_functions_rank_number_and_running_totals() {
         );
     }
 }
+
+#[test]
+fn scalar_and_exists_subqueries_plain_and_correlated() {
+    use ormgen::query::{Double, exists, not_exists};
+    use ormgen::{avg, count_star, max};
+    for (db, users, posts) in blog_seeded() {
+        let mut s = db.engine.session().unwrap();
+        // Uncorrelated: the number of posts on every row (an aggregate-only
+        // subquery is one row, so the scalar is not nullable).
+        let rows: Vec<(i32, i64)> = User::query()
+            .select((user::id, Post::query().select(count_star()).scalar()))
+            .order_by(user::id.asc())
+            .all(&mut s)
+            .unwrap();
+        assert!(rows.iter().all(|r| r.1 == posts.len() as i64));
+        assert_eq!(rows.len(), users.len());
+
+        // In a filter: posts viewed more than the average.
+        let above: Vec<i32> = Post::query()
+            .filter(
+                cast::<Double, _>(post::view_count)
+                    .gt(Post::query().select(avg(post::view_count)).scalar()),
+            )
+            .order_by(post::id.asc())
+            .select(post::id)
+            .all(&mut s)
+            .unwrap();
+        let mean = posts.iter().map(|p| f64::from(p.view_count)).sum::<f64>() / posts.len() as f64;
+        let want: Vec<i32> = posts
+            .iter()
+            .filter(|p| f64::from(p.view_count) > mean)
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(above, want, "{}", db.name());
+
+        // Correlated, in select: each user's number of posts and best views.
+        let of_user = || {
+            Post::query()
+                .correlate(user::table)
+                .filter(post::author_id.eq(user::id))
+        };
+        let rows: Vec<(i32, Option<i64>, Option<i32>)> = User::query()
+            .select((
+                user::id,
+                of_user().select(count_star()).scalar(),
+                of_user().select(max(post::view_count)).scalar(),
+            ))
+            .order_by(user::id.asc())
+            .all(&mut s)
+            .unwrap();
+        let want: Vec<_> = users
+            .iter()
+            .map(|u| {
+                let mine = posts.iter().filter(|p| p.author_id == u.id);
+                (
+                    u.id,
+                    Some(mine.clone().count() as i64),
+                    mine.map(|p| p.view_count).max(),
+                )
+            })
+            .collect();
+        assert_eq!(rows, want, "{}", db.name());
+
+        // Correlated, in filters: users with a post over 10 views; users
+        // without posts; users whose best post has more than 10 views.
+        let busy: Vec<i32> = User::query()
+            .filter(exists(of_user().filter(post::view_count.gt(10))))
+            .order_by(user::id.asc())
+            .select(user::id)
+            .all(&mut s)
+            .unwrap();
+        let idle: Vec<i32> = User::query()
+            .filter(not_exists(of_user()))
+            .order_by(user::id.asc())
+            .select(user::id)
+            .all(&mut s)
+            .unwrap();
+        let best: Vec<i32> = User::query()
+            .filter(of_user().select(max(post::view_count)).scalar().gt(10))
+            .order_by(user::id.asc())
+            .select(user::id)
+            .all(&mut s)
+            .unwrap();
+        let has =
+            |u: &User, f: &dyn Fn(&Post) -> bool| posts.iter().any(|p| p.author_id == u.id && f(p));
+        let want_busy: Vec<i32> = users
+            .iter()
+            .filter(|u| has(u, &|p| p.view_count > 10))
+            .map(|u| u.id)
+            .collect();
+        let want_idle: Vec<i32> = users
+            .iter()
+            .filter(|u| !has(u, &|_| true))
+            .map(|u| u.id)
+            .collect();
+        assert_eq!(busy, want_busy, "{}", db.name());
+        assert_eq!(best, want_busy, "{}", db.name());
+        assert_eq!(idle, want_idle, "{}", db.name());
+        assert!(!want_idle.is_empty() && !want_busy.is_empty());
+    }
+}

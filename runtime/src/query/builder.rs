@@ -228,7 +228,7 @@ impl<T: Table> Default for Query<Root<T>> {
 
 impl<S, R, G> Query<S, R, G> {
     #[inline(always)]
-    fn retype<S2, R2, G2>(self) -> Query<S2, R2, G2> {
+    pub(crate) fn retype<S2, R2, G2>(self) -> Query<S2, R2, G2> {
         Query {
             st: self.st,
             _p: PhantomData,

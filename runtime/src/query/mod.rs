@@ -72,6 +72,7 @@ mod functions;
 pub mod nullable;
 mod operand;
 mod scope;
+mod subquery;
 mod table;
 mod window;
 // Layer 5: execution.
@@ -129,6 +130,7 @@ pub use sql_types::{
     Nullity, Nullness, Numeric, Oid, Plain, Real, SameType, SmallInt, SqlType, Text, TextType,
     Time, TimeTz, Timestamp, Uuid,
 };
+pub use subquery::{Correlated, ExistsQuery, Outer, Standalone, SubqueryOf, exists, not_exists};
 pub use table::{
     Column, Many, ManyToMany, One, OptionalOne, Record, Relation, RelationOf, RowOf, Table,
 };
