@@ -713,3 +713,129 @@ fn scalar_and_exists_subqueries_plain_and_correlated() {
         assert!(!want_idle.is_empty() && !want_busy.is_empty());
     }
 }
+
+#[test]
+fn set_operations_over_equal_rows() {
+    use ormgen::query::nth;
+    use std::collections::BTreeSet;
+    for (db, users, posts) in blog_seeded() {
+        let mut s = db.engine.session().unwrap();
+        let young = || User::query().filter(user::age.lt(20)).select(user::email);
+        let named = || {
+            User::query()
+                .filter(user::name.is_not_null())
+                .select(user::email)
+        };
+        let old = || User::query().filter(user::age.gt(30)).select(user::email);
+        let emails = |f: &dyn Fn(&User) -> bool| -> BTreeSet<String> {
+            users
+                .iter()
+                .filter(|u| f(u))
+                .map(|u| u.email.clone())
+                .collect()
+        };
+        let is_young = |u: &User| u.age.is_some_and(|a| a < 20);
+        let is_named = |u: &User| u.name.is_some();
+        let is_old = |u: &User| u.age.is_some_and(|a| a > 30);
+
+        let union: Vec<String> = young().union(named()).order_by(nth(1)).all(&mut s).unwrap();
+        let want: Vec<String> = emails(&|u| is_young(u) || is_named(u))
+            .into_iter()
+            .collect();
+        assert_eq!(union, want, "{}", db.name());
+
+        let all = young().union_all(named()).count(&mut s).unwrap();
+        let want_all = users.iter().filter(|u| is_young(u)).count()
+            + users.iter().filter(|u| is_named(u)).count();
+        assert_eq!(all, want_all as i64, "{}", db.name());
+
+        let both: Vec<String> = named()
+            .intersect(young())
+            .order_by(nth(1))
+            .all(&mut s)
+            .unwrap();
+        let want: Vec<String> = emails(&|u| is_young(u) && is_named(u))
+            .into_iter()
+            .collect();
+        assert_eq!(both, want, "{}", db.name());
+
+        let only: Vec<String> = named()
+            .except(young())
+            .order_by(nth(1).desc())
+            .all(&mut s)
+            .unwrap();
+        let mut want: Vec<String> = emails(&|u| is_named(u) && !is_young(u))
+            .into_iter()
+            .collect();
+        want.reverse();
+        assert_eq!(only, want, "{}", db.name());
+
+        // Left to right on both databases: (young ∪ old) ∩ named.
+        let chained: Vec<String> = young()
+            .union(old())
+            .intersect(named())
+            .order_by(nth(1))
+            .all(&mut s)
+            .unwrap();
+        let want: Vec<String> = emails(&|u| (is_young(u) || is_old(u)) && is_named(u))
+            .into_iter()
+            .collect();
+        assert_eq!(chained, want, "{}", db.name());
+
+        // Paging the combined rows; a member with its own order and limit.
+        let page: Vec<String> = young()
+            .union(named())
+            .order_by(nth(1))
+            .limit(1)
+            .offset(1)
+            .all(&mut s)
+            .unwrap();
+        let all_sorted: Vec<String> = emails(&|u| is_young(u) || is_named(u))
+            .into_iter()
+            .collect();
+        assert_eq!(page, all_sorted[1..2].to_vec(), "{}", db.name());
+        let top: Vec<(i32, String)> = Post::query()
+            .filter(post::view_count.eq(0))
+            .select((post::id, post::title))
+            .union_all(
+                Post::query()
+                    .select((post::id, post::title))
+                    .order_by(post::view_count.desc())
+                    .limit(1),
+            )
+            .order_by(nth(1))
+            .all(&mut s)
+            .unwrap();
+        let best = posts.iter().max_by_key(|p| p.view_count).unwrap();
+        let mut want: Vec<(i32, String)> = posts
+            .iter()
+            .filter(|p| p.view_count == 0)
+            .chain(std::iter::once(best))
+            .map(|p| (p.id, p.title.clone()))
+            .collect();
+        want.sort();
+        assert_eq!(top, want, "{}", db.name());
+
+        // Whole models: users under 20 or over 60, by id.
+        let models: Vec<User> = User::query()
+            .filter(user::age.lt(20))
+            .union(User::query().filter(user::age.gt(60)))
+            .order_by(nth(1))
+            .all(&mut s)
+            .unwrap();
+        let want: Vec<i32> = users
+            .iter()
+            .filter(|u| u.age.is_some_and(|a| !(20..=60).contains(&a)))
+            .map(|u| u.id)
+            .collect();
+        assert_eq!(models.iter().map(|u| u.id).collect::<Vec<_>>(), want);
+
+        // An ordering given before the set operation is refused, not dropped.
+        let err = young()
+            .order_by(user::email.asc())
+            .union(named())
+            .all(&mut s)
+            .unwrap_err();
+        assert!(matches!(err, ormgen::Error::Unsupported(_)), "{err:?}");
+    }
+}

@@ -137,6 +137,8 @@ pub enum Node {
     DialectFunc(&'static DialectFunc, Vec<Node>),
     /// `f OVER (PARTITION BY .. ORDER BY .. frame)`: a window function.
     Over(Box<Over>),
+    /// A result column's position (`ORDER BY 2` of a set operation), from 1.
+    Position(u32),
     /// A scalar subquery `(SELECT ..)` (one column, at most one row).
     Scalar(Box<QueryState>),
     /// The join condition of a relation: `"far"."f" = "near"."n"` for each
@@ -220,6 +222,19 @@ pub struct JoinClause {
     pub on: Node,
 }
 
+/// A set operation joining two queries' rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetOp {
+    /// `UNION` (duplicates removed)
+    Union = 1,
+    /// `UNION ALL`
+    UnionAll = 2,
+    /// `INTERSECT`
+    Intersect = 3,
+    /// `EXCEPT`
+    Except = 4,
+}
+
 /// Row-lock strength (PostgreSQL; a documented no-op on SQLite).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockMode {
@@ -267,6 +282,9 @@ pub struct QueryState {
     pub offset: Option<u64>,
     /// Row locking.
     pub lock: Option<(LockMode, LockWait)>,
+    /// Set operations with further queries, applied left to right; when
+    /// present, `order`, `limit` and `offset` apply to the combined rows.
+    pub set_ops: Vec<(SetOp, QueryState)>,
     /// Deferred builder error, returned by terminals (builders stay infallible).
     pub error: Option<&'static str>,
     /// The dialect the root table's code was generated without, if any:
@@ -291,6 +309,7 @@ impl QueryState {
             limit: None,
             offset: None,
             lock: None,
+            set_ops: Vec::new(),
             error: None,
             generated_without: None,
         }

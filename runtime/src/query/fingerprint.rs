@@ -169,6 +169,10 @@ impl<'a> Pass<'a> for Shape<'a> {
     fn bind_count(&mut self, n: u64) {
         self.params.push(Param::Count(n));
     }
+    #[inline(always)]
+    fn number(&mut self, n: u32) {
+        self.f.mix(u64::from(n));
+    }
     /// A model's columns and qualifier are its `'static` table description's:
     /// its address stands for them.
     #[inline(always)]

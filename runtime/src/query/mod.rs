@@ -72,6 +72,7 @@ mod functions;
 pub mod nullable;
 mod operand;
 mod scope;
+mod setops;
 mod subquery;
 mod table;
 mod window;
@@ -88,7 +89,7 @@ pub use arith::{
 };
 pub use ast::{
     CastTo, DialectFunc, Frame, FrameBound, JoinClause, LockMode, LockWait, Node, OrderNode, Over,
-    PgCast, Piece, QueryState,
+    PgCast, Piece, QueryState, SetOp,
 };
 pub use builder::{
     AggregateOrder, Aggregated, Executable, GroupAfter, GroupTerm, Grouped, Models, NeedsGroupBy,
@@ -124,6 +125,7 @@ pub use scope::{
     InFilterScope, InRelationFilter, JoinFrom, JoinScope, Joined, JoinedElem, JoinedScope, Nil,
     OrderScope, RelatedTable, Root, SelectScope, SrcElem, TableElem, There,
 };
+pub use setops::{Nth, SameRows, SetQuery, SetRow, nth};
 pub use sql_types::{
     Agg, Array, ArrayType, BigInt, Bool, BoolType, BothNull, Bytes, Combine, Const, Date, Decimal,
     Double, EitherNull, Int, Json, MaybeNull, Mixed, NotAggregate, NotNull, NullTest, Nullable,

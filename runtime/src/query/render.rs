@@ -158,6 +158,10 @@ impl<'a> Pass<'a> for Writer<'a> {
     fn bind_count(&mut self, n: u64) {
         Writer::bind_count(self, n);
     }
+    fn number(&mut self, n: u32) {
+        use std::fmt::Write as _;
+        let _ = write!(self.sql, "{n}");
+    }
     fn model_columns(&mut self, t: &'static TableInfo, first: bool) {
         for (i, c) in t.columns.iter().enumerate() {
             if i > 0 || !first {

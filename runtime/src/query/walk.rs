@@ -21,7 +21,7 @@
 //! number of binds before them, which the structure fixes.
 
 use super::ast::{
-    FrameBound, JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, Piece, QueryState,
+    FrameBound, JoinClause, LockMode, LockWait, Node, OrderNode, PgCast, Piece, QueryState, SetOp,
 };
 use super::catalog::{TableInfo, TableRef};
 use crate::{Dialect, ToParam, Value};
@@ -121,6 +121,9 @@ pub(crate) trait Pass<'a> {
     fn bind(&mut self, v: &'a Value);
     /// A placeholder for a `LIMIT`/`OFFSET` count.
     fn bind_count(&mut self, n: u64);
+    /// A small number that is part of the statement's structure (a result
+    /// column's position in `ORDER BY 2`), never a value.
+    fn number(&mut self, n: u32);
     /// All columns of a model table in a select list, comma-separated;
     /// `first` when nothing of the list precedes them.
     fn model_columns(&mut self, t: &'static TableInfo, first: bool);
@@ -140,8 +143,11 @@ pub(crate) fn statement<'a, P: Pass<'a>>(q: &'a QueryState, kind: StatementKind,
         StatementKind::Select => select(q, Clip::NONE, p),
         StatementKind::Count => {
             header(q, p);
-            let simple =
-                !q.distinct && q.group_by.is_empty() && q.limit.is_none() && q.offset.is_none();
+            let simple = !q.distinct
+                && q.group_by.is_empty()
+                && q.limit.is_none()
+                && q.offset.is_none()
+                && q.set_ops.is_empty();
             if simple {
                 p.sql("SELECT COUNT(*)");
                 from_where(q, p);
@@ -156,7 +162,7 @@ pub(crate) fn statement<'a, P: Pass<'a>>(q: &'a QueryState, kind: StatementKind,
             let clip = Clip {
                 lock: false,
                 order: false,
-                select_one: q.group_by.is_empty() && !q.distinct,
+                select_one: q.group_by.is_empty() && !q.distinct && q.set_ops.is_empty(),
             };
             select(q, clip, p);
             p.sql(")");
@@ -226,7 +232,8 @@ fn header<'a, P: Pass<'a>>(q: &QueryState, p: &mut P) {
         | u64::from(q.from.alias.is_some()) << 2
         | u64::from(q.limit.is_some()) << 3
         | u64::from(q.offset.is_some()) << 4
-        | lock << 5;
+        | lock << 5
+        | u64::from(!q.set_ops.is_empty()) << 57;
     for (i, n) in lens.iter().enumerate() {
         word |= ((*n).min(255) as u64) << (9 + 8 * i);
     }
@@ -235,6 +242,9 @@ fn header<'a, P: Pass<'a>>(q: &QueryState, p: &mut P) {
         if n >= 255 {
             p.tag(n as u64);
         }
+    }
+    if !q.set_ops.is_empty() {
+        p.tag(q.set_ops.len() as u64);
     }
 }
 
@@ -248,6 +258,14 @@ fn select<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
 /// The clauses of a SELECT whose header was given.
 #[inline(always)]
 fn select_body<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
+    // Set operations apply left to right, as SQLite reads them; PostgreSQL
+    // binds INTERSECT tighter, so there the left part is parenthesised.
+    let grouped_left = p.dialect() == Dialect::Postgres && q.set_ops.len() > 1;
+    if grouped_left {
+        for _ in 1..q.set_ops.len() {
+            p.sql("(");
+        }
+    }
     p.sql("SELECT ");
     if q.distinct {
         p.sql("DISTINCT ");
@@ -274,6 +292,12 @@ fn select_body<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
     if !q.having.is_empty() {
         p.sql(" HAVING ");
         nodes(&q.having, " AND ", p);
+    }
+    for (i, (op, m)) in q.set_ops.iter().enumerate() {
+        if grouped_left && i > 0 {
+            p.sql(")");
+        }
+        set_member(*op, m, p);
     }
     if clip.order && !q.order.is_empty() {
         p.sql(" ORDER BY ");
@@ -391,6 +415,34 @@ pub(crate) fn node<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
             p.link(pairs, near, far);
         }
         _ => inner(n, p),
+    }
+}
+
+/// ` UNION <member>` etc.: a member with its own ordering, paging or set
+/// operations is parenthesised (PostgreSQL) or read from a subquery (SQLite,
+/// which allows neither parentheses nor ORDER BY in a compound's members).
+fn set_member<'a, P: Pass<'a>>(op: SetOp, m: &'a QueryState, p: &mut P) {
+    let wrap =
+        m.limit.is_some() || m.offset.is_some() || !m.order.is_empty() || !m.set_ops.is_empty();
+    p.tag(op as u64 | u64::from(wrap) << 8);
+    p.sql(match op {
+        SetOp::Union => " UNION ",
+        SetOp::UnionAll => " UNION ALL ",
+        SetOp::Intersect => " INTERSECT ",
+        SetOp::Except => " EXCEPT ",
+    });
+    match (wrap, p.dialect()) {
+        (false, _) => select(m, Clip::NO_LOCK, p),
+        (true, Dialect::Postgres) => {
+            p.sql("(");
+            select(m, Clip::NO_LOCK, p);
+            p.sql(")");
+        }
+        (true, Dialect::Sqlite) => {
+            p.sql("SELECT * FROM (");
+            select(m, Clip::NO_LOCK, p);
+            p.sql(")");
+        }
     }
 }
 
@@ -692,6 +744,10 @@ fn inner<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
                 frame_bound(f.end, p);
             }
             p.sql(")");
+        }
+        Node::Position(n) => {
+            p.tag(29);
+            p.number(*n);
         }
         Node::Scalar(sub) => {
             p.tag(27);
