@@ -69,6 +69,7 @@ mod builder;
 mod case;
 mod expr;
 mod functions;
+mod insert_select;
 pub mod nullable;
 mod operand;
 mod scope;
@@ -115,6 +116,7 @@ pub use functions::{
     cast, ceil, coalesce, current_date, current_timestamp, date_trunc, extract, floor, length,
     lower, nullif, replace, round, substring, trim, upper,
 };
+pub use insert_select::{InsertColumns, InsertSelect, StoresInto, insert_select};
 pub use key::{EagerKey, KeyVals, RelKey};
 pub use nullable::IntoNullable;
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
