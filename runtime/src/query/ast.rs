@@ -222,6 +222,17 @@ pub struct JoinClause {
     pub on: Node,
 }
 
+/// A common table expression attached to a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cte {
+    /// Its name and columns (declared with `cte!`).
+    pub info: &'static TableInfo,
+    /// Declared with `WITH RECURSIVE`.
+    pub recursive: bool,
+    /// The query defining it.
+    pub body: QueryState,
+}
+
 /// A set operation joining two queries' rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetOp {
@@ -282,6 +293,8 @@ pub struct QueryState {
     pub offset: Option<u64>,
     /// Row locking.
     pub lock: Option<(LockMode, LockWait)>,
+    /// Common table expressions (`WITH`) the query defines.
+    pub ctes: Vec<Cte>,
     /// Set operations with further queries, applied left to right; when
     /// present, `order`, `limit` and `offset` apply to the combined rows.
     pub set_ops: Vec<(SetOp, QueryState)>,
@@ -310,6 +323,7 @@ impl QueryState {
             offset: None,
             lock: None,
             set_ops: Vec::new(),
+            ctes: Vec::new(),
             error: None,
             generated_without: None,
         }

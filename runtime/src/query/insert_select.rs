@@ -28,7 +28,7 @@ impl<B: SqlType> StoresInto<Nullable<B>> for B {}
 #[diagnostic::on_unimplemented(
     message = "these columns cannot take a selection of SQL type(s) `{ST}`",
     label = "one column per selected expression, of the target table, in order",
-    note = "e.g. `insert_select((tag::name,), Query.select(user::email))` takes one text column"
+    note = "an insert-select's columns, or a CTE's declared columns, each take one selected expression of their SQL type: e.g. `insert_select((tag::name,), User::query().select(user::email))`"
 )]
 pub trait InsertColumns<T, ST> {
     /// Appends the column names.

@@ -67,6 +67,7 @@ mod walk;
 mod arith;
 mod builder;
 mod case;
+mod cte;
 mod expr;
 mod functions;
 mod insert_select;
@@ -89,8 +90,8 @@ pub use arith::{
     Arith, ArithWith, Both, Keep, KeepNull, Negate, OpBase, OpNull, Operand, concat, val,
 };
 pub use ast::{
-    CastTo, DialectFunc, Frame, FrameBound, JoinClause, LockMode, LockWait, Node, OrderNode, Over,
-    PgCast, Piece, QueryState, SetOp,
+    CastTo, Cte, DialectFunc, Frame, FrameBound, JoinClause, LockMode, LockWait, Node, OrderNode,
+    Over, PgCast, Piece, QueryState, SetOp,
 };
 pub use builder::{
     AggregateOrder, Aggregated, Executable, GroupAfter, GroupTerm, Grouped, Models, NeedsGroupBy,
@@ -99,6 +100,7 @@ pub use builder::{
 };
 pub use case::{Case, case_when};
 pub use catalog::{DialectSql, ForeignKey, KeySide, Path, TableInfo, TableRef};
+pub use cte::{CteBody, CteTable};
 pub use decode::{Decode, ReadAs, Scalar};
 pub use defaults::{cuid, now, uuid, uuid_string};
 pub use eager::{

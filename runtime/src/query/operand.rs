@@ -248,7 +248,7 @@ macro_rules! impl_query_enum {
 /// ```
 #[macro_export]
 macro_rules! column {
-    ($(#[$m:meta])* $name:ident: $table:ty, $sql:literal, nullable $st:ty) => {
+    ($(#[$m:meta])* $name:ident: $table:ty, $sql:expr, nullable $st:ty) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug)]
         pub struct $name;
@@ -272,7 +272,7 @@ macro_rules! column {
         }
         $crate::column_operators!($name);
     };
-    ($(#[$m:meta])* $name:ident: $table:ty, $sql:literal, $st:ty) => {
+    ($(#[$m:meta])* $name:ident: $table:ty, $sql:expr, $st:ty) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug)]
         pub struct $name;

@@ -147,7 +147,8 @@ pub(crate) fn statement<'a, P: Pass<'a>>(q: &'a QueryState, kind: StatementKind,
                 && q.group_by.is_empty()
                 && q.limit.is_none()
                 && q.offset.is_none()
-                && q.set_ops.is_empty();
+                && q.set_ops.is_empty()
+                && q.ctes.is_empty();
             if simple {
                 p.sql("SELECT COUNT(*)");
                 from_where(q, p);
@@ -233,7 +234,8 @@ fn header<'a, P: Pass<'a>>(q: &QueryState, p: &mut P) {
         | u64::from(q.limit.is_some()) << 3
         | u64::from(q.offset.is_some()) << 4
         | lock << 5
-        | u64::from(!q.set_ops.is_empty()) << 57;
+        | u64::from(!q.set_ops.is_empty()) << 57
+        | u64::from(!q.ctes.is_empty()) << 58;
     for (i, n) in lens.iter().enumerate() {
         word |= ((*n).min(255) as u64) << (9 + 8 * i);
     }
@@ -245,6 +247,9 @@ fn header<'a, P: Pass<'a>>(q: &QueryState, p: &mut P) {
     }
     if !q.set_ops.is_empty() {
         p.tag(q.set_ops.len() as u64);
+    }
+    if !q.ctes.is_empty() {
+        p.tag(q.ctes.len() as u64);
     }
 }
 
@@ -258,6 +263,9 @@ fn select<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
 /// The clauses of a SELECT whose header was given.
 #[inline(always)]
 fn select_body<'a, P: Pass<'a>>(q: &'a QueryState, clip: Clip, p: &mut P) {
+    if !q.ctes.is_empty() {
+        with_clause(q, p);
+    }
     // Set operations apply left to right, as SQLite reads them; PostgreSQL
     // binds INTERSECT tighter, so there the left part is parenthesised.
     let grouped_left = p.dialect() == Dialect::Postgres && q.set_ops.len() > 1;
@@ -416,6 +424,36 @@ pub(crate) fn node<'a, P: Pass<'a>>(n: &'a Node, p: &mut P) {
         }
         _ => inner(n, p),
     }
+}
+
+/// `WITH [RECURSIVE] "t" ("a", "b") AS (body), ..` (PostgreSQL needs
+/// RECURSIVE once any CTE refers to itself; SQLite accepts it).
+fn with_clause<'a, P: Pass<'a>>(q: &'a QueryState, p: &mut P) {
+    let recursive = q.ctes.iter().any(|c| c.recursive);
+    p.tag(u64::from(recursive));
+    p.sql(if recursive {
+        "WITH RECURSIVE "
+    } else {
+        "WITH "
+    });
+    for (i, c) in q.ctes.iter().enumerate() {
+        if i > 0 {
+            p.sql(", ");
+        }
+        p.tag(c.info.columns.len() as u64);
+        p.ident(c.info.name);
+        p.sql(" (");
+        for (j, col) in c.info.columns.iter().enumerate() {
+            if j > 0 {
+                p.sql(", ");
+            }
+            p.ident(col);
+        }
+        p.sql(") AS (");
+        select(&c.body, Clip::NO_LOCK, p);
+        p.sql(")");
+    }
+    p.sql(" ");
 }
 
 /// ` UNION <member>` etc.: a member with its own ordering, paging or set

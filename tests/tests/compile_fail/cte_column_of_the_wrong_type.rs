@@ -1,0 +1,13 @@
+#![allow(unused_mut, unused_variables, unused_imports, dead_code)]
+use ormgen::query::{self as qb, ColumnExt, ExprExt, Int, Text};
+use ormgen_tests::blog::*;
+
+ormgen::cte! {
+    /// Names of users.
+    mod names("names") { id: Int, name: Text }
+}
+
+fn main() {
+    // `age` is an Int; the CTE's second column is Text.
+    let _ = names::query().with_cte(names::table, User::query().select((user::id, user::age)));
+}
