@@ -129,7 +129,11 @@ impl<S, R, G> Query<S, R, G> {
 ///     /// A comment thread, flattened: each comment with its depth.
 ///     pub mod thread("thread") { id: Int, parent_id: Int?, depth: Int }
 /// }
+/// # fn main() {}
 /// ```
+///
+/// Declare it at module level: the column types are looked up in the
+/// enclosing module (`use super::*`), which a function's local `use` is not.
 #[macro_export]
 macro_rules! cte {
     ($(#[$m:meta])* $vis:vis mod $name:ident($sql:literal) { $($cols:tt)+ }) => {
