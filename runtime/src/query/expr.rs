@@ -491,7 +491,7 @@ pub trait Subquery<ST> {
 /// `Option`), `Kind` feeds the group-by check, `SqlType` types subqueries.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be selected in this query",
-    label = "a selected column's table is not in the query, or an item is not a column or aggregate",
+    label = "a selected column's table is not in the query, an item is not a column or expression, or a `projection!` field's type differs from the type its column reads as here",
     note = "select a column, an aggregate, or a tuple of up to 8 of them, from tables the query selects from or joins"
 )]
 pub trait Selectable<S, I> {

@@ -73,6 +73,7 @@ mod functions;
 mod insert_select;
 pub mod nullable;
 mod operand;
+mod projection;
 mod scope;
 mod setops;
 mod subquery;
@@ -122,6 +123,7 @@ pub use insert_select::{InsertColumns, InsertSelect, StoresInto, insert_select};
 pub use key::{EagerKey, KeyVals, RelKey};
 pub use nullable::IntoNullable;
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
+pub use projection::{Fields, Projection, fields};
 pub use render::{Statement, Writer, push_ident, render_list, render_node};
 pub use scope::{
     AllInFilterScope, AllInGroupScope, AllInJoinScope, AllInJoinedScope, AllInOrderScope,
