@@ -321,6 +321,114 @@ mod tests {
             vec![],
         ));
         out.push(e);
+        out.extend(expression_language());
+        out
+    }
+
+    /// The expression language's nodes, each beside a near-twin that must
+    /// render differently (or, for bound values, identically).
+    fn expression_language() -> Vec<QueryState> {
+        use crate::query::ast::{CastTo, Cte, DialectFunc, Frame, FrameBound, Over, Piece, SetOp};
+        static INT: CastTo = CastTo {
+            postgres: "INTEGER",
+            sqlite: None,
+        };
+        static TEXT: CastTo = CastTo {
+            postgres: "TEXT",
+            sqlite: Some("TEXT"),
+        };
+        static YEAR: DialectFunc = DialectFunc {
+            postgres: &[
+                Piece::Sql("EXTRACT(YEAR FROM "),
+                Piece::Arg(0),
+                Piece::Sql(")"),
+            ],
+            sqlite: &[
+                Piece::Sql("strftime('%Y', "),
+                Piece::Arg(0),
+                Piece::Sql(")"),
+            ],
+        };
+        static MONTH: DialectFunc = DialectFunc {
+            postgres: &[
+                Piece::Sql("EXTRACT(MONTH FROM "),
+                Piece::Arg(0),
+                Piece::Sql(")"),
+            ],
+            sqlite: &[
+                Piece::Sql("strftime('%m', "),
+                Piece::Arg(0),
+                Piece::Sql(")"),
+            ],
+        };
+        let with = |n: Node| {
+            let mut q = QueryState::new(&USERS);
+            q.select = Some(vec![n]);
+            q
+        };
+        let arith = |op| Node::Arith(op, Box::new((*col("users", "id"), *bind(1))));
+        let over = |rows, start| {
+            Node::Over(Box::new(Over {
+                f: Node::CountStar,
+                partition: vec![Node::Col("users", "name")],
+                order: vec![OrderNode {
+                    expr: Node::Col("users", "id"),
+                    desc: false,
+                    nulls_first: None,
+                }],
+                frame: Some(Frame {
+                    rows,
+                    start,
+                    end: FrameBound::CurrentRow,
+                }),
+            }))
+        };
+        let case = |otherwise: bool| Node::Case {
+            whens: vec![(cmp("<", *col("users", "id"), *bind(3)), *bind("low"))],
+            otherwise: otherwise.then(|| bind("high")),
+        };
+        let mut out = vec![
+            with(arith("+")),
+            with(arith("-")),
+            with(Node::Neg(col("users", "id"))),
+            with(Node::Cast(col("users", "id"), &INT)),
+            with(Node::Cast(col("users", "id"), &TEXT)),
+            with(case(true)),
+            with(case(false)),
+            with(Node::Keyword("CURRENT_DATE")),
+            with(Node::Keyword("CURRENT_TIMESTAMP")),
+            with(Node::DialectFunc(&YEAR, vec![Node::Col("users", "name")])),
+            with(Node::DialectFunc(&MONTH, vec![Node::Col("users", "name")])),
+            with(over(true, FrameBound::Preceding(1))),
+            with(over(true, FrameBound::Preceding(2))),
+            with(over(false, FrameBound::UnboundedPreceding)),
+            with(Node::Scalar(Box::new(QueryState::new(&POSTS)))),
+        ];
+        for op in [SetOp::Union, SetOp::UnionAll, SetOp::Except] {
+            let mut q = QueryState::new(&USERS);
+            q.set_ops.push((op, QueryState::new(&USERS)));
+            q.order.push(OrderNode {
+                expr: Node::Position(1),
+                desc: false,
+                nulls_first: None,
+            });
+            out.push(q.clone());
+            q.order[0].expr = Node::Position(2);
+            out.push(q.clone());
+            let mut member = QueryState::new(&USERS);
+            member.limit = Some(1);
+            q.set_ops[0].1 = member;
+            out.push(q);
+        }
+        let mut c = QueryState::new(&USERS);
+        c.ctes.push(Cte {
+            info: &POSTS,
+            recursive: false,
+            body: QueryState::new(&POSTS),
+        });
+        out.push(c.clone());
+        c.ctes[0].recursive = true;
+        out.push(c);
         out
     }
 
