@@ -19,11 +19,34 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "typed facade",
-        &["table", "scope", "operand", "nullable", "expr", "builder"],
+        &[
+            "table",
+            "scope",
+            "operand",
+            "nullable",
+            "expr",
+            "builder",
+            "arith",
+            "functions",
+            "case",
+            "window",
+            "subquery",
+            "projection",
+        ],
     ),
     (
         "execution",
-        &["exec", "write", "eager", "fetch", "unit_of_work", "tracked"],
+        &[
+            "exec",
+            "write",
+            "eager",
+            "fetch",
+            "unit_of_work",
+            "tracked",
+            "setops",
+            "insert_select",
+            "cte",
+        ],
     ),
 ];
 

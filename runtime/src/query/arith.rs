@@ -9,9 +9,9 @@
 //! so `post::views + 1`, `(post::views * 2) / user::age` and
 //! `-(account::balance)` all type-check the same way.
 
-use super::ToValue;
 use super::ast::{CastTo, Node};
 use super::expr::Expr;
+use super::operand::ToValue;
 use super::scope::{Append, Cat, Nil};
 use super::sql_types::{
     BigInt, Bool, Bytes, Combine, Const, Date, Decimal, Double, EitherNull, Int, Json, Nullity,

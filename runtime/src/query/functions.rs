@@ -10,10 +10,10 @@
 //! dialects spell a function differently the node carries both spellings
 //! ([`DialectFunc`]).
 
-use super::ValueOf;
 use super::arith::{Both, Keep, OpBase, OpNull, Operand};
 use super::ast::{CastTo, DialectFunc, Node, Piece};
 use super::expr::Expr;
+use super::operand::ValueOf;
 use super::scope::{Append, Cat, Nil};
 use super::sql_types::{
     BigInt, BothNull, Combine, Const, Date, Decimal, Double, EitherNull, Int, Nullable, Nullness,
