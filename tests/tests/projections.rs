@@ -36,6 +36,18 @@ ormgen::projection! {
     }
 }
 
+ormgen::projection! {
+    /// Computed fields: an aggregate and a function, their types named with
+    /// `ormgen::query::types`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct AuthorStats from user {
+        pub email: String,
+        pub shout: String = [ormgen::query::upper(user::email)] as ormgen::query::types::TextOf<user::email>,
+        pub posts: i64 = [ormgen::count(post::id)] as ormgen::query::types::Count<post::id>,
+        pub views: Option<i64> = [ormgen::sum(post::view_count)] as ormgen::query::types::Sum<post::view_count>,
+    }
+}
+
 #[test]
 fn select_as_reads_structs_by_field_name() {
     for db in common::all() {
@@ -100,6 +112,33 @@ fn select_as_reads_structs_by_field_name() {
                 Mentee {
                     email: bob.email.clone(),
                     mentor: Some(ann.email.clone())
+                },
+            ],
+            "{}",
+            db.name()
+        );
+
+        let stats: Vec<AuthorStats> = User::query()
+            .join(user::posts)
+            .group_by((user::id, user::email))
+            .order_by(user::id.asc())
+            .select(AuthorStats::fields())
+            .all(&mut s)
+            .unwrap();
+        assert_eq!(
+            stats,
+            [
+                AuthorStats {
+                    email: ann.email.clone(),
+                    shout: ann.email.to_uppercase(),
+                    posts: 1,
+                    views: Some(3)
+                },
+                AuthorStats {
+                    email: bob.email.clone(),
+                    shout: bob.email.to_uppercase(),
+                    posts: 1,
+                    views: Some(5)
                 },
             ],
             "{}",

@@ -123,7 +123,7 @@ pub use insert_select::{InsertColumns, InsertSelect, StoresInto, insert_select};
 pub use key::{EagerKey, KeyVals, RelKey};
 pub use nullable::IntoNullable;
 pub use operand::{AsExprOf, AssignableTo, Null, PrimaryKey, ToValue, ValueOf};
-pub use projection::{Fields, Projection, fields};
+pub use projection::{Fields, Projection, fields, types};
 pub use render::{Statement, Writer, push_ident, render_list, render_node};
 pub use scope::{
     AllInFilterScope, AllInGroupScope, AllInJoinScope, AllInJoinedScope, AllInOrderScope,

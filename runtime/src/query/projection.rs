@@ -52,9 +52,12 @@ where
 }
 
 /// Declares a struct selected by name with `select(Struct::fields())`: each
-/// field is the column of its name in the table module after `from`, or the
-/// column after `=`; its type must be the type that column reads as in the
-/// query (`Option<_>` for optional columns and left-joined tables).
+/// field is the column of its name in the table module after `from`, the
+/// column after `=`, or a computed expression `= [expr] as ExprType` (its
+/// type named with the aliases of [`types`](crate::query::types), as
+/// Diesel's `select_expression_type`); a field's type must be the type its
+/// expression reads as in the query (`Option<_>` for optional columns and
+/// left-joined tables).
 ///
 /// ```text
 /// ormgen::projection! {
@@ -64,6 +67,7 @@ where
 ///         pub id: i32,
 ///         pub email: String,
 ///         pub name: Option<String>,
+///         pub posts: i64 = [count(post::id)] as types::Count<post::id>,
 ///     }
 /// }
 /// let cards: Vec<UserCard> = User::query().select(UserCard::fields()).all(&mut s)?;
@@ -76,12 +80,31 @@ macro_rules! projection {
             $($fields:tt)+
         }
     ) => {
-        $crate::projection!(@impl [$($table)::+] [$(#[$m])* $vis $name] $($fields)+);
+        $crate::projection!(@munch [$($table)::+] [$(#[$m])* $vis $name] [] $($fields)+);
     };
-    (
-        @impl $tp:tt [$(#[$m:meta])* $vis:vis $name:ident]
-        $($(#[$fm:meta])* $fvis:vis $f:ident : $ft:ty $(= $col:path)?),+ $(,)?
-    ) => {
+    // Fields normalised one by one into `{ [attrs] vis name type ; expression type ; expression }`.
+    // A computed field: `name: T = [expression] as ExpressionType`.
+    (@munch $tp:tt $head:tt [$($acc:tt)*]
+        $(#[$fm:meta])* $fvis:vis $f:ident : $ft:ty = [$e:expr] as $et:ty $(, $($rest:tt)*)?) => {
+        $crate::projection!(@munch $tp $head
+            [$($acc)* { [$(#[$fm])*] $fvis $f $ft ; $et ; $e }] $($($rest)*)?);
+    };
+    // The column after `=`.
+    (@munch $tp:tt $head:tt [$($acc:tt)*]
+        $(#[$fm:meta])* $fvis:vis $f:ident : $ft:ty = $col:path $(, $($rest:tt)*)?) => {
+        $crate::projection!(@munch $tp $head
+            [$($acc)* { [$(#[$fm])*] $fvis $f $ft ; $col ; $col }] $($($rest)*)?);
+    };
+    // The column of the field's name in the `from` module.
+    (@munch $tp:tt $head:tt [$($acc:tt)*]
+        $(#[$fm:meta])* $fvis:vis $f:ident : $ft:ty $(, $($rest:tt)*)?) => {
+        $crate::projection!(@munch $tp $head
+            [$($acc)* { [$(#[$fm])*] $fvis $f $ft ;
+                $crate::projection!(@col $tp $f) ; $crate::projection!(@col $tp $f) }]
+            $($($rest)*)?);
+    };
+    (@munch $tp:tt [$(#[$m:meta])* $vis:vis $name:ident]
+        [$({ [$(#[$fm:meta])*] $fvis:vis $f:ident $ft:ty ; $et:ty ; $e:expr })+]) => {
         $(#[$m])*
         $vis struct $name {
             $($(#[$fm])* $fvis $f: $ft,)+
@@ -102,15 +125,42 @@ macro_rules! projection {
         }
         impl<S, I> $crate::query::Projection<S, I> for $name
         where
-            ($($crate::projection!(@col $tp $f $(= $col)?),)+):
-                $crate::query::Selectable<S, I, Row = ($($ft,)+)>,
+            ($($et,)+): $crate::query::Selectable<S, I, Row = ($($ft,)+)>,
         {
-            type Exprs = ($($crate::projection!(@col $tp $f $(= $col)?),)+);
+            type Exprs = ($($et,)+);
             fn exprs() -> Self::Exprs {
-                ($($crate::projection!(@col $tp $f $(= $col)?),)+)
+                ($($e,)+)
             }
         }
     };
-    (@col [$($table:ident)::+] $f:ident = $col:path) => { $col };
     (@col [$($table:ident)::+] $f:ident) => { $($table)::+::$f };
+}
+
+/// Type aliases naming the expressions the functions build, for computed
+/// fields of [`projection!`](crate::projection) (`= [count(post::id)] as
+/// types::Count<post::id>`), as Diesel's `dsl` helper types.
+pub mod types {
+    use crate::query::arith::{Both, Keep, OpBase};
+    use crate::query::expr::{BaseOf, Expr, Expression};
+    use crate::query::scope::Nil;
+    use crate::query::sql_types::{Agg, BigInt, Double, Int, Nullable, Numeric, Text};
+
+    /// `count(e)` / `count_distinct(e)`
+    pub type Count<E> = Expr<BigInt, <E as Expression>::Src, Agg>;
+    /// `count_star()`
+    pub type CountStar = Expr<BigInt, Nil, Agg>;
+    /// `sum(e)`
+    pub type Sum<E> = Expr<Nullable<<BaseOf<E> as Numeric>::Sum>, <E as Expression>::Src, Agg>;
+    /// `avg(e)`
+    pub type Avg<E> = Expr<Nullable<Double>, <E as Expression>::Src, Agg>;
+    /// `min(e)` and `max(e)`
+    pub type MinMax<E> = Expr<Nullable<BaseOf<E>>, <E as Expression>::Src, Agg>;
+    /// `lower(e)`, `upper(e)`, `trim(e)`, `substring(e, ..)`, `replace(e, ..)`
+    pub type TextOf<E> = Keep<E, Text>;
+    /// `length(e)`
+    pub type Length<E> = Keep<E, Int>;
+    /// `concat(a, b)`
+    pub type Concat<A, B> = Both<A, B, Text>;
+    /// `abs(e)`, `round(e)`, `ceil(e)`, `floor(e)`
+    pub type SameAs<E> = Keep<E, OpBase<E>>;
 }
