@@ -38,6 +38,7 @@ pub struct Config {
     out_name: Option<String>,
     out_dir: Option<PathBuf>,
     serde: bool,
+    column_operators: bool,
     /// Empty: the datasource provider's dialect.
     dialects: Vec<Dialect>,
     cargo_output: bool,
@@ -59,6 +60,7 @@ impl Config {
             out_name: None,
             out_dir: None,
             serde: false,
+            column_operators: true,
             dialects: Vec::new(),
             cargo_output: true,
             migrations: None,
@@ -82,6 +84,14 @@ impl Config {
     /// The output directory (default: `OUT_DIR`).
     pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Config {
         self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Emit the arithmetic operators on numeric column handles
+    /// (`post::views + 1`; on by default). See
+    /// [`Options::column_operators`](crate::Options) for what they cost.
+    pub fn column_operators(mut self, on: bool) -> Config {
+        self.column_operators = on;
         self
     }
 
@@ -167,6 +177,7 @@ impl Config {
                     |f| f.to_string_lossy().into_owned(),
                 ),
                 serde: self.serde,
+                column_operators: self.column_operators,
                 dialects,
                 name,
             };

@@ -83,6 +83,31 @@ fn serde_option_adds_derives() {
 }
 
 #[test]
+fn column_operators_are_emitted_for_numeric_columns_unless_turned_off() {
+    let source = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/blog.prisma"),
+    )
+    .expect("read schema");
+    let (schema, _) = ormgen_schema::parse_and_validate("blog", &source).expect("valid");
+    let code = |on: bool| {
+        let mut options = Options::new("blog");
+        options.column_operators = on;
+        generate(&schema, &options)
+            .expect("generate")
+            .into_values()
+            .next()
+            .expect("a file")
+    };
+    let with = code(true);
+    assert!(with.contains("::ormgen::column_operators!(view_count);"));
+    assert!(
+        !with.contains("::ormgen::column_operators!(email);"),
+        "text has none"
+    );
+    assert!(!code(false).contains("column_operators!"));
+}
+
+#[test]
 fn dialect_selection_blanks_the_other_dialect() {
     let source = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/blog.prisma"),

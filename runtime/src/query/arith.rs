@@ -4,8 +4,9 @@
 //!
 //! Result types follow SQL: `Int + BigInt` is `BigInt`, `Decimal * Int` is
 //! `Decimal`, integer division stays integer; a result is `Nullable` when
-//! either side is. Columns get the `std::ops` operators from the
-//! [`column!`](crate::column) macro, built expressions from the impls here,
+//! either side is. Numeric columns get the `std::ops` operators from
+//! `column_operators!` (emitted by the generator), built expressions from the
+//! impls here,
 //! so `post::views + 1`, `(post::views * 2) / user::age` and
 //! `-(account::balance)` all type-check the same way.
 

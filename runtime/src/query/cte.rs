@@ -188,6 +188,7 @@ macro_rules! cte {
             #[allow(non_camel_case_types)]
             $col: table, stringify!($col), nullable $st
         );
+        $crate::column_operators!($col);
     };
     (@col $col:ident, $sql:literal, $st:ident required) => {
         $crate::column!(
@@ -195,5 +196,8 @@ macro_rules! cte {
             #[allow(non_camel_case_types)]
             $col: table, stringify!($col), $st
         );
+        // A CTE has few columns: the operators on every one (they are
+        // checked where used, so text columns simply have none that apply).
+        $crate::column_operators!($col);
     };
 }

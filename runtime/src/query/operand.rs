@@ -270,7 +270,6 @@ macro_rules! column {
                 $crate::query::Expression::into_node(self)
             }
         }
-        $crate::column_operators!($name);
     };
     ($(#[$m:meta])* $name:ident: $table:ty, $sql:expr, $st:ty) => {
         $(#[$m])*
@@ -300,7 +299,6 @@ macro_rules! column {
                 $crate::query::Expression::into_node(self)
             }
         }
-        $crate::column_operators!($name);
     };
 }
 

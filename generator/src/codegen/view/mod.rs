@@ -164,6 +164,12 @@ pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: D
     for jt in schema.join_tables() {
         models.push(join_table_view(schema, jt));
     }
+    if !options.column_operators {
+        // Before the alias tables copy the columns.
+        for c in models.iter_mut().flat_map(|m| m.columns.iter_mut()) {
+            c.numeric = false;
+        }
+    }
     fill_alias_columns(&mut models);
     SchemaView {
         source_name: source_name.to_owned(),

@@ -138,6 +138,10 @@ pub struct ColumnView {
     pub module_sql_type: String,
     /// Whether the column is nullable.
     pub nullable: bool,
+    /// A numeric scalar: the handle gets the arithmetic operators
+    /// (`column_operators!`; only these, to keep the generated code's
+    /// build time down).
+    pub numeric: bool,
     /// Position in the row.
     pub index: usize,
 }
@@ -175,6 +179,16 @@ fn column_view(schema: &Schema, field: &Field, scalar: &ScalarField, index: usiz
         sql_type: marker,
         module_sql_type: module_marker,
         nullable,
+        numeric: !list
+            && matches!(
+                scalar.rust_type,
+                RustScalar::I16
+                    | RustScalar::I32
+                    | RustScalar::I64
+                    | RustScalar::F32
+                    | RustScalar::F64
+                    | RustScalar::Decimal
+            ),
         index,
     }
 }
@@ -413,6 +427,8 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             sql_type: sql_type_marker(schema, t).unwrap_or_default(),
             module_sql_type: in_module(sql_type_marker(schema, t).unwrap_or_default()),
             nullable: false,
+            // Join-table keys are not computed with.
+            numeric: false,
             index,
         }
     };
