@@ -26,10 +26,13 @@
 //! Run: `cargo bench --manifest-path benches/Cargo.toml --bench expression_compare`
 
 use std::hint::black_box;
-use std::time::Instant;
 
 use ormgen::query::{ExprExt, lower, row_number, window};
 use ormgen::{Dialect, Engine, Session};
+
+#[path = "support/paired.rs"]
+mod paired;
+use paired::{paired, report};
 
 mod orm {
     ormgen::include_schema!("bench");
@@ -40,11 +43,12 @@ type Row = (i32, i32, String, i64);
 const USERS: i32 = 10;
 const PER_USER: i32 = 100;
 
-/// The query under test, built from scratch.
-fn query(user: i32) -> impl FnOnce(&mut Session) -> ormgen::Result<Vec<Row>> {
-    move |s| {
+/// The query under test, built from scratch (a macro: its type has no name
+/// to return it by).
+macro_rules! the_query {
+    ($user:expr) => {
         Post::query()
-            .filter(post::user_id.eq(user))
+            .filter(post::user_id.eq($user))
             .select((
                 post::id,
                 post::id * 2 + 1,
@@ -56,26 +60,15 @@ fn query(user: i32) -> impl FnOnce(&mut Session) -> ormgen::Result<Vec<Row>> {
                 ),
             ))
             .order_by(post::id.asc())
-            .all(s)
-    }
+    };
+}
+
+fn query(user: i32) -> impl FnOnce(&mut Session) -> ormgen::Result<Vec<Row>> {
+    move |s| the_query!(user).all(s)
 }
 
 fn sql_text(d: Dialect) -> String {
-    Post::query()
-        .filter(post::user_id.eq(1))
-        .select((
-            post::id,
-            post::id * 2 + 1,
-            lower(post::title),
-            row_number().over(
-                window()
-                    .partition_by(post::user_id)
-                    .order_by(post::id.asc()),
-            ),
-        ))
-        .order_by(post::id.asc())
-        .to_sql(d)
-        .sql
+    the_query!(1).to_sql(d).sql
 }
 
 fn seed(engine: &Engine) -> Session {
@@ -89,41 +82,6 @@ fn seed(engine: &Engine) -> Session {
     }
     s.commit().unwrap();
     s
-}
-
-/// Median ns per run of `a` and `b`, alternating chunks of `chunk` runs.
-fn paired(rounds: usize, chunk: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
-    let time = |f: &mut dyn FnMut()| {
-        let start = Instant::now();
-        for _ in 0..chunk {
-            f();
-        }
-        start.elapsed().as_nanos() as f64 / chunk as f64
-    };
-    let (mut ta, mut tb) = (Vec::new(), Vec::new());
-    for r in 0..rounds {
-        if r % 2 == 0 {
-            ta.push(time(&mut a));
-            tb.push(time(&mut b));
-        } else {
-            tb.push(time(&mut b));
-            ta.push(time(&mut a));
-        }
-    }
-    let med = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    (med(&mut ta), med(&mut tb))
-}
-
-fn report(name: &str, (ormgen, bare): (f64, f64)) {
-    println!(
-        "{name:<28} bare {:>9.2} µs   ormgen {:>9.2} µs   ratio {:.3}",
-        bare / 1e3,
-        ormgen / 1e3,
-        ormgen / bare
-    );
 }
 
 fn sqlite() {

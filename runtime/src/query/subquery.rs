@@ -62,35 +62,50 @@ impl<S, R, G> Query<S, R, G> {
     }
 }
 
-/// What a subquery contributes to the expression built from it, by grouping
-/// state: the outer tables it mentions, and the SQL type of its one column
-/// as a scalar (exactly one row for an aggregate-only selection; otherwise
-/// none is possible, hence NULL).
-pub trait SubqueryOf<ST> {
-    /// Outer tables mentioned (for correlated subqueries).
+/// The outer tables a query mentions, by grouping state: none, or those
+/// `correlate` recorded.
+pub trait Correlation {
+    /// Outer tables mentioned (a type-level list).
     type Src;
+}
+impl<O> Correlation for Aggregated<O> {
+    type Src = Nil;
+}
+impl<O> Correlation for Ungrouped<O> {
+    type Src = Nil;
+}
+impl<O> Correlation for NeedsGroupBy<O> {
+    type Src = Nil;
+}
+impl Correlation for Grouped {
+    type Src = Nil;
+}
+impl<C> Correlation for Correlated<C> {
+    type Src = C;
+}
+
+/// The SQL type of a one-column query's value as a scalar, by grouping
+/// state: exactly one row for an aggregate-only selection (`ST` itself);
+/// otherwise no row is possible, hence NULL.
+pub trait SubqueryOf<ST>: Correlation {
     /// The scalar's SQL type.
     type Scalar: SqlType;
 }
 impl<ST: SqlType, O> SubqueryOf<ST> for Aggregated<O> {
-    type Src = Nil;
     type Scalar = ST;
 }
-impl<ST: SqlType, O> SubqueryOf<ST> for Ungrouped<O> {
-    type Src = Nil;
-    type Scalar = Nullable<ST::Base>;
+macro_rules! nullable_scalar {
+    ($($g:ty $(, $p:ident)?;)*) => {$(
+        impl<ST: SqlType $(, $p)?> SubqueryOf<ST> for $g {
+            type Scalar = Nullable<ST::Base>;
+        }
+    )*};
 }
-impl<ST: SqlType, O> SubqueryOf<ST> for NeedsGroupBy<O> {
-    type Src = Nil;
-    type Scalar = Nullable<ST::Base>;
-}
-impl<ST: SqlType> SubqueryOf<ST> for Grouped {
-    type Src = Nil;
-    type Scalar = Nullable<ST::Base>;
-}
-impl<ST: SqlType, C> SubqueryOf<ST> for Correlated<C> {
-    type Src = C;
-    type Scalar = Nullable<ST::Base>;
+nullable_scalar! {
+    Ungrouped<O>, O;
+    NeedsGroupBy<O>, O;
+    Grouped;
+    Correlated<C>, C;
 }
 
 impl<S, Row, ST: SqlType, G: SubqueryOf<ST>> Query<S, Selected<Row, ST>, G> {
@@ -110,8 +125,8 @@ pub trait ExistsQuery {
     /// The erased query.
     fn into_exists_state(self) -> super::QueryState;
 }
-impl<S, R, G: SubqueryOf<super::sql_types::Bool>> ExistsQuery for Query<S, R, G> {
-    type Src = <G as SubqueryOf<Bool>>::Src;
+impl<S, R, G: Correlation> ExistsQuery for Query<S, R, G> {
+    type Src = G::Src;
     fn into_exists_state(self) -> super::QueryState {
         let mut st = self.into_state();
         if st.select.is_none() {
