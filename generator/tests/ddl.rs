@@ -80,7 +80,7 @@ fn plain_mode_has_no_guards_and_if_not_exists_mode_guards_everything() {
                         || s.starts_with("CREATE INDEX IF NOT EXISTS ")
                         || s.starts_with("CREATE UNIQUE INDEX IF NOT EXISTS ")
                         || (d == Dialect::Postgres
-                            && s.starts_with("DO $ormgen$ BEGIN")
+                            && is_guarded_block(&s)
                             && s.contains("WHEN duplicate_object")),
                     "{s}"
                 );
@@ -94,6 +94,14 @@ fn plain_mode_has_no_guards_and_if_not_exists_mode_guards_everything() {
             }
         }
     }
+}
+
+/// `DO $ormgen$ BEGIN …`, or with a numbered tag (`$ormgen1$`) when the
+/// statement holds `$ormgen$` (a mapped name may).
+fn is_guarded_block(s: &str) -> bool {
+    s.strip_prefix("DO $ormgen")
+        .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit()))
+        .is_some_and(|r| r.starts_with("$ BEGIN"))
 }
 
 // ---------------------------------------------------------------------------

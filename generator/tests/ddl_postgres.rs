@@ -260,3 +260,26 @@ fn postgres_plain_mode_runs_once() {
     pg.exec(&drop(&schema, Dialect::Postgres, RenderMode::Plain));
     assert!(pg.is_empty());
 }
+
+/// An enum whose mapped name holds `"` as the key of an implicit
+/// many-to-many relation: the join table's column has the enum's type, which
+/// must be quoted with the `"` doubled like the key column's (issue 21,
+/// item 7; the join table took the type unescaped from the IR).
+#[test]
+fn postgres_enum_key_with_a_quote_in_its_name() {
+    let Some(mut pg) = Pg::connect("enum_key") else {
+        return;
+    };
+    let schema = parse(
+        "enum_key.prisma",
+        "datasource db {\n  provider = \"postgresql\"\n}\n\
+         enum Kind {\n  A\n  @@map(\"k\\\"; DROP TYPE t; --\")\n}\n\
+         model T {\n  id Kind @id\n  us U[]\n}\nmodel U {\n  id Int @id\n  ts T[]\n}\n",
+    );
+    let ddl = create(&schema, Dialect::Postgres, RenderMode::Plain).join(";\n");
+    assert!(
+        ddl.contains("\"A\" \"k\"\"; DROP TYPE t; --\" NOT NULL"),
+        "{ddl}"
+    );
+    pg.roundtrip(&schema);
+}

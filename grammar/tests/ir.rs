@@ -179,6 +179,23 @@ fn sql_types_per_dialect() {
     assert_eq!(ty(5).map(|t| t.0), Some("TEXT[]".into()));
 }
 
+/// An enum's SQL type is its mapped name as a quoted identifier, with an
+/// embedded `"` doubled: in a column, in a list and in the join table of an
+/// implicit many-to-many relation keyed by the enum (issue 21, item 7).
+#[test]
+fn enum_sql_types_escape_quotes_in_mapped_names() {
+    let s = schema(&format!(
+        "{PG}enum Kind {{\n  A\n  @@map(\"k\\\"; DROP TYPE t; --\")\n}}\n\
+         model T {{\n  id Kind @id\n  ks Kind[]\n  us U[]\n}}\nmodel U {{\n  id Int @id\n  ts T[]\n}}\n"
+    ));
+    let t = &s.models[0];
+    let pg = |i: usize| t.fields[i].scalar().map(|c| c.sql_type.postgres.clone());
+    assert_eq!(pg(0).as_deref(), Some("\"k\"\"; DROP TYPE t; --\""));
+    assert_eq!(pg(1).as_deref(), Some("\"k\"\"; DROP TYPE t; --\"[]"));
+    let j = s.join_tables().next().expect("a join table");
+    assert_eq!(j.a.sql_type.postgres, "\"k\"\"; DROP TYPE t; --\"");
+}
+
 /// The Rust type of every PostgreSQL native type, as the table in the
 /// runtime's `value` module docs says.
 #[test]

@@ -122,6 +122,23 @@ pub enum Error {
         /// The database's message.
         message: String,
     },
+    /// The database is out of storage: the disk (or SQLite's
+    /// `max_page_count`) is full (SQLite `SQLITE_FULL`, PostgreSQL 53100).
+    /// The statement and its transaction failed and nothing of them was
+    /// written; once space is freed, writes succeed again.
+    #[error("out of storage: {message}")]
+    DiskFull {
+        /// The database's message.
+        message: String,
+    },
+    /// The database cannot be written: a read-only SQLite file, directory or
+    /// file system (`SQLITE_READONLY`), a read-only transaction or a hot
+    /// standby (PostgreSQL 25006). Reads still work.
+    #[error("the database is read-only: {message}")]
+    ReadOnly {
+        /// The database's message.
+        message: String,
+    },
     /// Could not connect to the database.
     #[error("could not connect: {message}")]
     Connect {
@@ -288,7 +305,9 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
                     }
                 }
                 ffi::SQLITE_CONSTRAINT_NOTNULL => Error::NotNullViolation {
-                    column: message.rsplit(": ").next().map(str::to_owned),
+                    column: message
+                        .split_once(" constraint failed: ")
+                        .map(|(_, c)| c.to_owned()),
                     message,
                 },
                 ffi::SQLITE_CONSTRAINT_CHECK => Error::CheckViolation {
@@ -302,6 +321,8 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
                         Error::Busy { message }
                     }
                     ffi::ErrorCode::OperationInterrupted => Error::Cancelled { message },
+                    ffi::ErrorCode::DiskFull => Error::DiskFull { message },
+                    ffi::ErrorCode::ReadOnly => Error::ReadOnly { message },
                     _ => Error::Sql {
                         code: e.extended_code.to_string(),
                         message,
@@ -330,27 +351,34 @@ pub(crate) fn from_sqlite(err: rusqlite::Error) -> Error {
 }
 
 /// "UNIQUE constraint failed: users.email, users.name" → `users_email_name_key`.
+/// The columns are those of one table, each written `table.column` after
+/// the message's fixed prefix, so the table is read up to the first `.` and
+/// the columns split at `, table.`: names holding `: `, `, ` or `.` (after
+/// the table's) stay whole.
 #[cfg(feature = "rusqlite")]
 fn sqlite_constraint_name(message: &str, suffix: &str) -> Option<String> {
-    let cols = message.split(": ").nth(1)?;
-    let mut table = None;
-    let mut name = String::new();
-    for qualified in cols.split(", ") {
-        let (t, c) = qualified.split_once('.')?;
-        if table.is_none() {
-            table = Some(t);
-            name.push_str(t);
-        }
+    let (table, first) = sqlite_qualified(message)?;
+    let mut name = String::with_capacity(message.len() + suffix.len());
+    name.push_str(table);
+    for column in first.split(&format!(", {table}.")) {
         name.push('_');
-        name.push_str(c);
+        name.push_str(column);
     }
     name.push_str(suffix);
     Some(name)
 }
 
+/// The table and the rest after it (`col, table.col…`) of a SQLite
+/// constraint message (`UNIQUE constraint failed: table.col…`).
+#[cfg(feature = "rusqlite")]
+fn sqlite_qualified(message: &str) -> Option<(&str, &str)> {
+    let (_, qualified) = message.split_once(" constraint failed: ")?;
+    qualified.split_once('.')
+}
+
 #[cfg(feature = "rusqlite")]
 fn sqlite_table(message: &str) -> Option<&str> {
-    message.split(": ").nth(1)?.split('.').next()
+    sqlite_qualified(message).map(|(t, _)| t)
 }
 
 /// Maps a `postgres` error onto the runtime's kinds.
@@ -392,6 +420,10 @@ pub(crate) fn from_pg(err: postgres::Error) -> Error {
             } else {
                 Error::Cancelled { message }
             }
+        } else if *code == SqlState::DISK_FULL {
+            Error::DiskFull { message }
+        } else if *code == SqlState::READ_ONLY_SQL_TRANSACTION {
+            Error::ReadOnly { message }
         } else if code.code().starts_with("08")
             || *code == SqlState::ADMIN_SHUTDOWN
             || *code == SqlState::CRASH_SHUTDOWN
@@ -453,5 +485,22 @@ mod tests {
             Some("t_a_b_key")
         );
         assert_eq!(sqlite_constraint_name("garbage", "_key"), None);
+    }
+
+    /// Names holding the message's separators (issue 21, item 7).
+    #[test]
+    fn sqlite_names_with_separators_stay_whole() {
+        assert_eq!(
+            sqlite_constraint_name(
+                "UNIQUE constraint failed: a: b\"; --.author (id), \"ref\", a: b\"; --.ti.tle: x",
+                "_key"
+            )
+            .as_deref(),
+            Some("a: b\"; --_author (id), \"ref\"_ti.tle: x_key")
+        );
+        assert_eq!(
+            sqlite_table("UNIQUE constraint failed: a: b.id").map(|t| format!("{t}_pkey")),
+            Some("a: b_pkey".to_owned())
+        );
     }
 }

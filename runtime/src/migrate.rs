@@ -22,6 +22,8 @@ use sha2::{Digest, Sha256};
 
 use crate::{Dialect, Engine, Error, Result, Session};
 
+mod sqlite_sql;
+
 /// The version table's name.
 pub const VERSION_TABLE: &str = "_ormgen_migrations";
 
@@ -458,9 +460,10 @@ pub fn introspect(engine: &Engine) -> Result<Snapshot> {
                     "SELECT sql FROM sqlite_master WHERE name = $1",
                     (t.as_str(),),
                 )?;
-                if sql.to_ascii_uppercase().contains("AUTOINCREMENT") {
+                if sqlite_sql::is_autoincrement(&sql) {
                     facts.push("autoincrement".to_owned());
                 }
+                let constraints = sqlite_sql::constraints(&sql);
                 // Foreign keys, one fact each (columns in order), named as
                 // in the table's SQL (SQLite keeps names nowhere else).
                 let fks: Vec<(i64, String, String, Option<String>, String, String)> = s
@@ -469,7 +472,7 @@ pub fn introspect(engine: &Engine) -> Result<Snapshot> {
                         (t.as_str(),),
                     )
                     ?;
-                let names = sqlite_fk_names(&sql);
+                let names = &constraints.foreign_keys;
                 let mut i = 0;
                 while i < fks.len() {
                     let id = fks[i].0;
@@ -504,24 +507,15 @@ pub fn introspect(engine: &Engine) -> Result<Snapshot> {
                         (name.as_str(),),
                     )?;
                     let condition = (partial == 1)
-                        .then(|| {
-                            isql.as_deref()
-                                .and_then(|q| q.split_once(" WHERE "))
-                                .map(|(_, w)| w.trim())
-                        })
+                        .then(|| isql.as_deref().and_then(sqlite_sql::index_condition))
                         .flatten();
                     facts.push(format!(
                         "index {name} unique={unique} origin={origin} {cols:?} where {condition:?}"
                     ));
                 }
                 // Checks, as written in the table's SQL.
-                for part in sql.split("CONSTRAINT").skip(1) {
-                    if part.contains("CHECK") {
-                        facts.push(format!(
-                            "check {}",
-                            part.trim().trim_end_matches([',', ')', '\n'])
-                        ));
-                    }
+                for check in constraints.checks {
+                    facts.push(format!("check {check}"));
                 }
                 out.insert(t, facts);
             }
@@ -617,67 +611,9 @@ pub fn drift(expected: &Snapshot, actual: &Snapshot) -> Vec<String> {
     out
 }
 
-/// The named foreign keys in a SQLite `CREATE TABLE` statement: `CONSTRAINT
-/// "name" FOREIGN KEY ("a", "b")` as (name, columns).
-fn sqlite_fk_names(sql: &str) -> Vec<(String, Vec<String>)> {
-    fn ident(s: &str) -> String {
-        let s = s.trim();
-        match s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-            Some(inner) => inner.replace("\"\"", "\""),
-            None => s.to_owned(),
-        }
-    }
-    let mut out = Vec::new();
-    let upper = sql.to_ascii_uppercase();
-    let mut at = 0;
-    while let Some(i) = upper[at..].find("CONSTRAINT ") {
-        let start = at + i + "CONSTRAINT ".len();
-        at = start;
-        let rest = &sql[start..];
-        let Some(fk) = rest.to_ascii_uppercase().find("FOREIGN KEY") else {
-            break;
-        };
-        let name = &rest[..fk];
-        if name.trim().is_empty() || name.contains(',') || name.contains('(') {
-            continue;
-        }
-        let after = &rest[fk + "FOREIGN KEY".len()..];
-        let (Some(open), Some(close)) = (after.find('('), after.find(')')) else {
-            continue;
-        };
-        let cols = after[open + 1..close].split(',').map(ident).collect();
-        out.push((ident(name), cols));
-    }
-    out
-}
-
 fn object(name: &str) -> String {
     match name.strip_prefix("enum ") {
         Some(e) => format!("enum `{e}`"),
         None => format!("table `{name}`"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sqlite_fk_names;
-
-    #[test]
-    fn foreign_key_names_are_read_from_sqlite_table_sql() {
-        let sql = "CREATE TABLE \"posts\" (\n    \"id\" INTEGER NOT NULL PRIMARY KEY,\n    \"a\" INTEGER, \"b\" INTEGER,\n    \
-                   CONSTRAINT \"posts_pkey2\" UNIQUE (\"id\"),\n    \
-                   CONSTRAINT \"posts_a_b_fkey\" FOREIGN KEY (\"a\", \"b\") REFERENCES \"t\" (\"x\", \"y\") ON DELETE CASCADE,\n    \
-                   CONSTRAINT \"we\"\"ird\" FOREIGN KEY (\"b\") REFERENCES \"u\" (\"id\"),\n    \
-                   CONSTRAINT \"posts_a_check\" CHECK (a > 0)\n)";
-        assert_eq!(
-            sqlite_fk_names(sql),
-            vec![
-                (
-                    "posts_a_b_fkey".to_owned(),
-                    vec!["a".to_owned(), "b".to_owned()]
-                ),
-                ("we\"ird".to_owned(), vec!["b".to_owned()]),
-            ]
-        );
     }
 }

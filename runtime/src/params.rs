@@ -44,19 +44,41 @@ pub fn translate(sql: &str, dialect: Dialect) -> Result<Translated> {
     let mut positional_max = 0usize;
     let mut copied = 0usize; // bytes of `sql` already copied to `out`
     let mut i = 0usize;
-    let emit = |out: &mut String, n: usize| {
-        out.push(match dialect {
-            Dialect::Postgres => '$',
-            Dialect::Sqlite => '?',
-        });
+    // `next`: the byte after the placeholder in `sql`; `after_ident`: whether the
+    // placeholder's last byte is an identifier byte (`?1`, `:a`; not `?`). A placeholder
+    // never runs into the identifier, keyword or `E'…'` string that follows it (`?and`,
+    // `?E'…'`), and a `$` after a bare `?` keeps starting a dollar quote or placeholder.
+    let emit = |out: &mut String, n: usize, next: Option<&u8>, after_ident: bool| {
+        match dialect {
+            Dialect::Postgres => {
+                // PostgreSQL identifiers may contain `$`: `a$1` is one identifier,
+                // so a placeholder right after an identifier gets a space.
+                if out
+                    .bytes()
+                    .last()
+                    .is_some_and(|c| is_ident_byte(c) || c == b'$')
+                {
+                    out.push(' ');
+                }
+                out.push('$');
+            }
+            Dialect::Sqlite => out.push('?'),
+        }
         out.push_str(itoa(n).as_str());
+        if next.is_some_and(|&c| is_ident_byte(c) || (c == b'$' && !after_ident)) {
+            out.push(' ');
+        }
     };
     while i < b.len() {
         let c = b[i];
         match c {
             b'\'' => {
-                let escapes =
-                    i > 0 && (b[i - 1] == b'E' || b[i - 1] == b'e') && !is_ident(b, i - 1);
+                // `E'…'` escapes backslashes, unless that `E` ended a
+                // placeholder's name (`:E'…'`) or an identifier (`SOME'…'`);
+                // right after a placeholder (`$1E'…'`) it starts a string.
+                let escapes = i > copied
+                    && (b[i - 1] == b'E' || b[i - 1] == b'e')
+                    && (i - 1 == copied || !is_ident(b, i - 1));
                 i = skip_quoted(b, i, b'\'', escapes);
             }
             b'"' | b'`' => i = skip_quoted(b, i, c, false),
@@ -105,7 +127,7 @@ pub fn translate(sql: &str, dialect: Dialect) -> Result<Translated> {
                     }
                 };
                 out.push_str(&sql[copied..i]);
-                emit(&mut out, idx);
+                emit(&mut out, idx, b.get(end), true);
                 copied = end;
                 i = end;
             }
@@ -113,12 +135,13 @@ pub fn translate(sql: &str, dialect: Dialect) -> Result<Translated> {
                 && !(i > 0 && is_ident_byte(b[i - 1])) =>
             {
                 let (n, end) = digits(b, i + 1);
+                check_number(n)?;
                 if !names.is_empty() {
                     return Err(mixed());
                 }
                 positional_max = positional_max.max(n);
                 out.push_str(&sql[copied..i]);
-                emit(&mut out, n);
+                emit(&mut out, n, b.get(end), is_ident_byte(b[end - 1]));
                 copied = end;
                 i = end;
             }
@@ -156,9 +179,10 @@ pub fn translate(sql: &str, dialect: Dialect) -> Result<Translated> {
                 } else {
                     (positional_max + 1, i + 1)
                 };
+                check_number(n)?;
                 positional_max = positional_max.max(n);
                 out.push_str(&sql[copied..i]);
-                emit(&mut out, n);
+                emit(&mut out, n, b.get(end), is_ident_byte(b[end - 1]));
                 copied = end;
                 i = end;
             }
@@ -179,6 +203,20 @@ pub fn translate(sql: &str, dialect: Dialect) -> Result<Translated> {
 
 fn mixed() -> Error {
     Error::Params("a statement cannot mix named (:name) and positional (?, $N) placeholders".into())
+}
+
+/// The highest placeholder number: PostgreSQL's protocol carries at most 65,535
+/// parameters (SQLite's default limit, 32,766, is lower and reported by SQLite).
+const MAX_PLACEHOLDER: usize = 65_535;
+
+fn check_number(n: usize) -> Result<()> {
+    if (1..=MAX_PLACEHOLDER).contains(&n) {
+        Ok(())
+    } else {
+        Err(Error::Params(format!(
+            "placeholder number {n} is out of range: placeholders are numbered 1 to {MAX_PLACEHOLDER}"
+        )))
+    }
 }
 
 fn itoa(n: usize) -> String {
@@ -549,6 +587,40 @@ mod tests {
         );
         let t = translate("select a::int from t", Dialect::Postgres).unwrap();
         assert_eq!(t.placeholders, Placeholders::Positional(0));
+    }
+
+    /// Found by fuzzing (fuzz/fuzz_targets/placeholders.rs): `$1` right after an
+    /// identifier character would lex as part of the identifier on PostgreSQL.
+    #[test]
+    fn a_placeholder_after_an_identifier_stays_a_placeholder() {
+        assert_eq!(pg("select 7i? from t"), "select 7i $1 from t");
+        assert_eq!(pg("select a$b? from t"), "select a$b $1 from t");
+        assert_eq!(pg("where a=:a and b=:b"), "where a=$1 and b=$2");
+        assert_eq!(lite("select 7i? from t"), "select 7i?1 from t");
+        // `:E` is a placeholder, so the quote after it starts a plain string.
+        assert_eq!(pg(r"select :E'\' :b"), r"select $1'\' $2");
+        // ... and one followed by `E'…'` or a keyword stays apart from it.
+        assert_eq!(pg(r"select ?E'\' ?'"), r"select $1 E'\' ?'");
+        assert_eq!(lite("where a = ?and b"), "where a = ?1 and b");
+        assert_eq!(pg("select ?$$x$$"), "select $1 $$x$$");
+        assert_eq!(pg(r"select $1E'\'?'"), r"select $1 E'\'?'");
+        let again = translate("select 7i $1 from t", Dialect::Postgres).unwrap();
+        assert_eq!(again.placeholders, Placeholders::Positional(1));
+    }
+
+    /// Found by fuzzing: `?` after `$18446744073709551615` overflowed.
+    #[test]
+    fn placeholder_numbers_out_of_range_are_errors() {
+        for sql in [
+            "select $0",
+            "select ?0",
+            "select $65536",
+            "select $99999999999999999999 = ?",
+        ] {
+            let err = translate(sql, Dialect::Postgres).unwrap_err();
+            assert!(matches!(err, Error::Params(_)), "{sql}: {err}");
+        }
+        assert_eq!(pg("select ?65535"), "select $65535");
     }
 
     #[test]

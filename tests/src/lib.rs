@@ -31,6 +31,13 @@ pub mod upserts {
     ormgen::include_schema!("upserts");
 }
 
+/// `schemas/hostile_identifiers.prisma` (SQLite provider; also run on
+/// PostgreSQL): table, column, enum and constraint names that need quoting
+/// and escaping.
+pub mod hostile_identifiers {
+    ormgen::include_schema!("hostile_identifiers");
+}
+
 /// `schemas/native_types.prisma` (PostgreSQL: every native type).
 pub mod native_types {
     ormgen::include_schema!("native_types");
@@ -40,3 +47,5 @@ pub mod native_types {
 pub mod native_types_sqlite {
     ormgen::include_schema!("native_types_sqlite");
 }
+
+pub mod crash_fixtures;

@@ -520,3 +520,69 @@ fn self_relation_threads_of_pending_comments() {
         assert_eq!(top.len(), 1, "{name}");
     }
 }
+
+/// Issue 20, item 1: a required relation given by its parent when the row
+/// is built — a key, a stored row or a pending handle — with no placeholder
+/// key; `Linked::link` sets a second relation the same way.
+#[test]
+fn required_parents_are_given_when_the_row_is_built() {
+    for db in setup() {
+        let name = db.name();
+        let mut s = db.engine.session().expect("session");
+        let ada = User::insert(&mut s, NewUser::new("ada@x.org")).expect("ada");
+
+        // A stored row and a key: plain insert values.
+        let by_row = Post::insert(&mut s, NewPost::with_author("By row", &ada)).expect("by row");
+        let by_key = Post::insert(
+            &mut s,
+            NewPost::with_author("By key", ada.id).published(true),
+        )
+        .expect("by key");
+        assert_eq!(
+            (by_row.author_id, by_key.author_id),
+            (ada.id, ada.id),
+            "{name}"
+        );
+
+        // Pending parents: the flush inserts them first and fills the keys in.
+        let erin = s.add(NewUser::new("erin@x.org").name("Erin"));
+        let mut draft = NewPost::with_author("Erin's first post", erin);
+        draft.row_mut().view_count = Some(7);
+        let draft = s.add(draft);
+        let note = s.add(NewComment::with_post("First!", draft).link(comment::author, erin));
+        let stored_parent = s.add(NewComment::with_post("On a stored post", &by_row));
+        let flushed = s.flush().expect("flush");
+        let erin = flushed.get(erin).expect("erin").clone();
+        let draft = flushed.get(draft).expect("draft").clone();
+        let note = flushed.get(note).expect("note").clone();
+        assert_eq!((draft.author_id, draft.view_count), (erin.id, 7), "{name}");
+        assert_eq!(
+            (note.post_id, note.author_id),
+            (draft.id, Some(erin.id)),
+            "{name}"
+        );
+        assert_eq!(
+            flushed.get(stored_parent).expect("comment").post_id,
+            by_row.id,
+            "{name}"
+        );
+        s.commit().expect("commit");
+
+        // A handle of an earlier flush: the next flush fails, writes
+        // nothing, and keeps failing until the queue is discarded.
+        let mut s = db.engine.session().expect("session");
+        let stale = s.add(NewUser::new("stale@x.org"));
+        s.flush().expect("flush");
+        let _orphan = s.add(NewPost::with_author("Orphan", stale));
+        let err = s.flush().expect_err("a stale parent handle");
+        assert!(matches!(err, Error::UnitOfWork(_)), "{name}: {err:?}");
+        assert!(s.flush().is_err(), "{name}: still failing");
+        s.discard_pending();
+        s.commit().expect("commit");
+        let orphans = Post::query()
+            .filter(post::title.eq("Orphan"))
+            .count(&mut s)
+            .expect("count");
+        assert_eq!(orphans, 0, "{name}");
+    }
+}

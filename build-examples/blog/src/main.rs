@@ -185,10 +185,8 @@ fn demo(engine: &Engine) -> ormgen::Result<()> {
     // The unit of work: a graph of new rows through handles, written at
     // commit in foreign-key order (the post's author_id comes from `erin`).
     let erin = s.add(NewUser::new("erin@x.org").name("Erin"));
-    let draft = s.add(NewPost::new("Erin's first post", 0));
-    let note = s.add(NewComment::new("Welcome!", 0));
-    s.set(draft, post::author, erin)?;
-    s.set(note, comment::post, draft)?;
+    let draft = s.add(NewPost::with_author("Erin's first post", erin));
+    let note = s.add(NewComment::with_post("Welcome!", draft));
     s.set(note, comment::author, &alice)?;
     let flushed = s.flush()?;
     s.commit()?;

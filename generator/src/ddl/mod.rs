@@ -347,10 +347,10 @@ pub fn drop_all(
 
 /// The table definition of a model (foreign keys not included; the planner
 /// adds them) and its unique constraints and indexes.
-fn model_table(schema: &Schema, model: &Model, dialect: Dialect) -> (TableDef, Vec<IndexDef>) {
+fn model_table(model: &Model, dialect: Dialect) -> (TableDef, Vec<IndexDef>) {
     let columns = model
         .scalar_fields()
-        .map(|(field, scalar)| column(schema, field, scalar, dialect))
+        .map(|(field, scalar)| column(field, scalar, dialect))
         .collect();
     let primary_key = model.primary_key.as_ref().map(|pk| PrimaryKeyDef {
         name: match dialect {
@@ -510,15 +510,10 @@ fn join_constraint_name(table: &str, ir_name: &str, suffix: &str, dialect: Diale
     format!("{}{suffix}", &table[..end])
 }
 
-fn column(schema: &Schema, field: &Field, scalar: &ScalarField, dialect: Dialect) -> ColumnDef {
+fn column(field: &Field, scalar: &ScalarField, dialect: Dialect) -> ColumnDef {
     let autoincrement = matches!(scalar.default, Some(DefaultValue::Autoincrement));
     let list = field.arity == Arity::List;
     let sql_type = match (&scalar.psl_type, dialect) {
-        // Recomputed so that a mapped name with a quote is escaped.
-        (PslType::Enum(id), Dialect::Postgres) => {
-            let name = quote_ident(&schema.enum_(*id).db_name);
-            if list { format!("{name}[]") } else { name }
-        }
         // SQLite's AUTOINCREMENT needs an INTEGER PRIMARY KEY (BigInt too).
         (_, Dialect::Sqlite) if autoincrement => "INTEGER".to_owned(),
         _ => scalar.sql_type.get(dialect).clone(),

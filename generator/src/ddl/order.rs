@@ -43,7 +43,7 @@ pub(super) fn plan(schema: &Schema, dialect: Dialect) -> Plan {
     let mut nodes: Vec<(TableDef, Vec<IndexDef>)> = schema
         .models
         .iter()
-        .map(|m| model_table(schema, m, dialect))
+        .map(|m| model_table(m, dialect))
         .collect();
     let mut edges: Vec<Vec<Edge>> = (0..nodes.len()).map(|_| Vec::new()).collect();
     for relation in &schema.relations {

@@ -259,8 +259,12 @@ fn default_sql_type(t: &PslType, dialect: Dialect, enums: &[Enum]) -> String {
         (PslType::Json, _) => "JSONB".into(),
         (PslType::Bytes, Dialect::Postgres) => "BYTEA".into(),
         (PslType::Bytes, Dialect::Sqlite) => "BLOB".into(),
+        // The type's name as a quoted identifier: a `"` in a mapped name is
+        // doubled, so every user of the IR's SQL type (the DDL, the join
+        // tables of implicit many-to-many relations, migrations) gets SQL.
         (PslType::Enum(id), Dialect::Postgres) => {
-            format!("\"{}\"", enums.get(id.0).map_or("", |e| e.db_name.as_str()))
+            let name = enums.get(id.0).map_or("", |e| e.db_name.as_str());
+            format!("\"{}\"", name.replace('"', "\"\""))
         }
         (PslType::Enum(_), Dialect::Sqlite) => "TEXT".into(),
         (PslType::Unsupported(s), _) => s.clone(),

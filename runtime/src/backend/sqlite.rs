@@ -138,7 +138,18 @@ pub(crate) fn open(
                 [],
                 |r| r.get(0),
             )
-            .map_err(from_sqlite)?;
+            .map_err(|e| match from_sqlite(e) {
+                // SQLite opens the `-wal` and `-shm` files (or the journal) here.
+                Error::Sql { code, message } if code == "14" => Error::Connect {
+                    message: format!(
+                        "{path}: {message} (cannot open the database's {} files: is its \
+                         directory read-only? A WAL database on a read-only file system \
+                         cannot be opened)",
+                        wanted.keyword()
+                    ),
+                },
+                other => other,
+            })?;
         if !mode.eq_ignore_ascii_case(wanted.keyword()) {
             return Err(Error::Connect {
                 message: format!(

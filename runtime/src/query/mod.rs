@@ -143,7 +143,7 @@ pub use table::{
     Column, Many, ManyToMany, One, OptionalOne, Record, Relation, RelationOf, RowOf, Table,
 };
 pub use tracked::Tracked;
-pub use unit_of_work::{Flushed, Handle, Target, UnitOfWork};
+pub use unit_of_work::{AddRow, Flushed, Handle, Linked, Parent, Target, UnitOfWork};
 pub use walk::Param;
 pub use window::{
     Bound, Window, WindowFn, dense_rank, first_value, lag, last_value, lead, rank, row_number,

@@ -35,6 +35,22 @@ pub struct InsertView {
     pub generics: String,
     /// `<'_>` when a field borrows, else empty.
     pub anon: String,
+    /// The `with_<relation>` constructors: a required relation's parent given
+    /// instead of its foreign key.
+    pub parents: Vec<ParentCtorView>,
+}
+
+/// A `with_<relation>` constructor of the insert type.
+#[derive(Debug)]
+pub struct ParentCtorView {
+    /// `with_author`.
+    pub method: String,
+    /// The relation handle (`author`), also the parent's parameter name.
+    pub relation: String,
+    /// The foreign-key field the parent's key goes to (`author_id`).
+    pub fk_field: String,
+    /// Doc sentence (Rust literal).
+    pub doc: String,
 }
 
 /// A field of the insert type.
@@ -343,7 +359,39 @@ pub(super) fn insert_view(
         fields,
         required,
         optional,
+        parents: Vec::new(),
     })
+}
+
+/// The `with_<relation>` constructors of `insert` for the `relations` of
+/// `model` that have a [`ParentKey`](super::relation::ParentKey) whose
+/// foreign key is a required field of the insert type.
+pub(super) fn parent_ctors(
+    model: &Model,
+    insert: &InsertView,
+    relations: &[super::relation::RelationView],
+) -> Vec<ParentCtorView> {
+    relations
+        .iter()
+        .filter_map(|r| {
+            let p = r.parent.as_ref()?;
+            insert.required.iter().find(|f| f.rust_name == p.fk_field)?;
+            let bare = r.rust_name.trim_start_matches("r#");
+            let method = format!("with_{bare}");
+            let taken = insert.fields.iter().any(|f| f.rust_name == method)
+                || model.fields.iter().any(|f| f.rust_name == method);
+            (!taken).then(|| ParentCtorView {
+                doc: doc(&format!(
+                    " Like `new`, with the required relation `{bare}` given by its parent instead of `{fk}`: the parent's key, a stored `&{target}`, or a pending `Handle<{target}>` from `Session::add` (then a `Linked` value for `Session::add`, which sets the relation; the flush writes `{fk}`).",
+                    fk = p.fk_field.trim_start_matches("r#"),
+                    target = r.target_rust,
+                )),
+                method,
+                relation: r.rust_name.clone(),
+                fk_field: p.fk_field.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The doc sentence of the insert type `name` of model `model`.

@@ -48,9 +48,13 @@ fn doc_lines(docs: Option<&str>) -> Vec<String> {
     .unwrap_or_default()
 }
 
-/// A Rust string literal for `s` (raw when it helps readability).
+/// A Rust string literal for `s` (raw when it helps readability). A raw
+/// string holds its text as written, except that rustc reads a `\r\n` in
+/// source as `\n` (and refuses a lone `\r`): text with a control character
+/// other than `\n` and `\t` (a mapped name may hold one) is escaped instead.
 pub fn rust_str(s: &str) -> String {
-    if s.contains('"') && !s.contains("\"#") {
+    let plain = |c: char| !c.is_control() || c == '\n' || c == '\t';
+    if s.contains('"') && !s.contains("\"#") && s.chars().all(plain) {
         format!("r#\"{s}\"#")
     } else {
         format!("{s:?}")
@@ -265,4 +269,33 @@ fn literal_list<S: AsRef<str>>(items: &[S]) -> String {
 
 fn per_dialect(f: impl Fn(Dialect) -> String) -> PerDialect<String> {
     PerDialect::from_fn(|d| rust_str(&f(d)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rust_str;
+
+    /// Every string comes back from its literal unchanged, and no literal
+    /// holds a `\r`, which rustc would drop from a `\r\n` in a raw string
+    /// (a mapped column `"a\r\nb"` became `a\nb` in the DDL; issue 21, item 7).
+    #[test]
+    fn rust_string_literals_keep_their_text() {
+        for s in [
+            "plain",
+            "say \"hi\"",
+            "x\"; DROP TABLE y; --",
+            "ends with \"#",
+            "back\\slash \"q\"",
+            "line\r\nbreak \"q\"",
+            "lone\rcr \"q\"",
+            "line\nfeed\ttab \"q\"",
+            "nul\0 \u{1b}[0m \"q\"",
+            "größe 名前 `x` \"q\"",
+        ] {
+            let lit = rust_str(s);
+            assert!(!lit.contains('\r'), "{lit}");
+            let parsed: syn::LitStr = syn::parse_str(&lit).expect("a string literal");
+            assert_eq!(parsed.value(), s, "{lit}");
+        }
+    }
 }

@@ -7,7 +7,7 @@ use ormgen_schema::{
 };
 
 use super::expr::{clone_of, option_of, tuple, vec_of};
-use super::insert::{InsertView, NewFieldView, insert_doc, insert_view};
+use super::insert::{InsertView, NewFieldView, insert_doc, insert_view, parent_ctors};
 use super::relation::{RelationView, relation_view};
 use super::types::{rust_type, sql_type_marker};
 use super::{QUERY_MOD, doc, docs_or, has_code, in_module, literal_list, per_dialect, rust_str};
@@ -231,14 +231,17 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         .map(change_view)
         .collect();
 
-    let insert = insert_view(schema, model, &coded, &columns, &column_names);
+    let mut insert = insert_view(schema, model, &coded, &columns, &column_names);
 
-    let relations = model
+    let relations: Vec<RelationView> = model
         .relation_fields()
         .filter(|(f, _)| !f.ignored)
         .filter(|(_, r)| !schema.model(r.target).ignored)
         .map(|(f, r)| relation_view(schema, model, f, r, &columns))
         .collect();
+    if let Some(i) = &mut insert {
+        i.parents = parent_ctors(model, i, &relations);
+    }
 
     let updated_at = coded
         .iter()
@@ -503,6 +506,7 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
             required: fields.clone(),
             optional: Vec::new(),
             fields,
+            parents: Vec::new(),
         }),
         changes_name: format!("{rust_name}Changes"),
         changes: Vec::new(),

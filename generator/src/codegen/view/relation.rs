@@ -55,6 +55,20 @@ pub struct RelationView {
     /// target twice (a self-relation, or one of several relations between the
     /// same two models); `None`: the relation leads to the target's own table.
     pub alias: Option<AliasView>,
+    /// For a required to-one relation along a one-column foreign key: the
+    /// fields a parent's key is read from and written to (then `Parent` impls
+    /// and the insert type's `with_<relation>` constructor are generated).
+    pub parent: Option<ParentKey>,
+}
+
+/// The foreign-key field of a required to-one relation and the target's
+/// field it references.
+#[derive(Debug, Clone)]
+pub struct ParentKey {
+    /// The near-side foreign-key field (`author_id`).
+    pub fk_field: String,
+    /// The referenced field of the target model (`id`).
+    pub far_field: String,
 }
 
 /// The generated `Relation::near_key` / `far_key` bodies: the key built from
@@ -170,6 +184,7 @@ pub(super) fn relation_view(
         .collect();
     let key_type = relation_key_type(&near_columns);
     let field_keys = field_keys(r, relation, target, &near, &near_columns, &key_type);
+    let parent = parent_key(schema, r, relation, &key_type);
     let bare = f.rust_name.trim_start_matches("r#");
     let (load_type, load_terminal) = load_type(cardinality, target);
     let alias = alias_view(schema, model, f, r, target);
@@ -203,7 +218,33 @@ pub(super) fn relation_view(
         key_side,
         many_to_many,
         alias,
+        parent,
     }
+}
+
+/// The [`ParentKey`] of a relation side that holds a required one-column
+/// foreign key referencing a required field, with an exact key type.
+fn parent_key(
+    schema: &Schema,
+    r: &RelationField,
+    relation: &Relation,
+    key_type: &str,
+) -> Option<ParentKey> {
+    let RelationStorage::ForeignKey(fk) = &relation.storage else {
+        return None;
+    };
+    if !r.holds_foreign_key || key_type.ends_with("KeyVals") {
+        return None;
+    }
+    let ([near], [far]) = (fk.fields.as_slice(), fk.referenced_fields.as_slice()) else {
+        return None;
+    };
+    let (near, far) = (schema.field(*near), schema.field(*far));
+    let required = |f: &Field| f.arity == Arity::Required && has_code(f);
+    (required(near) && required(far)).then(|| ParentKey {
+        fk_field: near.rust_name.clone(),
+        far_field: far.rust_name.clone(),
+    })
 }
 
 /// The relation's cardinality (`Many`, `One`, `OptionalOne`) and its `Path`

@@ -45,6 +45,7 @@
 
 mod flush;
 mod order;
+mod parent;
 
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
@@ -61,6 +62,7 @@ use crate::{Error, Result, Session, ToParam, Value};
 
 use flush::run;
 pub(super) use flush::{update_head, where_key};
+pub use parent::{AddRow, Linked, Parent};
 
 static NEXT_BATCH: AtomicU64 = AtomicU64::new(1);
 
@@ -324,6 +326,10 @@ pub struct UnitOfWork {
     deletes: Vec<Stored>,
     /// The queued deletes' identities (each row is deleted once).
     deleted: HashSet<RowId>,
+    /// A relation given with a row ([`Linked`]) that could not be set (a
+    /// handle of another batch): every flush fails with it until the queue
+    /// is discarded.
+    error: Option<String>,
 }
 
 impl fmt::Debug for UnitOfWork {
@@ -412,7 +418,15 @@ impl Session {
     /// [`flush`](Self::flush) or [`commit`](Self::commit)). The returned handle
     /// names the pending row in [`set`](Self::set), [`connect`](Self::connect)
     /// and [`Flushed::get`].
-    pub fn add<N>(&mut self, new: N) -> Handle<ModelOf<N>>
+    ///
+    /// `new` is an insert value (`NewPost::new(..)`), or one built with a
+    /// pending parent (`NewPost::with_author(.., erin)` where `erin` is a
+    /// [`Handle`]): then the relation is [`set`](Self::set) too.
+    pub fn add<P: AddRow>(&mut self, new: P) -> Handle<P::Model> {
+        new.add_to(self)
+    }
+
+    fn add_insert<N>(&mut self, new: N) -> Handle<ModelOf<N>>
     where
         N: Insertable + Send + Sync + 'static,
         ModelOf<N>: Record,
@@ -440,8 +454,13 @@ impl Session {
         A: Target<R::From>,
         B: Target<R::To>,
     {
-        let a = self.uow.check(row.endpoint())?;
-        let b = self.uow.check(target.endpoint())?;
+        self.set_endpoints::<R>(row.endpoint(), target.endpoint())
+    }
+
+    /// [`set`](Self::set) on rows already seen as endpoints.
+    fn set_endpoints<R: Relation>(&mut self, row: Endpoint, target: Endpoint) -> Result<()> {
+        let a = self.uow.check(row)?;
+        let b = self.uow.check(target)?;
         let Path::Direct(pairs) = R::PATH else {
             return Err(Error::UnitOfWork(
                 "a to-one relation through a join table".into(),
@@ -550,6 +569,9 @@ impl Session {
     /// then deletes children before parents), inside a savepoint: on error
     /// nothing of it is written and it all stays queued. Returns the inserted rows by handle.
     pub fn flush(&mut self) -> Result<Flushed> {
+        if let Some(e) = &self.uow.error {
+            return Err(Error::UnitOfWork(e.clone()));
+        }
         let mut uow = std::mem::take(&mut self.uow);
         if uow.is_empty() {
             self.uow = uow;

@@ -1,0 +1,1 @@
+select a::int, b::text[] from t where c = :c::bigint

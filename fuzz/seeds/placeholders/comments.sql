@@ -1,0 +1,2 @@
+select "col?", `x:y` from t -- ? comment
+where /* ? /* nested :z */ */ a = :a

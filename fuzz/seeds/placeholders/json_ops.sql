@@ -1,0 +1,1 @@
+select data ?| array['a'] from t where id = ?

@@ -1,0 +1,1 @@
+select * from t where a = ?2 and b = ?1 or c = $3

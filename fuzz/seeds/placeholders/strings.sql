@@ -1,0 +1,1 @@
+select 'it''s ? :x', E'\' ?', $$ ? $$, $tag$ :y $tag$ from t where a = ?

@@ -1,0 +1,1 @@
+update t set a = :a where id = :id and e = e'x\'y' and f = ':no'
