@@ -4,7 +4,10 @@
 //! more, and those extra connections are closed when they are returned while `size`
 //! connections are already idle. A checkout that finds every connection (`size +
 //! max_overflow`) in use waits up to `timeout`, then fails with
-//! [`Error::PoolTimeout`].
+//! [`Error::PoolTimeout`]. Waiting checkouts are served first come, first served:
+//! each takes a ticket, only the oldest may take a connection, and a checkout that
+//! arrives while others wait queues behind them (no barging), so no request starves
+//! behind a busy one that keeps checking out again.
 //!
 //! r2d2 was not used: it has `max_size` and `min_idle` but closes surplus idle
 //! connections only from a reaper thread after an idle timeout, so "overflow
@@ -18,6 +21,7 @@
 //! idle connection is also pinged at checkout, and connections older than `recycle`
 //! are replaced at checkout.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -45,6 +49,12 @@ struct State {
     invalidated_at: Option<Instant>,
     /// Connections that exist: idle plus checked out plus being opened.
     open: usize,
+    /// Tickets of the checkouts waiting for a connection, oldest first: only
+    /// the oldest may take one (first come, first served), and a new checkout
+    /// queues behind them instead of taking a connection just returned.
+    waiting: VecDeque<u64>,
+    /// The next ticket.
+    next_ticket: u64,
 }
 
 pub(crate) struct Pool {
@@ -65,6 +75,8 @@ pub struct PoolStatus {
     pub size: usize,
     /// Extra connections it may open under load.
     pub max_overflow: usize,
+    /// Checkouts waiting for a connection (served first come, first served).
+    pub waiting: usize,
 }
 
 impl Pool {
@@ -74,6 +86,8 @@ impl Pool {
                 idle: Vec::new(),
                 invalidated_at: None,
                 open: 0,
+                waiting: VecDeque::new(),
+                next_ticket: 0,
             }),
             available: Condvar::new(),
             config,
@@ -92,55 +106,80 @@ impl Pool {
             idle: st.idle.len(),
             size: self.config.size,
             max_overflow: self.config.overflow,
+            waiting: st.waiting.len(),
         }
     }
 
     /// Takes a connection: an idle one if it passes the checks, else a new one while
-    /// under the limit, else waits for one to be returned.
+    /// under the limit, else waits for one to be returned. Waiting checkouts are
+    /// served in arrival order (a ticket queue), and a checkout that arrives while
+    /// others wait queues behind them.
     pub(crate) fn checkout(&self) -> Result<(Conn, bool)> {
         let deadline = Instant::now() + self.config.timeout;
         let limit = self.config.size + self.config.overflow;
+        let mut ticket: Option<u64> = None;
         let mut st = self.lock();
         loop {
-            if let Some(mut conn) = st.idle.pop() {
-                let invalidated = st.invalidated_at.is_some_and(|t| conn.created <= t);
-                drop(st);
-                let too_old = invalidated
-                    || self
-                        .config
-                        .recycle
-                        .is_some_and(|r| conn.created.elapsed() >= r);
-                let usable = !too_old
-                    && !conn.is_closed()
-                    && (!self.config.pre_ping
-                        || conn.ping(self.config.timeout.min(Duration::from_secs(5))));
-                if usable {
-                    return Ok((conn, false));
-                }
-                drop(conn);
-                st = self.lock();
-                st.open -= 1;
-                continue;
-            }
-            if st.open < limit {
-                st.open += 1;
-                drop(st);
-                return match (self.connector)() {
-                    Ok(conn) => Ok((conn, true)),
-                    Err(e) => {
-                        self.lock().open -= 1;
-                        self.available.notify_one();
-                        Err(e)
+            let my_turn = match ticket {
+                None => st.waiting.is_empty(),
+                Some(t) => st.waiting.front() == Some(&t),
+            };
+            if my_turn {
+                if let Some(mut conn) = st.idle.pop() {
+                    let invalidated = st.invalidated_at.is_some_and(|t| conn.created <= t);
+                    drop(st);
+                    let too_old = invalidated
+                        || self
+                            .config
+                            .recycle
+                            .is_some_and(|r| conn.created.elapsed() >= r);
+                    let usable = !too_old
+                        && !conn.is_closed()
+                        && (!self.config.pre_ping
+                            || conn.ping(self.config.timeout.min(Duration::from_secs(5))));
+                    if usable {
+                        if let Some(t) = ticket {
+                            self.leave_queue(&mut self.lock(), t);
+                        }
+                        return Ok((conn, false));
                     }
-                };
+                    drop(conn);
+                    st = self.lock();
+                    st.open -= 1;
+                    continue;
+                }
+                if st.open < limit {
+                    st.open += 1;
+                    if let Some(t) = ticket {
+                        self.leave_queue(&mut st, t);
+                    }
+                    drop(st);
+                    return match (self.connector)() {
+                        Ok(conn) => Ok((conn, true)),
+                        Err(e) => {
+                            self.lock().open -= 1;
+                            self.available.notify_all();
+                            Err(e)
+                        }
+                    };
+                }
             }
             let now = Instant::now();
             if now >= deadline {
+                if let Some(t) = ticket {
+                    self.leave_queue(&mut st, t);
+                }
                 return Err(Error::PoolTimeout {
                     size: self.config.size,
                     overflow: self.config.overflow,
                     timeout: self.config.timeout,
                 });
+            }
+            if ticket.is_none() {
+                let t = st.next_ticket;
+                st.next_ticket += 1;
+                st.waiting.push_back(t);
+                ticket = Some(t);
             }
             st = self
                 .available
@@ -148,6 +187,15 @@ impl Pool {
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
+    }
+
+    /// Removes a ticket from the queue and wakes the waiters: the next one in
+    /// line may now take a connection.
+    fn leave_queue(&self, st: &mut State, ticket: u64) {
+        if let Some(i) = st.waiting.iter().position(|&t| t == ticket) {
+            st.waiting.remove(i);
+        }
+        self.available.notify_all();
     }
 
     /// Returns a connection: kept if healthy and fewer than `size` are idle, closed
@@ -160,12 +208,13 @@ impl Pool {
         if conn.is_closed() || st.idle.len() >= self.config.size {
             st.open -= 1;
             drop(st);
-            self.available.notify_one();
+            // Every waiter checks whether it is first in line.
+            self.available.notify_all();
             drop(conn);
         } else {
             st.idle.push(conn);
             drop(st);
-            self.available.notify_one();
+            self.available.notify_all();
         }
     }
 

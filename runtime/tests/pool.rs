@@ -251,3 +251,52 @@ fn after_connect_hooks_run_on_every_connection() {
         }
     }
 }
+
+/// Waiting checkouts are served in arrival order, and a checkout that arrives
+/// while others wait (here: the holder checking out again right after
+/// returning its connection) queues behind them instead of barging ahead.
+#[test]
+fn waiting_checkouts_are_served_first_come_first_served() {
+    use std::sync::{Arc, Mutex};
+    for db in common::backends(|b| {
+        b.pool_size(1)
+            .max_overflow(0)
+            .checkout_timeout(Duration::from_secs(20))
+    }) {
+        let name = db.name();
+        let engine = db.engine.clone();
+        let held = engine.session().expect("session");
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut waiters = Vec::new();
+        for i in 0..5usize {
+            let (waiter, order) = (engine.clone(), order.clone());
+            waiters.push(std::thread::spawn(move || {
+                let mut s = waiter.session().expect("a waiting checkout");
+                order.lock().unwrap().push(i);
+                s.execute("SELECT 1", ()).expect("select");
+                std::thread::sleep(Duration::from_millis(5));
+            }));
+            // The next one arrives only once this one waits in the queue.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while engine.pool_status().waiting < i + 1 {
+                assert!(Instant::now() < deadline, "{name}: waiter {i} never queued");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        }
+        // Return the connection and ask for one again at once: five are
+        // waiting, so this checkout is sixth.
+        drop(held);
+        let again = engine.session().expect("the holder's second checkout");
+        order.lock().unwrap().push(99);
+        drop(again);
+        for w in waiters {
+            w.join().expect("waiter");
+        }
+        assert_eq!(
+            *order.lock().unwrap(),
+            vec![0, 1, 2, 3, 4, 99],
+            "{name}: served out of arrival order"
+        );
+        assert_eq!(engine.pool_status().waiting, 0, "{name}");
+    }
+}
