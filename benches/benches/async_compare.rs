@@ -417,8 +417,11 @@ fn with_sqlx<C: Contender + 'static>(
 }
 
 /// The contenders on one backend: `(label, contenders)`.
-fn backends() -> Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> {
-    let mut out: Vec<(&'static str, Vec<Box<dyn Contender>>, Option<String>)> = Vec::new();
+/// A backend's name, its contenders, and the PostgreSQL schema to drop.
+type Backend = (&'static str, Vec<Box<dyn Contender>>, Option<String>);
+
+fn backends() -> Vec<Backend> {
+    let mut out: Vec<Backend> = Vec::new();
     {
         let engine = ormgen::Engine::connect("sqlite::memory:").unwrap();
         seed(&engine);

@@ -32,7 +32,10 @@ use ormgen::{Dialect, Engine, Session};
 
 #[path = "support/paired.rs"]
 mod paired;
+#[path = "support/pg.rs"]
+mod pg;
 use paired::{paired, report};
+use pg::{drop_schema, pg_url, scratch_schema};
 
 mod orm {
     ormgen::include_schema!("bench");
@@ -156,25 +159,11 @@ fn sqlite() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-fn pg_url() -> String {
-    std::env::var("ORMGEN_BENCH_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
 
 fn postgres() {
-    let mut admin = match postgres::Client::connect(&pg_url(), postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("!!! PostgreSQL unreachable ({e}): PostgreSQL benchmark skipped");
-            return;
-        }
+    let Some((mut admin, schema)) = scratch_schema("ormgen_expr_bench") else {
+        return;
     };
-    let schema = format!("ormgen_expr_bench_{}", std::process::id());
-    admin
-        .batch_execute(&format!(
-            "drop schema if exists {schema} cascade; create schema {schema}"
-        ))
-        .unwrap();
     let engine = Engine::builder(pg_url())
         .search_path(schema.clone())
         .build()
@@ -218,7 +207,7 @@ fn postgres() {
     drop(engine);
     // The bare connection's open transaction would hold the schema's locks.
     drop(bare);
-    let _ = admin.batch_execute(&format!("drop schema if exists {schema} cascade"));
+    drop_schema(&mut admin, &schema);
 }
 
 fn main() {

@@ -27,8 +27,11 @@ use criterion::{BenchmarkId, Criterion};
 
 #[path = "support/paired.rs"]
 mod paired;
+#[path = "support/pg.rs"]
+mod pg;
 use ormgen::{Engine, FromRow, Native, Row, Session};
 use paired::{paired, report};
+use pg::{drop_schema, pg_url, scratch_schema};
 
 #[derive(Debug)]
 #[allow(dead_code)]
@@ -155,10 +158,6 @@ fn sqlite_ormgen() -> (Engine, Session) {
 // ---------------------------------------------------------------------------------
 // PostgreSQL
 
-fn pg_url() -> String {
-    std::env::var("ORMGEN_BENCH_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
 
 struct PgBare {
     client: postgres::Client,
@@ -213,19 +212,7 @@ impl PgBare {
 
 /// A fresh schema with the seeded table, or None when the server is unreachable.
 fn pg_setup() -> Option<(String, Engine, Session)> {
-    let mut admin = match postgres::Client::connect(&pg_url(), postgres::NoTls) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("!!! PostgreSQL unreachable ({e}): PostgreSQL benchmarks skipped");
-            return None;
-        }
-    };
-    let schema = format!("ormgen_bench_{}", std::process::id());
-    admin
-        .batch_execute(&format!(
-            "drop schema if exists {schema} cascade; create schema {schema}"
-        ))
-        .unwrap();
+    let (_, schema) = scratch_schema("ormgen_bench")?;
     let engine = Engine::builder(pg_url())
         .search_path(schema.clone())
         .build()
@@ -237,7 +224,7 @@ fn pg_setup() -> Option<(String, Engine, Session)> {
 
 fn pg_teardown(schema: &str) {
     if let Ok(mut admin) = postgres::Client::connect(&pg_url(), postgres::NoTls) {
-        let _ = admin.batch_execute(&format!("drop schema if exists {schema} cascade"));
+        drop_schema(&mut admin, schema);
     }
 }
 

@@ -183,7 +183,7 @@ impl Database {
         let engine = ormgen::Engine::connect(&self.url).expect("connect");
         let n = engine
             .session()
-            .and_then(|mut s| s.query_one(&format!("select count(*) from {table}"), ()))
+            .and_then(|mut s| s.query_one(format!("select count(*) from {table}").as_str(), ()))
             .expect("count");
         engine.dispose();
         n

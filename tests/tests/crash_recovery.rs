@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use ormgen::migrate::{Migrator, Snapshot, VERSION_TABLE, introspect};
+use ormgen::migrate::{Migrator, VERSION_TABLE, introspect};
 use ormgen::{Engine, Result};
 use ormgen_tests::crash_fixtures::{ledger, wide};
 
@@ -293,10 +293,6 @@ fn sigkilled_writers_lose_no_acknowledged_commit() -> Result<()> {
     Ok(())
 }
 
-fn snapshot(engine: &Engine) -> Result<Snapshot> {
-    introspect(engine)
-}
-
 #[test]
 fn a_migration_killed_half_way_leaves_the_previous_version() -> Result<()> {
     let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -307,13 +303,13 @@ fn a_migration_killed_half_way_leaves_the_previous_version() -> Result<()> {
         // The previous version's schema, then the full one and how long the
         // migration takes (applied, measured and reverted in the parent).
         full.up(&t.engine, Some("20260101000000"))?;
-        let previous = snapshot(&t.engine)?;
+        let previous = introspect(&t.engine)?;
         let start = Instant::now();
         full.up(&t.engine, None)?;
         let took = start.elapsed();
-        let complete = snapshot(&t.engine)?;
+        let complete = introspect(&t.engine)?;
         full.down(&t.engine, 1)?;
-        assert_eq!(snapshot(&t.engine)?, previous, "{}: down", t.label);
+        assert_eq!(introspect(&t.engine)?, previous, "{}: down", t.label);
 
         let (mut half_way, kills) = (0usize, 8usize);
         for _ in 0..kills {
@@ -336,14 +332,14 @@ fn a_migration_killed_half_way_leaves_the_previous_version() -> Result<()> {
             if applied.len() == 1 {
                 half_way += 1;
                 assert_eq!(
-                    snapshot(&t.engine)?,
+                    introspect(&t.engine)?,
                     previous,
                     "{}: a migration killed half-way left a partial schema",
                     t.label
                 );
             } else {
                 // It finished before the kill: undo it for the next round.
-                assert_eq!(snapshot(&t.engine)?, complete, "{}", t.label);
+                assert_eq!(introspect(&t.engine)?, complete, "{}", t.label);
                 full.down(&t.engine, 1)?;
             }
         }
@@ -358,7 +354,7 @@ fn a_migration_killed_half_way_leaves_the_previous_version() -> Result<()> {
         assert_eq!(state.load(Ordering::SeqCst), 1, "{}: migrated", t.label);
         assert_eq!(recorded(&t.engine, &full)?.len(), 2, "{}", t.label);
         assert_eq!(
-            snapshot(&t.engine)?,
+            introspect(&t.engine)?,
             complete,
             "{}: after migrate up",
             t.label

@@ -74,22 +74,22 @@ impl Drop for Tmpfs {
     }
 }
 
-fn count(engine: &Engine) -> i64 {
-    let n: Option<i64> = engine
+/// The one value of a one-row, one-column query.
+fn scalar<T: ormgen::FromColumn>(engine: &Engine, sql: &str) -> T {
+    let v: Option<T> = engine
         .session()
         .expect("session")
-        .query_first("SELECT COUNT(*) FROM users", ())
-        .expect("count");
-    n.expect("a row")
+        .query_first(sql, ())
+        .expect(sql);
+    v.expect("a row")
+}
+
+fn count(engine: &Engine) -> i64 {
+    scalar(engine, "SELECT COUNT(*) FROM users")
 }
 
 fn integrity(engine: &Engine) -> String {
-    let r: Option<String> = engine
-        .session()
-        .expect("session")
-        .query_first("PRAGMA integrity_check", ())
-        .expect("integrity_check");
-    r.expect("a row")
+    scalar(engine, "PRAGMA integrity_check")
 }
 
 /// One transaction of ten users with 4 KB names, numbered from `first`.

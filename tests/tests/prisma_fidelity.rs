@@ -119,7 +119,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             // The same Prisma bug for identifiers: a `"` in a mapped name is not
             // doubled, so the first table's name ends early and its DDL does not
             // run (an injection, had the statement been run as a script); this
-            // schema is not compared (tests/tests/hostile_identifiers.rs checks
+            // schema is not compared (tests/tests/hostile_identifiers/ checks
             // ormgen's DDL on both dialects).
             r#"Prisma's DDL fails: database error 1: near ";": syntax error (at offset 16 in "CREATE TABLE \"x\"; DROP TABLE y; --\" (\n    \"select\" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,\n    \"名前 \"name\"\" TEXT NOT NULL,\n    \"e-mail\\addr\" TEXT NOT NULL,\n    \"größe\" INTEGER NOT NULL,\n    \"order\" TEXT NOT NULL DEFAULT 'glücklich 😀',\n    \"group\" TEXT\n)") in CREATE TABLE "x"; DROP TABLE y; --" ("#,
         ],

@@ -15,6 +15,8 @@
 //! are printed (`--nocapture`).
 #[path = "../../runtime/tests/common/mod.rs"]
 mod common;
+#[path = "support/proc_status.rs"]
+mod proc_status;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -23,25 +25,11 @@ use std::time::{Duration, Instant};
 use ormgen::query::{ColumnExt, ExprExt};
 use ormgen::{Dialect, Engine, IsolationLevel, TxOptions};
 use ormgen_tests::blog::{NewPost, NewUser, Post, User, create_all, post, user};
+use proc_status::{open_fds, rss_kib};
 
 const POOL: usize = 3;
 const OVERFLOW: usize = 2;
 const WORKERS: usize = 4;
-
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect(field)
-}
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
 
 /// A small deterministic generator per worker.
 struct Rng(u64);
@@ -220,7 +208,7 @@ fn mixed_load_keeps_memory_descriptors_and_connections_flat() {
         });
         samples.push(Sample {
             at: start.elapsed().as_secs_f64(),
-            rss_kib: status_kib("VmRSS:"),
+            rss_kib: rss_kib(),
             fds: open_fds(),
             open: dbs.iter().map(|d| d.engine.pool_status().open).collect(),
             server_backends,

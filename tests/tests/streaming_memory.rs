@@ -7,19 +7,12 @@
 //! so no other test's allocations are counted.
 #[path = "../../runtime/tests/common/mod.rs"]
 mod common;
+#[path = "support/proc_status.rs"]
+mod proc_status;
 
 use ormgen::query::ExprExt;
 use ormgen_tests::blog::{User, create_all, user};
-
-/// The resident set size in KiB (Linux).
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
-}
+use proc_status::rss_kib;
 
 #[test]
 fn iterating_a_large_table_keeps_memory_flat() {

@@ -138,17 +138,22 @@ pub(crate) fn open(
                 [],
                 |r| r.get(0),
             )
-            .map_err(|e| match from_sqlite(e) {
+            .map_err(|e| match e {
                 // SQLite opens the `-wal` and `-shm` files (or the journal) here.
-                Error::Sql { code, message } if code == "14" => Error::Connect {
-                    message: format!(
-                        "{path}: {message} (cannot open the database's {} files: is its \
-                         directory read-only? A WAL database on a read-only file system \
-                         cannot be opened)",
-                        wanted.keyword()
-                    ),
-                },
-                other => other,
+                rusqlite::Error::SqliteFailure(f, msg)
+                    if f.code == rusqlite::ErrorCode::CannotOpen =>
+                {
+                    Error::Connect {
+                        message: format!(
+                            "{path}: {} (cannot open the database's {} files: is its \
+                             directory read-only? A WAL database on a read-only file system \
+                             cannot be opened)",
+                            msg.unwrap_or_else(|| f.to_string()),
+                            wanted.keyword()
+                        ),
+                    }
+                }
+                other => from_sqlite(other),
             })?;
         if !mode.eq_ignore_ascii_case(wanted.keyword()) {
             return Err(Error::Connect {

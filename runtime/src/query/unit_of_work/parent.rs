@@ -41,18 +41,20 @@ where
     type Output<N> = Linked<N>;
 
     fn attach<N>(self, _rel: R, make: impl FnOnce(R::Key) -> N) -> Linked<N> {
-        let parent = Target::<R::To>::endpoint(self);
         Linked {
             row: make(R::Key::default()),
-            links: vec![Box::new(move |s: &mut Session, child: Endpoint| {
-                s.set_endpoints::<R>(child, parent)
-            })],
+            links: vec![link_to::<R>(Target::<R::To>::endpoint(self))],
         }
     }
 }
 
 /// A relation to set once the row is added (boxed [`Session::set`]).
 type PendingLink = Box<dyn FnOnce(&mut Session, Endpoint) -> crate::Result<()> + Send + Sync>;
+
+/// Sets `R` from the added row to `parent` ([`Session::set`], deferred).
+fn link_to<R: Relation>(parent: Endpoint) -> PendingLink {
+    Box::new(move |s: &mut Session, child: Endpoint| s.set_endpoints::<R>(child, parent))
+}
 
 /// An insert value whose required parent is a pending row: add it with
 /// [`Session::add`], which sets the relation as [`Session::set`] would. Not
@@ -82,11 +84,7 @@ impl<N> Linked<N> {
         R::Cardinality: ToOne,
         B: Target<R::To>,
     {
-        let parent = target.endpoint();
-        self.links
-            .push(Box::new(move |s: &mut Session, child: Endpoint| {
-                s.set_endpoints::<R>(child, parent)
-            }));
+        self.links.push(link_to::<R>(target.endpoint()));
         self
     }
 }
