@@ -49,6 +49,10 @@ enum Command {
         /// and SQLite both have.
         #[arg(long, value_enum)]
         dialect: Option<DialectArg>,
+        /// Models (by schema name, comma separated) whose generated code runs
+        /// write hooks: the crate implements `ormgen::query::Hooks` for each.
+        #[arg(long, value_delimiter = ',')]
+        hooks: Vec<String>,
     },
     /// Versioned migrations: write them from the schema, apply and revert them.
     Migrate {
@@ -93,11 +97,13 @@ fn main() -> ExitCode {
             out: dir,
             check,
             dialect,
+            hooks,
         } => generate::generate_command(
             &schema,
             &dir,
             check,
             dialect.map_or(&[], DialectArg::dialects),
+            &hooks,
             &mut out,
             &mut err,
         ),

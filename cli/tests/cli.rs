@@ -514,3 +514,32 @@ fn generate_follows_the_provider_unless_dialect_asks_for_both() {
     assert!(err.contains("generate PostgreSQL only"), "{err}");
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn generate_hooks_names_the_models_with_write_hooks() {
+    let schema = temp_file("generate-hooks", VALID);
+    let dir = schema.parent().expect("temp dir");
+    let s = schema.to_str().expect("utf-8");
+    let out_dir = dir.join("hooks-out");
+    let _ = std::fs::remove_dir_all(&out_dir);
+    let out = out_dir.to_str().expect("utf-8");
+    let o = ormgen(&["generate", s, "--out", out, "--hooks", "User"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let code = std::fs::read_to_string(out_dir.join("schema.rs")).expect("generated");
+    assert!(code.contains("<Self as ::ormgen::query::Hooks>::before_update"));
+    assert!(code.contains("impl ::ormgen::query::InsertType for User"));
+
+    // A model the schema does not have: an error naming the ones it has.
+    let o = ormgen(&["generate", s, "--out", out, "--hooks", "User,Usr"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`Usr`") && err.contains("its models: User"),
+        "{err}"
+    );
+}

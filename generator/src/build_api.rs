@@ -43,6 +43,7 @@ pub struct Config {
     dialects: Vec<Dialect>,
     cargo_output: bool,
     migrations: Option<PathBuf>,
+    hooks: Vec<String>,
 }
 
 impl Default for Config {
@@ -64,6 +65,7 @@ impl Config {
             dialects: Vec::new(),
             cargo_output: true,
             migrations: None,
+            hooks: Vec::new(),
         }
     }
 
@@ -92,6 +94,17 @@ impl Config {
     /// [`Options::column_operators`](crate::Options) for what they cost.
     pub fn column_operators(mut self, on: bool) -> Config {
         self.column_operators = on;
+        self
+    }
+
+    /// Gives these models (by schema name) write hooks: their generated
+    /// code runs `ormgen::query::Hooks` on every per-row insert, update and
+    /// delete, and the crate implements that trait for each of them (a
+    /// missing impl is a compile error). A name the schema does not have is
+    /// an error.
+    pub fn hooks<S: AsRef<str>>(mut self, models: impl IntoIterator<Item = S>) -> Config {
+        self.hooks
+            .extend(models.into_iter().map(|m| m.as_ref().to_owned()));
         self
     }
 
@@ -179,6 +192,7 @@ impl Config {
                 serde: self.serde,
                 column_operators: self.column_operators,
                 dialects,
+                hooks: self.hooks.clone(),
                 name,
             };
             // Formatted chunks from the last run, in OUT_DIR beside the output:

@@ -42,10 +42,12 @@ pub fn run_generate(
     out: &Path,
     check: bool,
     dialects: &[Dialect],
+    hooks: &[String],
 ) -> Result<GenerateReport> {
     let parsed = load_schema(schema, false)?;
     let mut options = Options::new(file_stem(schema)?);
     options.dialects = resolve_dialects(schema, &parsed, dialects)?;
+    options.hooks = hooks.to_vec();
     options.source_name = schema.file_name().map_or_else(
         || schema.display().to_string(),
         |f| f.to_string_lossy().into_owned(),
@@ -147,10 +149,11 @@ pub fn generate_command(
     out_dir: &Path,
     check: bool,
     dialects: &[Dialect],
+    hooks: &[String],
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> u8 {
-    match run_generate(schema, out_dir, check, dialects) {
+    match run_generate(schema, out_dir, check, dialects, hooks) {
         Ok(report) => {
             for (path, status) in &report.files {
                 let what = match status {
@@ -194,17 +197,17 @@ mod tests {
         let schema = dir.join("app.prisma");
         std::fs::write(&schema, SCHEMA).expect("write schema");
         let out = dir.join("gen");
-        let report = run_generate(&schema, &out, false, &[]).expect("generate");
+        let report = run_generate(&schema, &out, false, &[], &[]).expect("generate");
         assert_eq!(
             report.files,
             vec![(out.join("app.rs"), FileStatus::Written)]
         );
-        run_generate(&schema, &out, true, &[]).expect("up to date");
-        let again = run_generate(&schema, &out, false, &[]).expect("generate again");
+        run_generate(&schema, &out, true, &[], &[]).expect("up to date");
+        let again = run_generate(&schema, &out, false, &[], &[]).expect("generate again");
         assert_eq!(again.files[0].1, FileStatus::Unchanged);
 
         std::fs::write(&schema, SCHEMA.replace("email", "mail")).expect("edit schema");
-        match run_generate(&schema, &out, true, &[]) {
+        match run_generate(&schema, &out, true, &[], &[]) {
             Err(Error::OutOfDate(files)) => assert_eq!(files, vec![out.join("app.rs")]),
             other => panic!("expected OutOfDate, got {other:?}"),
         }
@@ -216,10 +219,10 @@ mod tests {
         let schema = dir.join("app.prisma");
         std::fs::write(&schema, SCHEMA).expect("write schema");
         let out = dir.join("gen");
-        run_generate(&schema, &out, false, &[]).expect("generate");
+        run_generate(&schema, &out, false, &[], &[]).expect("generate");
         let before = std::fs::read_to_string(out.join("app.rs")).expect("read");
         std::fs::write(&schema, "model User {\n  id Strng @id\n}\n").expect("break schema");
-        let err = run_generate(&schema, &out, false, &[]).expect_err("schema error");
+        let err = run_generate(&schema, &out, false, &[], &[]).expect_err("schema error");
         assert!(err.to_string().contains("did you mean `String`?"), "{err}");
         assert_eq!(
             std::fs::read_to_string(out.join("app.rs")).expect("read"),

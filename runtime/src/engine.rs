@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::events::{Event, Events, Listener};
 use crate::pool::{Pool, PoolConfig, PoolStatus};
 use crate::session::{IsolationLevel, Session, TxOptions};
+use crate::session_hooks::SessionHooks;
 #[cfg(feature = "rusqlite")]
 use crate::sqlite_options::MemoryKind;
 use crate::sqlite_options::SqliteSettings;
@@ -280,6 +281,7 @@ impl EngineBuilder {
                 events,
                 isolation: self.isolation,
                 statement_timeout: self.statement_timeout,
+                session_hooks: SessionHooks::default(),
                 #[cfg(feature = "rusqlite")]
                 _keeper: keeper,
                 _setup: setup,
@@ -441,6 +443,8 @@ pub(crate) struct EngineInner {
     pub(crate) isolation: Option<IsolationLevel>,
     /// PostgreSQL's statement timeout on every connection.
     pub(crate) statement_timeout: Option<Duration>,
+    /// Hooks every session runs around its flushes and commits.
+    pub(crate) session_hooks: SessionHooks,
     #[cfg(feature = "rusqlite")]
     _keeper: Option<std::sync::Mutex<rusqlite::Connection>>,
     _setup: Arc<Setup>,
@@ -594,6 +598,77 @@ impl Engine {
     /// Removes every listener.
     pub fn clear_listeners(&self) {
         self.inner.events.clear();
+    }
+
+    /// Runs `f` at the start of every flush of this engine's sessions that
+    /// has something to write, before anything is written (rows it adds with
+    /// `s.add` are written by the same flush). An `Err` fails the flush:
+    /// nothing of it is written and the queue is kept. See
+    /// [`session_hooks`](crate::session_hooks) for the order of all hooks.
+    pub fn before_flush(&self, f: impl Fn(&mut Session) -> Result<()> + Send + Sync + 'static) {
+        self.inner
+            .session_hooks
+            .update(|h| h.before_flush.push(Arc::new(f)));
+    }
+
+    /// Runs `f` at the end of every flush of this engine's sessions, after
+    /// its last statement and inside its savepoint (queries see the written
+    /// rows). An `Err` fails the flush: its writes are rolled back and the
+    /// queue is kept.
+    pub fn after_flush(&self, f: impl Fn(&mut Session) -> Result<()> + Send + Sync + 'static) {
+        self.inner
+            .session_hooks
+            .update(|h| h.after_flush.push(Arc::new(f)));
+    }
+
+    /// Runs `f` when a session of this engine commits an open transaction
+    /// (`Session::commit`, `Session::transaction`, `Engine::transaction`),
+    /// after the final flush and before `COMMIT`. Work it queues is flushed
+    /// before the commit. An `Err` rolls the transaction back (nothing of it
+    /// is persisted) and `commit` returns the error.
+    ///
+    /// ```
+    /// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
+    /// # fn main() -> ormgen::Result<()> {
+    /// use std::sync::{Arc, Mutex};
+    /// let engine = ormgen::Engine::connect("sqlite::memory:")?;
+    /// let seen = Arc::new(Mutex::new(Vec::new()));
+    /// let log = seen.clone();
+    /// engine.before_commit(move |s| {
+    ///     // Runs inside the transaction: it can check invariants with queries.
+    ///     let n: i64 = s.query_one("select count(*) from t", ())?;
+    ///     log.lock().unwrap().push(n);
+    ///     Ok(())
+    /// });
+    /// let mut s = engine.session()?;
+    /// s.execute("create table t (x integer)", ())?;
+    /// s.execute("insert into t values (1)", ())?;
+    /// s.commit()?;
+    /// assert_eq!(*seen.lock().unwrap(), [1]);
+    /// # Ok(()) }
+    /// # #[cfg(not(any(feature = "sqlite", feature = "sqlite-system")))]
+    /// # fn main() {}
+    /// ```
+    pub fn before_commit(&self, f: impl Fn(&mut Session) -> Result<()> + Send + Sync + 'static) {
+        self.inner
+            .session_hooks
+            .update(|h| h.before_commit.push(Arc::new(f)));
+    }
+
+    /// Runs `f` after a session of this engine committed (`COMMIT`
+    /// succeeded). It cannot fail the commit, which has happened; a
+    /// statement it runs begins a new transaction.
+    pub fn after_commit(&self, f: impl Fn(&mut Session) + Send + Sync + 'static) {
+        self.inner
+            .session_hooks
+            .update(|h| h.after_commit.push(Arc::new(f)));
+    }
+
+    /// Removes every session hook (flush and commit).
+    pub fn clear_session_hooks(&self) {
+        self.inner
+            .session_hooks
+            .update(|h| *h = crate::session_hooks::HookSet::default());
     }
 
     /// Turns statement logging on or off at run time.

@@ -210,6 +210,12 @@ pub enum Error {
         /// The engine's dialect.
         dialect: crate::Dialect,
     },
+    /// Application code refused the write: a model or session hook returned
+    /// it ([`Error::rejected`]). The hook's write and everything the hooks
+    /// wrote with it are rolled back. It holds the application's own error
+    /// (`Error::Rejected(e)` then `e.downcast_ref::<MyError>()`).
+    #[error("rejected: {0}")]
+    Rejected(Box<dyn std::error::Error + Send + Sync + 'static>),
     /// A migration cannot be applied or reverted: it failed (the database
     /// stays at the previous version), was edited after it was applied, or
     /// is missing.
@@ -236,6 +242,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// [`Error::Rejected`] with the application's reason: a message
+    /// (`Error::rejected("admins are not deleted")`) or its own error type.
+    pub fn rejected(
+        reason: impl Into<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    ) -> Error {
+        Error::Rejected(reason.into())
+    }
+
     /// Whether retrying the whole transaction may succeed: serialization failures,
     /// deadlocks and SQLite busy/locked errors.
     pub fn is_retryable(&self) -> bool {

@@ -59,6 +59,7 @@ pub mod pool;
 pub mod query;
 pub mod row;
 pub mod session;
+pub mod session_hooks;
 pub mod sqlite_options;
 pub mod value;
 

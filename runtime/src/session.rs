@@ -159,6 +159,10 @@ pub struct Session {
     /// enclosing savepoint's rollback).
     failed: Option<Box<str>>,
     pub(crate) uow: crate::query::UnitOfWork,
+    /// Set while a flush runs (a flush from one of its hooks is an error).
+    pub(crate) flushing: bool,
+    /// Set while `before_commit` hooks run (a commit from one is an error).
+    committing: bool,
     /// Whether a statement that writes ran in the open transaction (for the
     /// warning when the session is dropped with it uncommitted).
     wrote: bool,
@@ -253,6 +257,8 @@ impl Session {
             savepoints: 0,
             failed: None,
             uow: crate::query::UnitOfWork::default(),
+            flushing: false,
+            committing: false,
             wrote: false,
             timeout_changed: false,
             _not_sync: PhantomData,
@@ -566,17 +572,62 @@ impl Session {
     /// [session states](Self#states)) is not committed: `commit` returns
     /// [`Error::TransactionFailed`] and the transaction stays open and failed
     /// until [`rollback`](Self::rollback).
+    ///
+    /// The engine's commit hooks run here
+    /// ([`Engine::before_commit`](crate::Engine::before_commit),
+    /// [`Engine::after_commit`](crate::Engine::after_commit)); an `Err` from a
+    /// `before_commit` hook rolls the transaction back like a failed flush.
     pub fn commit(&mut self) -> Result<()> {
+        if self.committing {
+            return Err(Error::Config(
+                "commit() called from a before_commit hook; the commit in progress \
+                 commits the hook's work"
+                    .into(),
+            ));
+        }
         if self.failed.is_some() {
             return Err(self.failed_error());
         }
+        self.flush_for_commit()?;
+        let hooks = self.engine.inner.session_hooks.get();
+        if let Some(h) = &hooks
+            && self.active
+            && !h.before_commit.is_empty()
+        {
+            self.committing = true;
+            let r = crate::session_hooks::run_all(&h.before_commit, self);
+            self.committing = false;
+            if let Err(e) = r {
+                let _ = self.rollback_keeping_pending();
+                return Err(e);
+            }
+            if self.failed.is_some() {
+                return Err(self.failed_error());
+            }
+            self.flush_for_commit()?;
+        }
+        let was_active = self.active;
+        self.commit_transaction()?;
+        if let Some(h) = hooks
+            && was_active
+        {
+            for f in &h.after_commit {
+                f(self);
+            }
+        }
+        Ok(())
+    }
+
+    /// The flush `commit` starts with: on error the transaction is rolled
+    /// back, the failed flush's work staying queued.
+    fn flush_for_commit(&mut self) -> Result<()> {
         if !self.uow.is_empty()
             && let Err(e) = self.flush()
         {
             let _ = self.rollback_keeping_pending();
             return Err(e);
         }
-        self.commit_transaction()
+        Ok(())
     }
 
     /// Commits the open transaction, without flushing.

@@ -41,6 +41,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "write",
             "eager",
             "fetch",
+            "hooks",
             "unit_of_work",
             "tracked",
             "setops",

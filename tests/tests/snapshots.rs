@@ -64,13 +64,20 @@ fn generation_is_deterministic() {
     }
 }
 
-#[test]
-fn serde_option_adds_derives() {
+/// `schemas/blog.prisma`, validated.
+fn blog() -> ormgen_schema::Schema {
     let source = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/blog.prisma"),
     )
     .expect("read schema");
-    let (schema, _) = ormgen_schema::parse_and_validate("blog", &source).expect("valid");
+    ormgen_schema::parse_and_validate("blog", &source)
+        .expect("valid")
+        .0
+}
+
+#[test]
+fn serde_option_adds_derives() {
+    let schema = blog();
     let mut options = Options::new("blog");
     options.serde = true;
     let code = generate(&schema, &options)
@@ -84,11 +91,7 @@ fn serde_option_adds_derives() {
 
 #[test]
 fn column_operators_are_emitted_for_numeric_columns_unless_turned_off() {
-    let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/blog.prisma"),
-    )
-    .expect("read schema");
-    let (schema, _) = ormgen_schema::parse_and_validate("blog", &source).expect("valid");
+    let schema = blog();
     let code = |on: bool| {
         let mut options = Options::new("blog");
         options.column_operators = on;
@@ -109,11 +112,7 @@ fn column_operators_are_emitted_for_numeric_columns_unless_turned_off() {
 
 #[test]
 fn dialect_selection_blanks_the_other_dialect() {
-    let source = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/blog.prisma"),
-    )
-    .expect("read schema");
-    let (schema, _) = ormgen_schema::parse_and_validate("blog", &source).expect("valid");
+    let schema = blog();
     let mut options = Options::new("blog");
     options.dialects = vec![ormgen_schema::Dialect::Sqlite];
     let code = generate(&schema, &options)
@@ -124,4 +123,43 @@ fn dialect_selection_blanks_the_other_dialect() {
     assert!(code.contains("postgres: \"\""));
     assert!(!code.contains("$1"));
     assert!(code.contains("?1"));
+}
+
+/// The lines of `b` that are not in `a`, when `b` is `a` with lines added
+/// (greedy in-order matching); `None` when some line of `a` is missing from
+/// `b`.
+fn added_lines(a: &str, b: &str) -> Option<String> {
+    let mut old = a.lines().peekable();
+    let mut added = Vec::new();
+    for line in b.lines() {
+        if old.peek() == Some(&line) {
+            old.next();
+        } else {
+            added.push(line);
+        }
+    }
+    old.peek().is_none().then(|| added.join("\n"))
+}
+
+#[test]
+fn hooks_add_forwarding_methods_to_the_chosen_models_only() {
+    let schema = blog();
+    let code = |hooks: &[&str]| {
+        let mut options = Options::new("blog");
+        options.hooks = hooks.iter().map(|h| h.to_string()).collect();
+        generate(&schema, &options).map(|files| files.into_values().next().expect("a file"))
+    };
+    let plain = code(&[]).expect("generate");
+    let hooked = code(&["User"]).expect("generate with hooks");
+    let added = added_lines(&plain, &hooked).expect("hooks only add lines");
+    assert!(added.contains("impl ::ormgen::query::InsertType for User"));
+    assert!(!added.contains("for Post"), "only the chosen model");
+    insta::assert_snapshot!("generated_hooks_user", added);
+
+    let err = code(&["Usr"]).expect_err("an unknown model");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("`Usr`") && msg.contains("User, Profile, Post"),
+        "{msg}"
+    );
 }

@@ -61,6 +61,10 @@ pub struct Options {
     /// the callers that read the schema file: [`crate::Config`] and
     /// `ormgen generate`.)
     pub dialects: Vec<Dialect>,
+    /// The models (by schema name) with write hooks: their generated code
+    /// calls `ormgen::query::Hooks`, which the including crate implements
+    /// for each of them. Empty by default.
+    pub hooks: Vec<String>,
 }
 
 impl Options {
@@ -73,6 +77,7 @@ impl Options {
             serde: false,
             column_operators: true,
             dialects: Vec::new(),
+            hooks: Vec::new(),
         }
     }
 }
@@ -100,6 +105,22 @@ pub fn generate_cached(
             ..options.clone()
         };
         return generate_cached(schema, &options, cache);
+    }
+    if let Some(unknown) = options
+        .hooks
+        .iter()
+        .find(|h| !schema.models.iter().any(|m| !m.ignored && m.name == **h))
+    {
+        let models: Vec<&str> = schema
+            .models
+            .iter()
+            .filter(|m| !m.ignored)
+            .map(|m| m.name.as_str())
+            .collect();
+        return Err(Error::Config(format!(
+            "hooks were asked for model `{unknown}`, which the schema does not have (its models: {})",
+            models.join(", ")
+        )));
     }
     let mut ddl_sql = view::Ddl::default();
     for dialect in &options.dialects {

@@ -83,6 +83,7 @@ mod window;
 mod eager;
 mod exec;
 mod fetch;
+pub mod hooks;
 mod tracked;
 mod unit_of_work;
 mod write;
@@ -119,6 +120,7 @@ pub use functions::{
     cast, ceil, coalesce, current_date, current_timestamp, date_trunc, extract, floor, length,
     lower, nullif, replace, round, substring, trim, upper,
 };
+pub use hooks::{Hooks, InsertType, save_with_hooks};
 pub use insert_select::{InsertColumns, InsertSelect, StoresInto, insert_select};
 pub use key::{EagerKey, KeyVals, RelKey};
 pub use nullable::IntoNullable;

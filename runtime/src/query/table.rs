@@ -47,6 +47,36 @@ pub trait Record: Decode + Send + 'static {
     type Table: Table<Model = Self>;
     /// Every column's value, in [`TableInfo::columns`] order.
     fn values(&self) -> Vec<crate::Value>;
+
+    /// Whether the model has write hooks (it was generated with
+    /// `Config::hooks` and implements [`Hooks`](super::Hooks)): the per-row
+    /// write paths then run the methods below, which forward to its
+    /// [`Hooks`](super::Hooks). Without hooks they do nothing and cost nothing.
+    const HOOKS: bool = false;
+    /// Forwards to [`Hooks::before_update`](super::Hooks::before_update).
+    fn before_update(&mut self, _s: &mut crate::Session) -> crate::Result<()> {
+        Ok(())
+    }
+    /// Forwards to [`Hooks::after_update`](super::Hooks::after_update).
+    fn after_update(&self, _s: &mut crate::Session) -> crate::Result<()> {
+        Ok(())
+    }
+    /// Forwards to [`Hooks::before_delete`](super::Hooks::before_delete).
+    fn before_delete(&self, _s: &mut crate::Session) -> crate::Result<()> {
+        Ok(())
+    }
+    /// Forwards to [`Hooks::after_delete`](super::Hooks::after_delete).
+    fn after_delete(&self, _s: &mut crate::Session) -> crate::Result<()> {
+        Ok(())
+    }
+    /// A copy of the row for hooks that run later (a queued delete's), when
+    /// the model has hooks; `None` otherwise.
+    fn hooked_copy(&self) -> Option<Self>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// One zero-sized struct per column implements this.

@@ -54,7 +54,35 @@ impl<M: Record> Tracked<M> {
     /// one) to the row with the *loaded* key, and takes the row as stored.
     /// Returns whether a statement ran: nothing changed, nothing written. An
     /// update that hits no row is [`Error::NoSuchRow`].
+    ///
+    /// A model with [`Hooks`](super::Hooks) runs `before_update` first (its
+    /// changes to the row are saved too) and `after_update` on the stored
+    /// row, in a savepoint; on an `Err` the row and its loaded values are as
+    /// they were before the call.
     pub fn save(&mut self, s: &mut Session) -> Result<bool> {
+        if !M::HOOKS {
+            return self.write_changes(s);
+        }
+        let before = (self.row.hooked_copy(), self.loaded.clone());
+        let r = s.savepoint(|s| {
+            self.row.before_update(s)?;
+            let wrote = self.write_changes(s)?;
+            if wrote {
+                self.row.after_update(s)?;
+            }
+            Ok(wrote)
+        });
+        if r.is_err() {
+            if let Some(row) = before.0 {
+                self.row = row;
+            }
+            self.loaded = before.1;
+        }
+        r
+    }
+
+    /// [`save`](Self::save) without hooks.
+    fn write_changes(&mut self, s: &mut Session) -> Result<bool> {
         let info = <M::Table as Table>::INFO;
         let sets = self.changes();
         if sets.is_empty() {

@@ -101,13 +101,39 @@ pub trait Insertable: Sized {
     }
     /// Pushes one parameter per entry of `COLUMNS`, in order.
     fn params<'a>(&'a self, out: &mut Vec<&'a dyn ToParam>);
+
+    /// Whether the model has write hooks (see [`Record::HOOKS`](super::Record::HOOKS)).
+    const HOOKS: bool = false;
+    /// Forwards to [`Hooks::before_insert`](super::Hooks::before_insert).
+    fn before_insert(&mut self, _s: &mut Session) -> Result<()> {
+        Ok(())
+    }
+    /// Forwards to [`Hooks::after_insert`](super::Hooks::after_insert).
+    fn after_insert(_row: &ModelOf<Self>, _s: &mut Session) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The model of an insertable's table.
 pub type ModelOf<N> = <<N as Insertable>::Table as Table>::Model;
 
-/// Inserts one row and returns it as stored (`RETURNING`).
+/// Inserts one row and returns it as stored (`RETURNING`). A model with
+/// [`Hooks`](super::Hooks) runs `before_insert` and `after_insert` around
+/// the statement, all in a savepoint (an `Err` leaves nothing written).
 pub fn insert<N: Insertable>(s: &mut Session, mut new: N) -> Result<ModelOf<N>> {
+    if N::HOOKS {
+        return s.savepoint(|s| {
+            new.before_insert(s)?;
+            let row = insert_row(s, new)?;
+            N::after_insert(&row, s)?;
+            Ok(row)
+        });
+    }
+    insert_row(s, new)
+}
+
+/// [`insert`] without hooks.
+fn insert_row<N: Insertable>(s: &mut Session, mut new: N) -> Result<ModelOf<N>> {
     new.fill_defaults();
     let mut p: Vec<&dyn ToParam> = Vec::with_capacity(N::COLUMNS.len());
     new.params(&mut p);
@@ -153,7 +179,9 @@ fn values_rows(w: &mut Writer<'_>, rows: usize, width: usize) {
     }
 }
 
-/// Inserts many rows and returns them as stored, in input order.
+/// Inserts many rows and returns them as stored, in input order. A model with
+/// [`Hooks`](super::Hooks) runs `before_insert` on every row, then the
+/// statements, then `after_insert` on every stored row, all in a savepoint.
 ///
 /// Rows are sent as multi-row `INSERT .. VALUES (..), (..) RETURNING ..`
 /// statements, each with at most [`session_max_params`] parameters (a batch of 10,000
@@ -164,12 +192,29 @@ pub fn insert_many<N: Insertable>(
     rows: impl IntoIterator<Item = N>,
 ) -> Result<Vec<ModelOf<N>>> {
     let mut rows: Vec<N> = rows.into_iter().collect();
+    if N::HOOKS && !rows.is_empty() {
+        return s.savepoint(|s| {
+            for r in &mut rows {
+                r.before_insert(s)?;
+            }
+            let out = insert_rows(s, rows)?;
+            for r in &out {
+                N::after_insert(r, s)?;
+            }
+            Ok(out)
+        });
+    }
+    insert_rows(s, rows)
+}
+
+/// [`insert_many`] without hooks.
+fn insert_rows<N: Insertable>(s: &mut Session, mut rows: Vec<N>) -> Result<Vec<ModelOf<N>>> {
     if N::COLUMNS.is_empty() {
         // One statement per row: atomic together (see `in_batches`).
         if rows.len() < 2 {
-            return rows.into_iter().map(|n| insert(s, n)).collect();
+            return rows.into_iter().map(|n| insert_row(s, n)).collect();
         }
-        return s.atomic(|s| rows.into_iter().map(|n| insert(s, n)).collect());
+        return s.atomic(|s| rows.into_iter().map(|n| insert_row(s, n)).collect());
     }
     let mut out = Vec::with_capacity(rows.len());
     in_batches(s, &mut rows, true, |s, sql, p| {
@@ -181,11 +226,17 @@ pub fn insert_many<N: Insertable>(
 
 /// Inserts many rows without reading them back (no `RETURNING`), in the
 /// batches [`insert_many`] uses; returns the number of rows inserted. For bulk
-/// loads where the stored rows are not needed.
+/// loads where the stored rows are not needed. A model with
+/// [`Hooks`](super::Hooks) is inserted as by [`insert_many`] (its
+/// `after_insert` hook reads the stored rows).
 pub fn insert_all<N: Insertable>(
     s: &mut Session,
     rows: impl IntoIterator<Item = N>,
 ) -> Result<u64> {
+    if N::HOOKS {
+        // `after_insert` needs each stored row: read them back.
+        return insert_many(s, rows).map(|rows| rows.len() as u64);
+    }
     let mut rows: Vec<N> = rows.into_iter().collect();
     if N::COLUMNS.is_empty() {
         // One statement per row: atomic together (see `in_batches`).

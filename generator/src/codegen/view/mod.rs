@@ -163,7 +163,10 @@ pub fn schema_view(schema: &Schema, source_name: &str, options: &Options, ddl: D
         .models
         .iter()
         .filter(|m| !m.ignored)
-        .map(|m| model_view(schema, m))
+        .map(|m| ModelView {
+            hooks: options.hooks.contains(&m.name),
+            ..model_view(schema, m)
+        })
         .collect();
     for jt in schema.join_tables() {
         models.push(join_table_view(schema, jt));

@@ -45,6 +45,8 @@ pub struct ModelView {
     pub updated_at: Option<String>,
     /// The insert type, unless a column without code must be given.
     pub insert: Option<InsertView>,
+    /// Whether the model has write hooks ([`Options::hooks`](crate::Options)).
+    pub hooks: bool,
     /// The changeset type name (`UserChanges`).
     pub changes_name: String,
     /// Columns the changeset can set (not the key).
@@ -267,6 +269,7 @@ pub(super) fn model_view(schema: &Schema, model: &Model) -> ModelView {
         update_params,
         updated_at,
         insert,
+        hooks: false,
         changes_name: format!("{}Changes", model.rust_name),
         foreign_keys: model_foreign_keys(schema, model),
         changes,
@@ -516,6 +519,7 @@ pub(super) fn join_table_view(schema: &Schema, jt: &JoinTable) -> ModelView {
         columns,
         relations: Vec::new(),
         join_table: true,
+        hooks: false,
     }
 }
 

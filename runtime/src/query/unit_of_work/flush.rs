@@ -196,11 +196,17 @@ pub(super) fn run(s: &mut Session, uow: &mut UnitOfWork) -> Result<Vec<Written>>
     for i in delete_order(&uow.deletes) {
         let st = &uow.deletes[i];
         let key = st.key_values()?;
+        if let Some(h) = &st.hooks {
+            h.before(s)?;
+        }
         if s.execute(Native(st.delete.get(d)?), &key)? == 0 {
             return Err(Error::NoSuchRow {
                 table: st.table.to_owned(),
                 action: "delete",
             });
+        }
+        if let Some(h) = &st.hooks {
+            h.after(s)?;
         }
     }
 

@@ -125,6 +125,36 @@ struct Stored {
     foreign_keys: &'static [ForeignKey],
     delete: DialectSql,
     values: Vec<Value>,
+    /// The row itself, for its model's delete hooks (a queued delete of a
+    /// model with [`Hooks`](crate::query::Hooks)).
+    hooks: Option<Box<dyn DeleteHooks>>,
+}
+
+/// A queued row's delete hooks, type-erased.
+trait DeleteHooks: Send + Sync {
+    fn before(&self, s: &mut Session) -> Result<()>;
+    fn after(&self, s: &mut Session) -> Result<()>;
+}
+
+/// The row a queued delete's hooks get (in a mutex: models are `Send`, and
+/// queued work is shared with `Sync` closures).
+struct HookedRow<M>(std::sync::Mutex<M>);
+
+impl<M: Record> HookedRow<M> {
+    fn row(&self) -> std::sync::MutexGuard<'_, M> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<M: Record> DeleteHooks for HookedRow<M> {
+    fn before(&self, s: &mut Session) -> Result<()> {
+        self.row().before_delete(s)
+    }
+    fn after(&self, s: &mut Session) -> Result<()> {
+        self.row().after_delete(s)
+    }
 }
 
 impl Stored {
@@ -138,6 +168,7 @@ impl Stored {
             foreign_keys: <M::Table as Table>::FOREIGN_KEYS,
             delete: <M::Table as Table>::DELETE,
             values: row.values(),
+            hooks: None,
         }
     }
 
@@ -268,6 +299,7 @@ where
         <N::Table as Table>::INFO.primary_key
     }
     fn insert(&mut self, s: &mut Session, overrides: &[(usize, Value)]) -> Result<Written> {
+        self.0.before_insert(s)?;
         self.0.fill_defaults();
         let mut p: Vec<&dyn ToParam> = Vec::with_capacity(N::COLUMNS.len());
         self.0.params(&mut p);
@@ -275,6 +307,7 @@ where
             p[*i] = v;
         }
         let model: ModelOf<N> = fetch_one(s, N::INSERT.get(s.dialect())?, &p[..])?;
+        N::after_insert(&model, s)?;
         Ok(Written::of(model))
     }
     fn fetch(&self, s: &mut Session, sql: &str, params: &[Value]) -> Result<Option<Written>> {
@@ -344,6 +377,16 @@ impl fmt::Debug for UnitOfWork {
 }
 
 impl UnitOfWork {
+    /// The number of pending inserts (rows added with [`Session::add`]).
+    pub fn inserts(&self) -> usize {
+        self.inserts.len()
+    }
+
+    /// The number of queued deletes.
+    pub fn deletes(&self) -> usize {
+        self.deletes.len()
+    }
+
     /// Whether nothing is queued.
     pub fn is_empty(&self) -> bool {
         self.inserts.is_empty()
@@ -552,8 +595,16 @@ impl Session {
 
     /// Queues the delete of a stored row, by its key. The flush deletes
     /// children before parents; the delete must hit the row.
+    ///
+    /// A model with [`Hooks`](crate::query::Hooks) runs `before_delete` and
+    /// `after_delete` around the statement (with a copy of `row` taken now).
     pub fn delete<M: Record>(&mut self, row: &M) {
-        let stored = Stored::of(row);
+        let mut stored = Stored::of(row);
+        if M::HOOKS {
+            stored.hooks = row
+                .hooked_copy()
+                .map(|m| Box::new(HookedRow(std::sync::Mutex::new(m))) as Box<dyn DeleteHooks>);
+        }
         if self.uow.deleted.insert(stored.id()) {
             self.uow.deletes.push(stored);
         }
@@ -568,26 +619,57 @@ impl Session {
     /// broken at a nullable foreign key, to-one links, many-to-many pairs,
     /// then deletes children before parents), inside a savepoint: on error
     /// nothing of it is written and it all stays queued. Returns the inserted rows by handle.
+    ///
+    /// The engine's flush hooks run around it
+    /// ([`Engine::before_flush`](crate::Engine::before_flush),
+    /// [`Engine::after_flush`](crate::Engine::after_flush)), and each row's
+    /// model [`Hooks`](crate::query::Hooks) around its statement, all inside
+    /// the savepoint: an `Err` from any of them fails the flush.
     pub fn flush(&mut self) -> Result<Flushed> {
         if let Some(e) = &self.uow.error {
             return Err(Error::UnitOfWork(e.clone()));
         }
-        let mut uow = std::mem::take(&mut self.uow);
-        if uow.is_empty() {
-            self.uow = uow;
+        if self.uow.is_empty() {
             return Ok(Flushed {
                 batch: self.uow.batch,
                 rows: Vec::new(),
             });
         }
-        let batch = uow.batch();
-        match self.savepoint(|s| run(s, &mut uow)) {
-            Ok(rows) => Ok(Flushed {
+        if self.flushing {
+            return Err(Error::UnitOfWork(
+                "flush() called while the session is flushing (from a hook): the flush in \
+                 progress writes what the hook queued before it, or the next flush does"
+                    .into(),
+            ));
+        }
+        self.flushing = true;
+        let hooks = self.engine().inner.session_hooks.get();
+        let mut taken: Option<UnitOfWork> = None;
+        let r = self.savepoint(|s| {
+            if let Some(h) = &hooks {
+                crate::session_hooks::run_all(&h.before_flush, s)?;
+                if let Some(e) = &s.uow.error {
+                    return Err(Error::UnitOfWork(e.clone()));
+                }
+            }
+            let uow = taken.insert(std::mem::take(&mut s.uow));
+            let batch = uow.batch();
+            let rows = run(s, uow)?;
+            if let Some(h) = &hooks {
+                crate::session_hooks::run_all(&h.after_flush, s)?;
+            }
+            Ok((batch, rows))
+        });
+        self.flushing = false;
+        match r {
+            Ok((batch, rows)) => Ok(Flushed {
                 batch,
                 rows: rows.into_iter().map(|w| w.model).collect(),
             }),
             Err(e) => {
-                self.uow = uow;
+                if let Some(uow) = taken {
+                    self.uow = uow;
+                }
                 Err(e)
             }
         }

@@ -261,6 +261,7 @@ mod tests {
                 sqlite: "",
             },
             values,
+            hooks: None,
         }
     }
 
