@@ -657,7 +657,9 @@ impl Engine {
 
     /// Runs `f` after a session of this engine committed (`COMMIT`
     /// succeeded). It cannot fail the commit, which has happened; a
-    /// statement it runs begins a new transaction.
+    /// statement it runs begins a new transaction, which it cannot commit
+    /// itself (`commit()` from a hook is an error): the session's next
+    /// commit does.
     pub fn after_commit(&self, f: impl Fn(&mut Session) + Send + Sync + 'static) {
         self.inner
             .session_hooks

@@ -159,10 +159,10 @@ pub struct Session {
     /// enclosing savepoint's rollback).
     failed: Option<Box<str>>,
     pub(crate) uow: crate::query::UnitOfWork,
-    /// Set while a flush runs (a flush from one of its hooks is an error).
-    pub(crate) flushing: bool,
-    /// Set while `before_commit` hooks run (a commit from one is an error).
-    committing: bool,
+    /// What the session is in the middle of ([`Busy`] flags): a flush, a
+    /// commit's hooks, a write's hooks. Calls that would break it (a flush
+    /// in a flush, a commit from a hook) are errors.
+    pub(crate) busy: u8,
     /// Whether a statement that writes ran in the open transaction (for the
     /// warning when the session is dropped with it uncommitted).
     wrote: bool,
@@ -180,6 +180,18 @@ impl std::fmt::Debug for Session {
             .field("failed", &self.failed)
             .finish_non_exhaustive()
     }
+}
+
+/// The flags of [`Session::busy`](Session).
+pub(crate) struct Busy;
+
+impl Busy {
+    /// A flush runs (with its hooks).
+    pub(crate) const FLUSH: u8 = 1;
+    /// A commit's `before_commit` or `after_commit` hooks run.
+    pub(crate) const COMMIT_HOOKS: u8 = 2;
+    /// A write's model hooks run.
+    pub(crate) const WRITE_HOOKS: u8 = 4;
 }
 
 /// `SET statement_timeout` to `timeout` in milliseconds (0: none).
@@ -257,8 +269,7 @@ impl Session {
             savepoints: 0,
             failed: None,
             uow: crate::query::UnitOfWork::default(),
-            flushing: false,
-            committing: false,
+            busy: 0,
             wrote: false,
             timeout_changed: false,
             _not_sync: PhantomData,
@@ -578,10 +589,11 @@ impl Session {
     /// [`Engine::after_commit`](crate::Engine::after_commit)); an `Err` from a
     /// `before_commit` hook rolls the transaction back like a failed flush.
     pub fn commit(&mut self) -> Result<()> {
-        if self.committing {
+        if self.busy != 0 {
             return Err(Error::Config(
-                "commit() called from a before_commit hook; the commit in progress \
-                 commits the hook's work"
+                "commit() called from a hook (a flush, write or commit hook): the flush or \
+                 commit in progress commits the hook's work; a hook must not end the \
+                 transaction"
                     .into(),
             ));
         }
@@ -594,40 +606,88 @@ impl Session {
             && self.active
             && !h.before_commit.is_empty()
         {
-            self.committing = true;
-            let r = crate::session_hooks::run_all(&h.before_commit, self);
-            self.committing = false;
+            let r = self.busy_with(Busy::COMMIT_HOOKS, |s| {
+                crate::session_hooks::run_all(&h.before_commit, s)?;
+                if !s.active {
+                    return Err(Error::Config(
+                        "a before_commit hook ended the transaction (commit or rollback): \
+                         nothing was committed by this call"
+                            .into(),
+                    ));
+                }
+                Ok(())
+            });
             if let Err(e) = r {
-                let _ = self.rollback_keeping_pending();
+                // What the hook queued goes with the transaction.
+                let _ = self.rollback();
                 return Err(e);
             }
             if self.failed.is_some() {
                 return Err(self.failed_error());
             }
-            self.flush_for_commit()?;
+            if let Err(e) = self.flush_for_commit() {
+                let _ = self.rollback();
+                return Err(e);
+            }
         }
         let was_active = self.active;
         self.commit_transaction()?;
         if let Some(h) = hooks
             && was_active
         {
-            for f in &h.after_commit {
-                f(self);
-            }
+            self.busy_with(Busy::COMMIT_HOOKS, |s| {
+                for f in &h.after_commit {
+                    f(s);
+                }
+            });
         }
         Ok(())
     }
 
-    /// The flush `commit` starts with: on error the transaction is rolled
-    /// back, the failed flush's work staying queued.
+    /// The flushes `commit` starts with: until nothing is queued (a hook of
+    /// a flush may queue more work), at most 100. On error the transaction
+    /// is rolled back, the failed flush's work staying queued.
     fn flush_for_commit(&mut self) -> Result<()> {
-        if !self.uow.is_empty()
-            && let Err(e) = self.flush()
-        {
-            let _ = self.rollback_keeping_pending();
-            return Err(e);
+        let mut flushes = 0;
+        while !self.uow.is_empty() {
+            if flushes == 100 {
+                let _ = self.rollback();
+                return Err(Error::UnitOfWork(
+                    "100 flushes in one commit and work is still queued: a hook queues new \
+                     work at every flush"
+                        .into(),
+                ));
+            }
+            if let Err(e) = self.flush() {
+                let _ = self.rollback_keeping_pending();
+                return Err(e);
+            }
+            flushes += 1;
         }
         Ok(())
+    }
+
+    /// Runs `f` with the [`Busy`] flag `flag` set, restoring the flags
+    /// afterwards, also when `f` panics.
+    pub(crate) fn busy_with<T>(&mut self, flag: u8, f: impl FnOnce(&mut Session) -> T) -> T {
+        let before = self.busy;
+        self.busy |= flag;
+        let r = catch_unwind(AssertUnwindSafe(|| f(self)));
+        self.busy = before;
+        match r {
+            Ok(v) => v,
+            Err(panic) => resume_unwind(panic),
+        }
+    }
+
+    /// Runs `f`, a write with its model's hooks, in a savepoint with the
+    /// [`Busy::WRITE_HOOKS`] flag set: an `Err` rolls back the write and
+    /// what the hooks wrote.
+    pub(crate) fn with_write_hooks<T>(
+        &mut self,
+        f: impl FnOnce(&mut Session) -> Result<T>,
+    ) -> Result<T> {
+        self.busy_with(Busy::WRITE_HOOKS, |s| s.savepoint(f))
     }
 
     /// Commits the open transaction, without flushing.

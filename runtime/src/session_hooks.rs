@@ -28,7 +28,17 @@
 //!
 //! Flush hooks run only when there is something to flush; commit hooks only
 //! when a transaction is open. In autocommit mode (`Session::set_autocommit`)
-//! statements commit on their own and run no commit hooks.
+//! statements commit on their own and run no commit hooks. `commit` flushes
+//! until nothing is queued, so work that a flush's hooks queue is written
+//! before the `COMMIT` (at most 100 flushes: a hook that queues work at
+//! every flush is an error).
+//!
+//! What hooks queue while a flush fails is dropped with the failure (the
+//! caller's queue is kept, and the hooks queue it again when the flush runs
+//! again). A hook that calls `flush()` during a flush, or `commit()` at all
+//! (from a flush, write or commit hook), gets an error instead of recursion
+//! or a half-committed write: hooks work inside the transaction that is
+//! being written.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};

@@ -455,7 +455,7 @@ fn before_commit_work_is_flushed_and_hooks_cannot_reenter() {
         User::insert(&mut s, NewUser::new("c@x.io")).expect("insert");
         let err = s.commit().expect_err("reentrant commit");
         assert!(
-            matches!(err, Error::Config(ref m) if m.contains("before_commit")),
+            matches!(err, Error::Config(ref m) if m.contains("from a hook")),
             "{name}: {err:?}"
         );
         db.engine.clear_session_hooks();
@@ -539,5 +539,110 @@ fn an_async_session_runs_the_same_hooks() {
             "{name}"
         );
         assert_eq!(*commits.lock().unwrap(), 1, "{name}");
+    }
+}
+
+#[test]
+fn work_hooks_queue_in_a_flush_is_committed_with_it_or_dropped_with_it() {
+    for db in setup() {
+        let name = db.name();
+        let fail_after_flush = Arc::new(Mutex::new(false));
+        // Every flush queues an audit row (as an application's audit trail
+        // would), unless the flush writes nothing but audit rows.
+        db.engine.before_flush(|s| {
+            if s.pending().inserts() > 0 {
+                s.add(NewUser::new(format!(
+                    "audit-{}@x.io",
+                    s.pending().inserts()
+                )));
+            }
+            Ok(())
+        });
+        let f = fail_after_flush.clone();
+        db.engine.after_flush(move |_| {
+            if *f.lock().unwrap() {
+                return Err(Error::rejected("after_flush says no"));
+            }
+            Ok(())
+        });
+        let mut s = db.engine.session().expect("session");
+
+        // A failed flush drops the hook's row and keeps the caller's.
+        *fail_after_flush.lock().unwrap() = true;
+        s.add(NewUser::new("mine@x.io"));
+        assert_rejected(s.flush(), "after_flush says no", name);
+        assert_eq!(s.pending().inserts(), 1, "{name}: only the caller's row");
+        *fail_after_flush.lock().unwrap() = false;
+
+        // Run again, the hook queues its row again: both are written.
+        s.commit().expect("commit");
+        assert_eq!(emails(&mut s), ["mine@x.io", "audit-1@x.io"], "{name}");
+
+        // Rows a model hook queues during the flush (here, a second user
+        // from the `after_flush` of the first flush) are flushed by the same
+        // commit, before COMMIT.
+        db.engine.clear_session_hooks();
+        let once = Arc::new(Mutex::new(true));
+        db.engine.after_flush(move |s| {
+            if std::mem::take(&mut *once.lock().unwrap()) {
+                s.add(NewUser::new("late@x.io"));
+            }
+            Ok(())
+        });
+        s.add(NewUser::new("first@x.io"));
+        s.commit().expect("commit");
+        assert!(s.pending().is_empty(), "{name}");
+        assert_eq!(counts(&mut s)[0], 4, "{name}");
+        s.commit().expect("the read's transaction");
+    }
+}
+
+#[test]
+fn hooks_cannot_end_the_transaction_and_a_panicking_hook_leaves_the_session_usable() {
+    for db in setup() {
+        let name = db.name();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s1 = seen.clone();
+        db.engine.after_flush(move |s| {
+            s1.lock()
+                .unwrap()
+                .push(format!("{:?}", s.commit().map_err(|e| e.to_string())));
+            Ok(())
+        });
+        let s2 = seen.clone();
+        db.engine.after_commit(move |s| {
+            s2.lock()
+                .unwrap()
+                .push(format!("{:?}", s.commit().map_err(|e| e.to_string())));
+        });
+        let mut s = db.engine.session().expect("session");
+        s.add(NewUser::new("a@x.io"));
+        s.commit().expect("commit");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen.len(), 2, "{name}: {seen:?}");
+        for r in &seen {
+            assert!(r.contains("commit() called from a hook"), "{name}: {r}");
+        }
+        assert_eq!(counts(&mut s)[0], 1, "{name}");
+        s.commit().expect("the read's transaction");
+
+        // A panic in a hook unwinds out of `flush`; the session can flush
+        // again afterwards (its in-a-flush state was reset).
+        db.engine.clear_session_hooks();
+        let panic_once = Arc::new(Mutex::new(true));
+        let p = panic_once.clone();
+        db.engine.before_flush(move |_| {
+            if std::mem::take(&mut *p.lock().unwrap()) {
+                panic!("a hook panics");
+            }
+            Ok(())
+        });
+        s.add(NewUser::new("b@x.io"));
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| s.flush()));
+        assert!(unwound.is_err(), "{name}: the panic reaches the caller");
+        s.rollback().expect("rollback");
+        s.add(NewUser::new("b@x.io"));
+        s.commit().expect("commit after the panic");
+        assert_eq!(counts(&mut s)[0], 2, "{name}");
     }
 }

@@ -66,7 +66,10 @@ pub trait Hooks: Record + Clone + InsertType {
     fn before_insert(_new: &mut Self::New<'_>, _s: &mut Session) -> Result<()> {
         Ok(())
     }
-    /// After a row was inserted, with the row as stored.
+    /// After a row was inserted, with the row as stored. (In a flush that
+    /// breaks a cycle of pending rows at a nullable foreign key, the row
+    /// that is inserted first has that key NULL here: it is set by an
+    /// update after its parent is written.)
     fn after_insert(_row: &Self, _s: &mut Session) -> Result<()> {
         Ok(())
     }
@@ -100,7 +103,7 @@ pub fn save_with_hooks<M: Record>(
     let Some(mut row) = row.hooked_copy() else {
         return write(row, s);
     };
-    s.savepoint(|s| {
+    s.with_write_hooks(|s| {
         row.before_update(s)?;
         let stored = write(&row, s)?;
         if let Some(stored) = &stored {

@@ -57,14 +57,15 @@ impl<M: Record> Tracked<M> {
     ///
     /// A model with [`Hooks`](super::Hooks) runs `before_update` first (its
     /// changes to the row are saved too) and `after_update` on the stored
-    /// row, in a savepoint; on an `Err` the row and its loaded values are as
-    /// they were before the call.
+    /// row, in a savepoint, when some column changed (a save with nothing
+    /// changed runs no hooks, like SQLAlchemy's); on an `Err` the row and its
+    /// loaded values are as they were before the call.
     pub fn save(&mut self, s: &mut Session) -> Result<bool> {
-        if !M::HOOKS {
+        if !M::HOOKS || self.changes().is_empty() {
             return self.write_changes(s);
         }
         let before = (self.row.hooked_copy(), self.loaded.clone());
-        let r = s.savepoint(|s| {
+        let r = s.with_write_hooks(|s| {
             self.row.before_update(s)?;
             let wrote = self.write_changes(s)?;
             if wrote {

@@ -122,7 +122,7 @@ pub type ModelOf<N> = <<N as Insertable>::Table as Table>::Model;
 /// the statement, all in a savepoint (an `Err` leaves nothing written).
 pub fn insert<N: Insertable>(s: &mut Session, mut new: N) -> Result<ModelOf<N>> {
     if N::HOOKS {
-        return s.savepoint(|s| {
+        return s.with_write_hooks(|s| {
             new.before_insert(s)?;
             let row = insert_row(s, new)?;
             N::after_insert(&row, s)?;
@@ -193,7 +193,7 @@ pub fn insert_many<N: Insertable>(
 ) -> Result<Vec<ModelOf<N>>> {
     let mut rows: Vec<N> = rows.into_iter().collect();
     if N::HOOKS && !rows.is_empty() {
-        return s.savepoint(|s| {
+        return s.with_write_hooks(|s| {
             for r in &mut rows {
                 r.before_insert(s)?;
             }

@@ -58,6 +58,7 @@ use super::catalog::{DialectSql, ForeignKey, KeySide, Path};
 use super::exec::{fetch_first, fetch_one};
 use super::table::{ManyToMany, Record, Relation, RowOf, Table};
 use super::write::{Insertable, ModelOf};
+use crate::session::Busy;
 use crate::{Error, Result, Session, ToParam, Value};
 
 use flush::run;
@@ -376,7 +377,38 @@ impl fmt::Debug for UnitOfWork {
     }
 }
 
+/// How long a [`UnitOfWork`]'s queues were ([`UnitOfWork::mark`]).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    inserts: usize,
+    links: usize,
+    pairs: usize,
+    deletes: usize,
+}
+
 impl UnitOfWork {
+    /// The lengths of the queues now.
+    fn mark(&self) -> Mark {
+        Mark {
+            inserts: self.inserts.len(),
+            links: self.links.len(),
+            pairs: self.pairs.len(),
+            deletes: self.deletes.len(),
+        }
+    }
+
+    /// Drops what was queued after `mark` (a relation set again before it,
+    /// which replaced its link in place, keeps the new target).
+    fn truncate(&mut self, mark: Mark) {
+        self.inserts.truncate(mark.inserts);
+        self.links.truncate(mark.links);
+        self.link_index.retain(|_, i| *i < mark.links);
+        self.pairs.truncate(mark.pairs);
+        for st in self.deletes.drain(mark.deletes.min(self.deletes.len())..) {
+            self.deleted.remove(&st.id());
+        }
+    }
+
     /// The number of pending inserts (rows added with [`Session::add`]).
     pub fn inserts(&self) -> usize {
         self.inserts.len()
@@ -635,32 +667,35 @@ impl Session {
                 rows: Vec::new(),
             });
         }
-        if self.flushing {
+        if self.busy & Busy::FLUSH != 0 {
             return Err(Error::UnitOfWork(
                 "flush() called while the session is flushing (from a hook): the flush in \
                  progress writes what the hook queued before it, or the next flush does"
                     .into(),
             ));
         }
-        self.flushing = true;
         let hooks = self.engine().inner.session_hooks.get();
+        // The caller's queue: what hooks add to it is dropped if the flush fails
+        // (they add it again when it runs again).
+        let mark = self.uow.mark();
         let mut taken: Option<UnitOfWork> = None;
-        let r = self.savepoint(|s| {
-            if let Some(h) = &hooks {
-                crate::session_hooks::run_all(&h.before_flush, s)?;
-                if let Some(e) = &s.uow.error {
-                    return Err(Error::UnitOfWork(e.clone()));
+        let r = self.busy_with(Busy::FLUSH, |s| {
+            s.savepoint(|s| {
+                if let Some(h) = &hooks {
+                    crate::session_hooks::run_all(&h.before_flush, s)?;
+                    if let Some(e) = &s.uow.error {
+                        return Err(Error::UnitOfWork(e.clone()));
+                    }
                 }
-            }
-            let uow = taken.insert(std::mem::take(&mut s.uow));
-            let batch = uow.batch();
-            let rows = run(s, uow)?;
-            if let Some(h) = &hooks {
-                crate::session_hooks::run_all(&h.after_flush, s)?;
-            }
-            Ok((batch, rows))
+                let uow = taken.insert(std::mem::take(&mut s.uow));
+                let batch = uow.batch();
+                let rows = run(s, uow)?;
+                if let Some(h) = &hooks {
+                    crate::session_hooks::run_all(&h.after_flush, s)?;
+                }
+                Ok((batch, rows))
+            })
         });
-        self.flushing = false;
         match r {
             Ok((batch, rows)) => Ok(Flushed {
                 batch,
@@ -670,6 +705,7 @@ impl Session {
                 if let Some(uow) = taken {
                     self.uow = uow;
                 }
+                self.uow.truncate(mark);
                 Err(e)
             }
         }
