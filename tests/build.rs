@@ -3,8 +3,7 @@
 //! `blog`, `upserts` and `hostile_identifiers` are tested on both SQLite and
 //! PostgreSQL, so they are generated for both dialects; the others (no test
 //! runs them on the other backend, and they use constructs only their
-//! provider has) for their providers'. `blog_hooks` is the blog with write
-//! hooks on two models.
+//! provider has) for their providers'.
 
 use ormgen_build::{Config, Dialect};
 
@@ -13,14 +12,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .schema("../schemas/blog.prisma")
         .schema("../schemas/upserts.prisma")
         .schema("../schemas/hostile_identifiers.prisma")
-        .dialects(&[Dialect::Postgres, Dialect::Sqlite])
-        .compile()?;
-    // The blog again, with write hooks on `User` and `Post` (implemented in
-    // `src/hook_fixtures.rs`).
-    Config::new()
-        .schema("../schemas/blog.prisma")
-        .out_name("blog_hooks")
-        .hooks(["User", "Post"])
         .dialects(&[Dialect::Postgres, Dialect::Sqlite])
         .compile()?;
     Config::new()

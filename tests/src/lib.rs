@@ -11,14 +11,6 @@ pub mod blog {
     ormgen::include_schema!("blog");
 }
 
-/// `schemas/blog.prisma` generated with write hooks on `User` and `Post`
-/// (`Config::hooks`); the hooks are in [`hook_fixtures`].
-pub mod blog_hooks {
-    ormgen::include_schema!("blog_hooks");
-}
-
-pub mod hook_fixtures;
-
 /// `schemas/shop.prisma` (PostgreSQL).
 pub mod shop {
     ormgen::include_schema!("shop");

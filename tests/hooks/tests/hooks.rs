@@ -1,19 +1,19 @@
 //! Model hooks (`Config::hooks`, `ormgen::query::Hooks`) and session
 //! lifecycle hooks (`Engine::before_flush` and its siblings) on SQLite and
 //! PostgreSQL, through the blog generated with hooks on `User` and `Post`
-//! (`ormgen_tests::blog_hooks`, hooks in `ormgen_tests::hook_fixtures`):
+//! (`ormgen_hooks_tests::blog_hooks`, hooks in `src/fixtures.rs`):
 //! which write paths run per-row hooks, their order within a flush and a
 //! commit, hooks that change the row, and refusals that leave nothing
 //! written — neither the row nor what the hooks wrote.
-#[path = "../../runtime/tests/common/mod.rs"]
+#[path = "../../../runtime/tests/common/mod.rs"]
 mod common;
 
 use std::sync::{Arc, Mutex};
 
 use ormgen::query::{ExprExt, Tracked};
 use ormgen::{Error, Session};
-use ormgen_tests::blog_hooks::*;
-use ormgen_tests::hook_fixtures::{log, take_log};
+use ormgen_hooks_tests::blog_hooks::*;
+use ormgen_hooks_tests::fixtures::{log, take_log};
 
 fn setup() -> Vec<common::Db> {
     common::all()
