@@ -159,7 +159,6 @@ fn sqlite() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-
 fn postgres() {
     let Some((mut admin, schema)) = scratch_schema("ormgen_expr_bench") else {
         return;

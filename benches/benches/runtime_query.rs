@@ -158,7 +158,6 @@ fn sqlite_ormgen() -> (Engine, Session) {
 // ---------------------------------------------------------------------------------
 // PostgreSQL
 
-
 struct PgBare {
     client: postgres::Client,
     by_id: postgres::Statement,
