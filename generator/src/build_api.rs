@@ -91,7 +91,7 @@ impl Config {
 
     /// Emit the arithmetic operators on numeric column handles
     /// (`post::views + 1`; on by default). See
-    /// [`Options::column_operators`](crate::Options) for what they cost.
+    /// [`Options::column_operators`](crate::codegen::Options) for what they cost.
     pub fn column_operators(mut self, on: bool) -> Config {
         self.column_operators = on;
         self

@@ -12,7 +12,7 @@
 //! | `synchronous=normal` | files in WAL mode | commits survive an application crash; a power loss may lose the last transactions, never corrupts |
 //! | `synchronous=full` (SQLite's default), `extra` | other journal modes | an fsync per commit: durable through power loss, slower commits |
 //! | `synchronous=off` | | no fsync: fastest, a power loss can corrupt the file |
-//! | `busy_timeout=<ms>` | 5000 | how long a statement waits for another connection's write lock before [`Error::Busy`](crate::Error::Busy) |
+//! | `busy_timeout=<ms>` | 5000 | how long a statement waits for another connection's write lock before [`Error::Busy`] |
 //! | `foreign_keys=off` | on | foreign keys not enforced (SQLite's own default): cheaper deletes, no integrity |
 //!
 //! In-memory databases: `sqlite::memory:` (or `?cache=shared`) is one

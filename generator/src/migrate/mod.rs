@@ -249,7 +249,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// What [`diff_command`] did.
+/// What [`diff_to_folder`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiffOutcome {
     /// The schema matches the last snapshot: nothing written.

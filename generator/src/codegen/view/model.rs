@@ -45,7 +45,7 @@ pub struct ModelView {
     pub updated_at: Option<String>,
     /// The insert type, unless a column without code must be given.
     pub insert: Option<InsertView>,
-    /// Whether the model has write hooks ([`Options::hooks`](crate::Options)).
+    /// Whether the model has write hooks ([`Options::hooks`](crate::codegen::Options)).
     pub hooks: bool,
     /// The changeset type name (`UserChanges`).
     pub changes_name: String,

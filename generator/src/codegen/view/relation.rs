@@ -36,7 +36,7 @@ pub struct RelationView {
     pub to_table: String,
     /// `self.field` expressions of the near-side key columns, as `Value`s.
     pub near_values: Vec<String>,
-    /// The relation's `Key` type (see [`relation_key_type`]).
+    /// The relation's `Key` type (see `relation_key_type`).
     pub key_type: String,
     /// The bodies of `near_key` and `far_key` (a key from a model's fields),
     /// for relations along a foreign key whose key type is exact.
