@@ -184,45 +184,27 @@ fn migrations_create_evolve_and_revert_the_schema() {
             assert_eq!(types, [MOOD]);
         }
         let mut s = db.engine.session().expect("session");
-        let cost: Option<i32> = s
-            .query_one(
-                format!(
-                    "SELECT {} FROM {} WHERE {} = $1",
-                    q(COST),
-                    q(BOOK),
-                    q(BOOK_COLUMNS[0])
-                )
-                .as_str(),
-                (book.id,),
-            )
-            .expect("renamed column");
+        let cost: Option<i32> =
+            select_by(&mut s, &q(COST), BOOK, BOOK_COLUMNS[0], (book.id,)).expect("renamed column");
         assert_eq!(cost, Some(12), "{d:?}: the renamed column keeps its value");
-        let stars: i32 = s
-            .query_one(
-                format!(
-                    "SELECT {} FROM {} WHERE {} = $1",
-                    q(REVIEW_COLUMNS[1]),
-                    q(REVIEW_2),
-                    q(REVIEW_COLUMNS[2])
-                )
-                .as_str(),
-                ("kept",),
-            )
-            .expect("renamed table");
+        let stars: i32 = select_by(
+            &mut s,
+            &q(REVIEW_COLUMNS[1]),
+            REVIEW_2,
+            REVIEW_COLUMNS[2],
+            ("kept",),
+        )
+        .expect("renamed table");
         assert_eq!(stars, 5, "{d:?}: the renamed table keeps its rows");
         let cast = if d == Dialect::Postgres { "::text" } else { "" };
-        let mood: String = s
-            .query_one(
-                format!(
-                    "SELECT {}{cast} FROM {} WHERE {} = $1",
-                    q(AUTHOR_COLUMNS[4]),
-                    q(AUTHOR),
-                    q(AUTHOR_COLUMNS[0])
-                )
-                .as_str(),
-                (ann.id,),
-            )
-            .expect("enum column");
+        let mood: String = select_by(
+            &mut s,
+            &format!("{}{cast}", q(AUTHOR_COLUMNS[4])),
+            AUTHOR,
+            AUTHOR_COLUMNS[0],
+            (ann.id,),
+        )
+        .expect("enum column");
         assert_eq!(mood, LABELS[1], "{d:?}: the recreated enum keeps the label");
         s.commit().expect("commit");
         drop(s);
@@ -259,4 +241,17 @@ fn exercise_after_reset(engine: &Engine) {
     s.commit().expect("commit");
     drop(s);
     exercise(engine);
+}
+
+/// `SELECT <select> FROM <table> WHERE <key> = $1`, the names quoted (the
+/// `select` expression is given quoted), with one value.
+fn select_by<T: ormgen::FromRow>(
+    s: &mut ormgen::Session,
+    select: &str,
+    table: &str,
+    key: &str,
+    value: impl ormgen::Params,
+) -> ormgen::Result<T> {
+    let sql = format!("SELECT {select} FROM {} WHERE {} = $1", q(table), q(key));
+    s.query_one(sql.as_str(), value)
 }

@@ -404,7 +404,7 @@ impl UnitOfWork {
         self.links.truncate(mark.links);
         self.link_index.retain(|_, i| *i < mark.links);
         self.pairs.truncate(mark.pairs);
-        for st in self.deletes.drain(mark.deletes.min(self.deletes.len())..) {
+        for st in self.deletes.drain(mark.deletes..) {
             self.deleted.remove(&st.id());
         }
     }
