@@ -17,7 +17,8 @@
 //!
 //! Run: `cargo bench --manifest-path benches/Cargo.toml --bench async_compare`
 //! (`ORMGEN_BENCH_QUICK=1` for fewer rounds, `ORMGEN_BENCH_NO_SQLX=1`
-//! without the sqlx contenders).
+//! without the sqlx contenders, `ORMGEN_BENCH_BUSY=1` with a core kept
+//! awake).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -111,30 +112,25 @@ impl Contender for Async {
 
 async fn async_op(s: &mut ormgen::AsyncSession, workload: &str, i: i64) -> usize {
     match workload {
-        "by_pk" => {
-            let id = user_id(i);
-            s.run_sync(move |s| orm::User::get(s, id))
-                .await
-                .unwrap()
-                .unwrap()
-                .name
-                .len()
-        }
+        "by_pk" => s
+            .first(orm::User::query().filter(orm::user::id.eq(user_id(i))))
+            .await
+            .unwrap()
+            .unwrap()
+            .name
+            .len(),
         "list100" => s
             .all(orm::User::query().filter(orm::user::id.le(100)))
             .await
             .unwrap()
             .len(),
-        "single_insert" => s
-            .run_sync(|s| {
-                s.begin()?;
-                let row = orm::NewUser::new("User").hair_color("brown");
-                let n = orm::User::insert_all(s, [row])? as usize;
-                s.commit()?;
-                Ok(n)
-            })
-            .await
-            .unwrap(),
+        "single_insert" => {
+            s.begin().await.unwrap();
+            let row = orm::NewUser::new("User").hair_color("brown");
+            let stored = s.insert(row).await.unwrap();
+            s.commit().await.unwrap();
+            stored.name.len()
+        }
         _ => unreachable!(),
     }
 }
@@ -458,7 +454,17 @@ fn backends() -> Vec<Backend> {
             let mut s = engine.session().unwrap();
             s.set_autocommit(true).unwrap();
             let rt = current_thread();
-            let mut a = ormgen::AsyncEngine::new(engine.clone()).session();
+            // An engine of its own, made inside the runtime: its connections
+            // are tokio-postgres clients on it (the sync engine's are the
+            // `postgres` crate's).
+            let mut a = rt
+                .block_on(
+                    ormgen::AsyncEngine::builder(url.clone())
+                        .search_path(schema.clone())
+                        .build_async(),
+                )
+                .unwrap()
+                .session();
             rt.block_on(a.set_autocommit(true)).unwrap();
             let bare = TokioPg::connect(&url, &schema);
             out.push((
@@ -504,6 +510,18 @@ fn main() {
     }
     let quick = std::env::var_os("ORMGEN_BENCH_QUICK").is_some();
     let (rounds, ops) = if quick { (5, 100) } else { (21, 300) };
+    // `ORMGEN_BENCH_BUSY=1`: a thread spins for the whole run, so one core
+    // never sleeps (on an idle 2-core machine a sleeping core takes tens of
+    // microseconds to wake, as long as a PostgreSQL round trip).
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let spinner = std::env::var_os("ORMGEN_BENCH_BUSY").map(|_| {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        })
+    });
     let mut table = String::new();
     writeln!(
         table,
@@ -565,6 +583,10 @@ fn main() {
         {
             let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(spinner) = spinner {
+        let _ = spinner.join();
     }
     println!("{table}");
     if let Ok(path) = std::env::var("ORMGEN_BENCH_OUT") {

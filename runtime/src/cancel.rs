@@ -19,6 +19,9 @@ enum Inner {
     Sqlite(std::sync::Arc<rusqlite::InterruptHandle>),
     #[cfg(feature = "postgres")]
     Postgres(postgres::CancelToken),
+    /// An async engine's connection: the request is sent from its runtime.
+    #[cfg(all(feature = "postgres", feature = "async"))]
+    PostgresNative(tokio_postgres::CancelToken, tokio::runtime::Handle),
 }
 
 impl std::fmt::Debug for CancelHandle {
@@ -36,8 +39,16 @@ impl CancelHandle {
     }
 
     #[cfg(feature = "postgres")]
-    pub(crate) fn postgres(client: &postgres::Client) -> CancelHandle {
-        CancelHandle(Inner::Postgres(client.cancel_token()))
+    pub(crate) fn postgres(client: &crate::backend::postgres::PgClient) -> CancelHandle {
+        use crate::backend::postgres::PgClient;
+        match client {
+            PgClient::Blocking(c) => CancelHandle(Inner::Postgres(c.cancel_token())),
+            #[cfg(feature = "async")]
+            PgClient::Native(c) => CancelHandle(Inner::PostgresNative(
+                c.client.cancel_token(),
+                c.handle().clone(),
+            )),
+        }
     }
 
     /// Asks the database to stop the statement running now, without waiting
@@ -55,6 +66,13 @@ impl CancelHandle {
                     .spawn(move || {
                         let _ = token.cancel_query(postgres::NoTls);
                     });
+            }
+            #[cfg(all(feature = "postgres", feature = "async"))]
+            Inner::PostgresNative(token, handle) => {
+                let token = token.clone();
+                handle.spawn(async move {
+                    let _ = token.cancel_query(tokio_postgres::NoTls).await;
+                });
             }
         }
     }

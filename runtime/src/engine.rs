@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::Dialect;
 #[cfg(feature = "postgres")]
-use crate::backend::postgres::PgConn;
+use crate::backend::postgres::{PgClient, PgConn};
 #[cfg(feature = "rusqlite")]
 use crate::backend::sqlite::{self, SqliteConn, SqliteTarget};
 use crate::backend::{Conn, RawConn};
@@ -73,10 +73,17 @@ impl<'a> Connection<'a> {
     }
 
     /// The `postgres` client, on PostgreSQL. Needs the `postgres` feature.
+    /// `None` for the connections of an async engine built inside a tokio
+    /// runtime (they are `tokio-postgres` clients on that runtime; run SQL
+    /// with [`batch_execute`](Self::batch_execute)).
     #[cfg(feature = "postgres")]
     pub fn postgres(&mut self) -> Option<&mut postgres::Client> {
         match self.raw {
-            RawConn::Pg(c) => Some(&mut c.client),
+            RawConn::Pg(c) => match &mut c.client {
+                PgClient::Blocking(client) => Some(client),
+                #[cfg(feature = "async")]
+                PgClient::Native(_) => None,
+            },
             #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(_) => None,
         }
@@ -87,7 +94,7 @@ enum Target {
     #[cfg(feature = "rusqlite")]
     Sqlite(SqliteTarget, SqliteSettings),
     #[cfg(feature = "postgres")]
-    Postgres(Box<postgres::Config>),
+    Postgres(Box<tokio_postgres::Config>),
 }
 
 /// Options for an [`Engine`]; start with [`Engine::builder`].
@@ -270,6 +277,8 @@ impl EngineBuilder {
             events: events.clone(),
             #[cfg(feature = "postgres")]
             ddl: Arc::new(AtomicU64::new(0)),
+            #[cfg(all(feature = "postgres", feature = "async"))]
+            runtime: std::sync::Mutex::new(None),
         });
         let connector_setup = setup.clone();
         let pool = Pool::new(pool_config, Box::new(move || connector_setup.connect()));
@@ -284,7 +293,7 @@ impl EngineBuilder {
                 session_hooks: SessionHooks::default(),
                 #[cfg(feature = "rusqlite")]
                 _keeper: keeper,
-                _setup: setup,
+                setup,
             }),
         })
     }
@@ -305,6 +314,11 @@ struct Setup {
     /// Bumped on DDL; PostgreSQL connections drop their prepared statements when it moves.
     #[cfg(feature = "postgres")]
     ddl: Arc<AtomicU64>,
+    /// The tokio runtime new PostgreSQL connections live on (set by
+    /// [`AsyncEngine`](crate::AsyncEngine) when made inside one); without
+    /// one they are the `postgres` crate's blocking clients.
+    #[cfg(all(feature = "postgres", feature = "async"))]
+    runtime: std::sync::Mutex<Option<tokio::runtime::Handle>>,
 }
 
 impl Setup {
@@ -325,15 +339,32 @@ impl Setup {
             }
             #[cfg(feature = "postgres")]
             Target::Postgres(cfg) => {
-                let client = cfg.connect(postgres::NoTls).map_err(|e| {
-                    let err = from_pg(e);
-                    match err {
-                        Error::ConnectionLost { message } | Error::Sql { message, .. } => {
-                            Error::Connect { message }
-                        }
-                        other => other,
+                let as_connect_error = |err| match err {
+                    Error::ConnectionLost { message } | Error::Sql { message, .. } => {
+                        Error::Connect { message }
                     }
-                })?;
+                    other => other,
+                };
+                #[cfg(feature = "async")]
+                let native = crate::nonblocking::lock(&self.runtime).clone();
+                #[cfg(feature = "async")]
+                let client = match native {
+                    Some(handle) => PgClient::Native(
+                        crate::backend::pg_native::NativePg::connect(cfg, &handle)
+                            .map_err(as_connect_error)?,
+                    ),
+                    None => PgClient::Blocking(
+                        postgres::Config::from((**cfg).clone())
+                            .connect(postgres::NoTls)
+                            .map_err(|e| as_connect_error(from_pg(e)))?,
+                    ),
+                };
+                #[cfg(not(feature = "async"))]
+                let client = PgClient::Blocking(
+                    postgres::Config::from((**cfg).clone())
+                        .connect(postgres::NoTls)
+                        .map_err(|e| as_connect_error(from_pg(e)))?,
+                );
                 let mut c = PgConn::new(client, self.ddl.clone());
                 if self.statement_timeout.is_some() {
                     c.batch(&crate::session::statement_timeout_sql(
@@ -405,7 +436,7 @@ fn parse_url(url: &str) -> Result<(Target, Dialect)> {
             } else {
                 "URL"
             };
-            let cfg: postgres::Config = url
+            let cfg: tokio_postgres::Config = url
                 .parse()
                 .map_err(|e| Error::Config(format!("invalid PostgreSQL {form}: {e}")))?;
             return Ok((Target::Postgres(Box::new(cfg)), Dialect::Postgres));
@@ -447,7 +478,8 @@ pub(crate) struct EngineInner {
     pub(crate) session_hooks: SessionHooks,
     #[cfg(feature = "rusqlite")]
     _keeper: Option<std::sync::Mutex<rusqlite::Connection>>,
-    _setup: Arc<Setup>,
+    #[cfg_attr(not(all(feature = "postgres", feature = "async")), allow(dead_code))]
+    setup: Arc<Setup>,
 }
 
 /// A database: its URL, a connection pool and options. Cheap to clone (all clones
@@ -517,6 +549,16 @@ impl Engine {
             statement_timeout: None,
             after_connect: Vec::new(),
             listeners: Vec::new(),
+        }
+    }
+
+    /// Makes the PostgreSQL connections opened from now on live on the tokio
+    /// runtime of `handle` (see [`AsyncEngine`](crate::AsyncEngine)); the
+    /// first runtime set stays.
+    #[cfg(all(feature = "postgres", feature = "async"))]
+    pub(crate) fn use_runtime(&self, handle: tokio::runtime::Handle) {
+        if self.inner.dialect == Dialect::Postgres {
+            crate::nonblocking::lock(&self.inner.setup.runtime).get_or_insert(handle);
         }
     }
 

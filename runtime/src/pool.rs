@@ -189,6 +189,31 @@ impl Pool {
         }
     }
 
+    /// An idle connection, without waiting, opening one or any I/O (no
+    /// pre-ping: a caller that begins a transaction first finds a dead
+    /// connection at its `BEGIN` and replaces it then): `None` when none is
+    /// idle, others wait in line before this caller, or the one on top is
+    /// too old, invalidated or closed (a checkout deals with those).
+    #[cfg(all(feature = "postgres", feature = "async"))]
+    pub(crate) fn try_idle(&self) -> Option<Conn> {
+        let mut st = self.lock();
+        if !st.waiting.is_empty() {
+            return None;
+        }
+        let conn = st.idle.pop()?;
+        let stale = st.invalidated_at.is_some_and(|t| conn.created <= t)
+            || self
+                .config
+                .recycle
+                .is_some_and(|r| conn.created.elapsed() >= r)
+            || conn.is_closed();
+        if stale {
+            st.idle.push(conn);
+            return None;
+        }
+        Some(conn)
+    }
+
     /// Removes a ticket from the queue and wakes the waiters: the next one in
     /// line may now take a connection.
     fn leave_queue(&self, st: &mut State, ticket: u64) {
@@ -205,7 +230,7 @@ impl Pool {
         if conn.broken {
             st.invalidated_at = Some(Instant::now());
         }
-        if conn.is_closed() || st.idle.len() >= self.config.size {
+        if conn.is_closed() || conn.retired || st.idle.len() >= self.config.size {
             st.open -= 1;
             drop(st);
             // Every waiter checks whether it is first in line.

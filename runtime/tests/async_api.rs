@@ -23,6 +23,14 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
+/// The async face of a fixture's engine, made inside the runtime so that
+/// its PostgreSQL connections are `tokio-postgres` clients on it (the
+/// idle ones the fixture opened are closed first, outside the runtime).
+fn async_engine(rt: &tokio::runtime::Runtime, db: &common::Db) -> AsyncEngine {
+    db.engine.dispose();
+    rt.block_on(async { AsyncEngine::new(db.engine.clone()) })
+}
+
 async fn items(engine: &AsyncEngine) {
     let mut s = engine.session();
     s.execute(
@@ -48,7 +56,7 @@ fn raw_sql_and_transactions_keep_the_sync_semantics() {
     // Fixtures are built and dropped outside the runtime: the sync
     // `postgres` client refuses to run inside one.
     for db in common::all() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(async {
             items(&engine).await;
             let mut s = engine.session();
@@ -123,7 +131,7 @@ fn raw_sql_and_transactions_keep_the_sync_semantics() {
 fn query_builder_values_run_on_an_async_session() {
     let rt = runtime();
     for db in seeded() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         let q = User::query()
             .filter(user::age.ge(30))
             .order_by(user::id.asc());
@@ -159,6 +167,19 @@ fn query_builder_values_run_on_an_async_session() {
                 .await
                 .unwrap();
             assert_eq!(found, created);
+            // The async session's own insert and get: the same rows.
+            let second = s
+                .insert(NewUser {
+                    email: "async2@x.org".into(),
+                    age: Some(9),
+                    ..NewUser::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(second.age, Some(9));
+            assert_eq!(s.get(user::table, created.id).await.unwrap(), Some(created));
+            assert_eq!(s.get(user::table, second.id).await.unwrap(), Some(second));
+            assert_eq!(s.get(user::table, -1).await.unwrap(), None);
             s.rollback().await.unwrap();
             let gone = s
                 .first(User::query().filter(user::email.eq("async@x.org")))
@@ -173,7 +194,7 @@ fn query_builder_values_run_on_an_async_session() {
 fn a_panic_on_the_connection_thread_resumes_in_the_task_and_rolls_back() {
     let rt = runtime();
     for db in common::all() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(items(&engine));
         let e = engine.clone();
         let joined = rt.block_on(rt.spawn(async move {
@@ -212,7 +233,7 @@ fn slow_sql(db: &common::Db) -> &'static str {
 fn a_dropped_future_interrupts_its_running_statement() {
     let rt = runtime();
     for db in common::all() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         let slow = slow_sql(&db);
         let mut s = engine.session();
         let (r, stopped_after) = rt.block_on(async {
@@ -268,7 +289,7 @@ fn a_dropped_future_interrupts_its_running_statement() {
 fn a_dropped_transaction_future_leaves_nothing_open() {
     let rt = runtime();
     for db in common::all() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(async {
             items(&engine).await;
             let mut s = engine.session();
@@ -296,7 +317,7 @@ fn a_dropped_transaction_future_leaves_nothing_open() {
 fn many_tasks_share_a_small_pool() {
     let rt = runtime();
     for db in common::backends(|b| b.pool_size(2).max_overflow(0)) {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(items(&engine));
         let tasks: Vec<_> = (0..40)
             .map(|i| {
@@ -322,7 +343,7 @@ fn many_tasks_share_a_small_pool() {
 fn rows_stream_to_async_code_and_stop_when_dropped() {
     let rt = runtime();
     for db in seeded() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(async {
             let mut s = engine.session();
             // More rows than the stream buffers.
@@ -367,7 +388,7 @@ fn rows_stream_to_async_code_and_stop_when_dropped() {
 fn eager_loads_run_on_an_async_session() {
     let rt = runtime();
     for db in seeded() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         let q = || User::query().order_by(user::id.asc()).with(user::posts);
         let sync_rows = q().all(&mut db.engine.session().unwrap()).unwrap();
         let rows = rt.block_on(async { engine.session().all(q()).await.unwrap() });
@@ -388,7 +409,7 @@ async fn ids(engine: &AsyncEngine) -> Vec<i64> {
 fn savepoints_release_or_roll_back_and_a_dropped_one_rolls_back() {
     let rt = runtime();
     for db in common::all() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(async {
             items(&engine).await;
             let insert = "insert into items (id, name) values (?, 'x')";
@@ -468,7 +489,7 @@ fn transaction_retry_runs_the_body_again_after_a_retryable_error() {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let rt = runtime();
     for db in common::all() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(async {
             items(&engine).await;
             let attempts = Arc::new(AtomicUsize::new(0));
@@ -515,30 +536,14 @@ fn transaction_retry_runs_the_body_again_after_a_retryable_error() {
 }
 
 /// A small deterministic generator (xorshift64*), seeded per run.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
-    }
-}
-
 #[test]
 fn futures_dropped_at_random_points_under_load_leave_every_transaction_whole() {
     const TASKS: u64 = 16;
     const ROUNDS: u64 = 25;
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    eprintln!("seed {seed}");
+    let seed = common::Rng::seed();
     let rt = runtime();
     for db in common::backends(|b| b.pool_size(4).max_overflow(0)) {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(async {
             items(&engine).await;
             let mut s = engine.session();
@@ -554,7 +559,8 @@ fn futures_dropped_at_random_points_under_load_leave_every_transaction_whole() {
         let tasks: Vec<_> = (0..TASKS)
             .map(|t| {
                 let engine = engine.clone();
-                let mut rng = Rng(seed.wrapping_add(t.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1);
+                let mut rng =
+                    common::Rng(seed.wrapping_add(t.wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1);
                 rt.spawn(async move {
                     let mut committed = Vec::new();
                     let mut kept = engine.session();
@@ -650,7 +656,7 @@ fn futures_dropped_at_random_points_under_load_leave_every_transaction_whole() {
 fn an_async_transaction_inside_a_transaction_is_a_savepoint() {
     let rt = runtime();
     for db in common::all() {
-        let engine = AsyncEngine::new(db.engine.clone());
+        let engine = async_engine(&rt, &db);
         rt.block_on(async {
             items(&engine).await;
             let insert = "insert into items (id, name) values (?, 'x')";

@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use ormgen::query::{ColumnExt, ExprExt};
+use ormgen::query::{Insertable, ModelOf};
 use ormgen::{AsyncEngine, AsyncSession, Error, IsolationLevel, TxOptions};
 use serde::{Deserialize, Serialize};
 
@@ -281,7 +282,7 @@ async fn create_user(
     if let Some(age) = body.age {
         new = new.age(age);
     }
-    let user = insert(&mut engine.session(), move |s| User::insert(s, new)).await?;
+    let user = insert(&mut engine.session(), new).await?;
     Ok((StatusCode::CREATED, Json(user)))
 }
 
@@ -304,16 +305,17 @@ async fn create_post(
     if let Some(text) = body.body {
         new = new.body(text);
     }
-    let post = insert(&mut engine.session(), move |s| Post::insert(s, new)).await?;
+    let post = insert(&mut engine.session(), new).await?;
     Ok((StatusCode::CREATED, Json(post)))
 }
 
-/// Runs an insert and commits it.
-async fn insert<T: Send + 'static>(
-    s: &mut AsyncSession,
-    f: impl FnOnce(&mut ormgen::Session) -> ormgen::Result<T> + Send + 'static,
-) -> ormgen::Result<T> {
-    let row = s.run_sync(f).await?;
+/// Inserts a row and commits it; returns the row as stored.
+async fn insert<N>(s: &mut AsyncSession, new: N) -> ormgen::Result<ModelOf<N>>
+where
+    N: Insertable + Send + 'static,
+    ModelOf<N>: Send + 'static,
+{
+    let row = s.insert(new).await?;
     s.commit().await?;
     Ok(row)
 }
@@ -349,7 +351,7 @@ async fn create_comment(
                 if let Some(author) = body.author_id {
                     new = new.author_id(author);
                 }
-                s.run_sync(move |s| Comment::insert(s, new)).await
+                s.insert(new).await
             })
         })
         .await?;

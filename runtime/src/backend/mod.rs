@@ -1,6 +1,8 @@
 //! Database connections: one type over both drivers, with the per-connection
 //! statement cache and placeholder-translation cache.
 
+#[cfg(all(feature = "postgres", feature = "async"))]
+pub(crate) mod pg_native;
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
 #[cfg(feature = "rusqlite")]
@@ -41,6 +43,10 @@ pub(crate) struct Conn {
     pub(crate) created: Instant,
     /// Set when the connection was lost; it is then discarded on checkin.
     pub(crate) broken: bool,
+    /// Set when the connection works but must not serve another session
+    /// (a cancel request for it may still arrive): closed on checkin,
+    /// without the suspicion a lost one casts on its idle siblings.
+    pub(crate) retired: bool,
 }
 
 /// How many rendered statements a connection keeps; when full, the cache starts
@@ -57,6 +63,7 @@ impl Conn {
             rendered: FxHashMap::default(),
             created: Instant::now(),
             broken: false,
+            retired: false,
         }
     }
 
@@ -154,7 +161,7 @@ impl Conn {
             #[cfg(feature = "rusqlite")]
             RawConn::Sqlite(c) => c.batch("SELECT 1").is_ok(),
             #[cfg(feature = "postgres")]
-            RawConn::Pg(c) => c.client.is_valid(timeout).is_ok(),
+            RawConn::Pg(c) => c.client.is_valid(timeout),
         };
         if !ok {
             self.broken = true;

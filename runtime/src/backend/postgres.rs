@@ -1,5 +1,6 @@
-//! PostgreSQL through the `postgres` crate: connecting, the per-connection prepared
-//! statement cache, binding, running statements.
+//! PostgreSQL through the `postgres` crate (or, for an async engine, a
+//! `tokio-postgres` client on the application's runtime: `pg_native`): the
+//! per-connection prepared statement cache, binding, running statements.
 
 use rustc_hash::FxHashMap;
 use std::fmt;
@@ -24,10 +25,85 @@ use crate::value::{PgError, ToParam};
 /// cache when it sees a new value. A statement that fails with a stale-plan error is
 /// also evicted, so the retried transaction prepares it afresh.
 pub(crate) struct PgConn {
-    pub(crate) client: postgres::Client,
+    pub(crate) client: PgClient,
     statements: FxHashMap<Box<str>, postgres::Statement>,
     ddl: Arc<AtomicU64>,
     seen_ddl: u64,
+}
+
+/// The driver of a connection. (One per pooled connection: the variants'
+/// size difference costs nothing worth an indirection on every statement.)
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum PgClient {
+    /// The `postgres` crate's client, with a runtime of its own (sync engines).
+    Blocking(postgres::Client),
+    /// A `tokio-postgres` client on the application's runtime (async engines).
+    #[cfg(feature = "async")]
+    Native(super::pg_native::NativePg),
+}
+
+impl PgClient {
+    pub(crate) fn batch_execute(&mut self, sql: &str) -> Result<()> {
+        match self {
+            PgClient::Blocking(c) => c.batch_execute(sql).map_err(from_pg),
+            #[cfg(feature = "async")]
+            PgClient::Native(c) => c.block(|c| async move { c.batch_execute(sql).await }),
+        }
+    }
+
+    fn prepare(&mut self, sql: &str) -> Result<postgres::Statement> {
+        match self {
+            PgClient::Blocking(c) => c.prepare(sql).map_err(from_pg),
+            #[cfg(feature = "async")]
+            PgClient::Native(c) => c.block(|c| async move { c.prepare(sql).await }),
+        }
+    }
+
+    fn execute(
+        &mut self,
+        stmt: &postgres::Statement,
+        binds: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64> {
+        match self {
+            PgClient::Blocking(c) => c.execute(stmt, binds).map_err(from_pg),
+            #[cfg(feature = "async")]
+            PgClient::Native(c) => c.block(|c| async move { c.execute(stmt, binds).await }),
+        }
+    }
+
+    fn query(
+        &mut self,
+        stmt: &postgres::Statement,
+        binds: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<postgres::Row>> {
+        match self {
+            PgClient::Blocking(c) => c.query(stmt, binds).map_err(from_pg),
+            #[cfg(feature = "async")]
+            PgClient::Native(c) => c.block(|c| async move { c.query(stmt, binds).await }),
+        }
+    }
+
+    /// Whether the server answers within `timeout`.
+    pub(crate) fn is_valid(&mut self, timeout: std::time::Duration) -> bool {
+        match self {
+            PgClient::Blocking(c) => c.is_valid(timeout).is_ok(),
+            #[cfg(feature = "async")]
+            PgClient::Native(c) => {
+                let deadline = std::time::Instant::now() + timeout;
+                let answer =
+                    c.block_until(|c| async move { c.simple_query("").await }, Some(deadline));
+                matches!(answer, Some(Ok(_)))
+            }
+        }
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        match self {
+            PgClient::Blocking(c) => c.is_closed(),
+            #[cfg(feature = "async")]
+            PgClient::Native(c) => c.is_closed(),
+        }
+    }
 }
 
 /// Whether `sql` starts with a schema-changing keyword.
@@ -55,7 +131,7 @@ fn script_has_ddl(sql: &str) -> bool {
 
 /// Binds through [`ToParam::to_pg`], checking [`ToParam::pg_accepts`].
 #[derive(Clone, Copy)]
-struct Bind<'a>(&'a dyn ToParam);
+pub(crate) struct Bind<'a>(pub(crate) &'a dyn ToParam);
 
 impl fmt::Debug for Bind<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -86,7 +162,7 @@ impl ToSql for Bind<'_> {
 }
 
 impl PgConn {
-    pub(crate) fn new(client: postgres::Client, ddl: Arc<AtomicU64>) -> Self {
+    pub(crate) fn new(client: PgClient, ddl: Arc<AtomicU64>) -> Self {
         let seen_ddl = ddl.load(Ordering::Acquire);
         PgConn {
             client,
@@ -101,7 +177,7 @@ impl PgConn {
     }
 
     pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
-        let r = self.client.batch_execute(sql).map_err(from_pg);
+        let r = self.client.batch_execute(sql);
         if script_has_ddl(sql) {
             self.bump_ddl();
         }
@@ -109,17 +185,15 @@ impl PgConn {
     }
 
     /// Drops a statement whose cached plan went stale.
-    fn evict_if_stale(&mut self, sql: &str, r: &Result<u64>) {
-        if let Err(e) = r {
-            let stale = match e {
-                Error::Sql { code, message } => {
-                    code == "0A000" || (code == "postgres" && message.contains("parameter"))
-                }
-                _ => false,
-            };
-            if stale {
-                self.statements.remove(sql);
+    fn evict_if_stale(&mut self, sql: &str, e: &Error) {
+        let stale = match e {
+            Error::Sql { code, message } => {
+                code == "0A000" || (code == "postgres" && message.contains("parameter"))
             }
+            _ => false,
+        };
+        if stale {
+            self.statements.remove(sql);
         }
     }
 
@@ -134,14 +208,43 @@ impl PgConn {
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.prepare(sql).map_err(from_pg)?;
+        let s = self.client.prepare(sql)?;
         self.statements.insert(sql.into(), s.clone());
         Ok(s)
     }
 
+    /// The cached prepared statement for `sql`, without preparing it.
+    #[cfg(feature = "async")]
+    pub(crate) fn cached_statement(&mut self, sql: &str) -> Option<postgres::Statement> {
+        let generation = self.ddl.load(Ordering::Relaxed);
+        if generation != self.seen_ddl {
+            self.statements.clear();
+            self.seen_ddl = generation;
+        }
+        self.statements.get(sql).cloned()
+    }
+
+    /// Caches a statement prepared elsewhere (by an async session's task).
+    #[cfg(feature = "async")]
+    pub(crate) fn keep_statement(&mut self, sql: &str, stmt: postgres::Statement) {
+        self.statements.insert(sql.into(), stmt);
+    }
+
+    /// What follows a statement an async session's task ran itself: the
+    /// schema counter after DDL, the stale-plan eviction.
+    #[cfg(feature = "async")]
+    pub(crate) fn after_native(&mut self, sql: &str, error: Option<&Error>) {
+        if starts_with_ddl(sql) {
+            self.bump_ddl();
+        }
+        if let Some(e) = error {
+            self.evict_if_stale(sql, e);
+        }
+    }
+
     /// The statement's parameters, checked and wrapped for the driver.
     #[inline]
-    fn check(stmt: &postgres::Statement, params: &[&dyn ToParam]) -> Result<()> {
+    pub(crate) fn check(stmt: &postgres::Statement, params: &[&dyn ToParam]) -> Result<()> {
         let expected = stmt.params().len();
         if expected != params.len() {
             return Err(Error::Params(format!(
@@ -158,7 +261,9 @@ impl PgConn {
         if starts_with_ddl(sql) {
             self.bump_ddl();
         }
-        self.evict_if_stale(sql, &r);
+        if let Err(e) = &r {
+            self.evict_if_stale(sql, e);
+        }
         r
     }
 
@@ -166,7 +271,7 @@ impl PgConn {
     fn execute_inner(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         let stmt = self.statement(sql)?;
         Self::check(&stmt, params)?;
-        with_binds(params, |binds| self.client.execute(&stmt, binds)).map_err(from_pg)
+        with_binds(params, |binds| self.client.execute(&stmt, binds))
     }
 
     #[inline]
@@ -175,7 +280,9 @@ impl PgConn {
         F: FnMut(&Row<'_>) -> Result<bool>,
     {
         let r = self.query_inner(sql, params, f);
-        self.evict_if_stale(sql, &r);
+        if let Err(e) = &r {
+            self.evict_if_stale(sql, e);
+        }
         r
     }
 
@@ -189,7 +296,7 @@ impl PgConn {
     {
         let stmt = self.statement(sql)?;
         Self::check(&stmt, params)?;
-        let rows = with_binds(params, |binds| self.client.query(&stmt, binds)).map_err(from_pg)?;
+        let rows = with_binds(params, |binds| self.client.query(&stmt, binds))?;
         let mut n = 0u64;
         for r in &rows {
             n += 1;
@@ -204,7 +311,10 @@ impl PgConn {
 /// Calls `f` with the parameters as the driver's `&[&(dyn ToSql + Sync)]`, on the stack
 /// for up to 16 of them.
 #[inline]
-fn with_binds<R>(params: &[&dyn ToParam], f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> R) -> R {
+pub(crate) fn with_binds<R>(
+    params: &[&dyn ToParam],
+    f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> R,
+) -> R {
     with_mapped(
         params,
         |p| Bind(*p),

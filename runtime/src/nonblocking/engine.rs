@@ -13,9 +13,19 @@ use crate::pool::PoolStatus;
 use crate::session::{Session, TxOptions};
 
 /// A database for async code: the same URL, pool and options as an
-/// [`Engine`] (it wraps one), whose sessions run their statements on
-/// connection threads so that no executor thread waits for the database.
-/// Cheap to clone; `Send + Sync`.
+/// [`Engine`] (it wraps one), whose sessions run sync work on connection
+/// threads so that no executor thread waits for the database. Cheap to
+/// clone; `Send + Sync`.
+///
+/// On PostgreSQL, an engine made inside a tokio runtime
+/// ([`connect`](Self::connect), [`build_async`](EngineBuilder::build_async),
+/// or [`new`](Self::new) called there) opens its connections as
+/// `tokio-postgres` clients on that runtime, so its sessions send simple
+/// statements from the awaiting task (see the
+/// [module docs](crate::nonblocking)); the runtime needs its I/O driver
+/// (`#[tokio::main]`, `enable_all()`) and must outlive the engine's
+/// connections. Made outside a runtime, its connections are the `postgres`
+/// crate's and every statement runs on the session's thread.
 ///
 /// ```
 /// # #[cfg(any(feature = "sqlite", feature = "sqlite-system"))]
@@ -75,6 +85,10 @@ impl AsyncEngine {
     /// The async face of a sync engine: both share its pool, listeners and
     /// options.
     pub fn new(engine: Engine) -> AsyncEngine {
+        #[cfg(feature = "postgres")]
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            engine.use_runtime(handle);
+        }
         let pool = engine.pool_status();
         AsyncEngine {
             inner: Arc::new(Inner {

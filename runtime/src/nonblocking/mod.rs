@@ -1,33 +1,48 @@
 //! The async API (feature `async`): [`AsyncEngine`] and [`AsyncSession`].
 //!
-//! **Design.** Each async session's [`Session`](crate::Session) lives on a
-//! connection thread of its own and every async method sends its work there
-//! and awaits the answer — the design of Python's aiosqlite, which
-//! SQLAlchemy's async SQLite engine uses, applied to both backends. So:
+//! **Design.** Each async session's [`Session`](crate::Session) lives in
+//! the slot of a connection thread of its own; work that runs sync code
+//! (the unit of work, eager loads, `Tracked`, migrations, generated
+//! `get`/`update`, [`AsyncSession::run_sync`]) is sent there and awaited —
+//! the design of Python's aiosqlite, which SQLAlchemy's async SQLite engine
+//! uses. So:
 //!
-//! - no executor thread ever blocks on the database (the checkout wait, a
-//!   SQLite lock wait, a PostgreSQL round trip all happen on the connection
-//!   thread);
+//! - no executor thread ever blocks on the database (a checkout wait, a
+//!   SQLite lock wait, a connect);
 //! - the generated code exists once: a query value built with the generated
 //!   API runs in either world (`q.all(&mut session)` or
-//!   `async_session.all(q).await`), and everything else — the unit of work,
-//!   eager loading, `Tracked`, migrations, generated `get`/`insert` — runs
-//!   through [`AsyncSession::run_sync`] with exactly the sync semantics;
+//!   `async_session.all(q).await`);
 //! - the engine's pool, options, listeners and error kinds are the sync
 //!   engine's ([`AsyncEngine`] wraps an [`Engine`](crate::Engine)).
 //!
-//! The price is a hand-over per call between threads, measured against the
-//! sync path in `BENCHMARKS.md`: to keep it short a connection thread polls
-//! for its next job for 50 µs before sleeping, and a call on a SQLite session
-//! waits up to 20 µs for its answer before yielding (a sleeping thread takes
-//! tens of microseconds to wake). Connection threads are pooled with the
-//! engine (at most its pool size plus overflow stay idle).
+//! **PostgreSQL statements from the task** (`native.rs`, features
+//! `postgres` + `async`). An engine made through [`AsyncEngine`] inside a
+//! tokio runtime opens its PostgreSQL connections as `tokio-postgres`
+//! clients whose sockets live on that runtime (`backend/pg_native.rs`). The
+//! query builder's terminals, [`AsyncSession::insert`], `begin`, `commit`
+//! and `rollback` then send their statement from the awaiting task and poll
+//! the connection there — a round trip costs what it costs with bare
+//! `tokio-postgres` — whenever nothing needs the thread (no job queued, no
+//! statement listener, no hook, nothing queued in the unit of work); the
+//! sync code on the thread uses the same connection by polling it there.
+//! A new session takes an idle pooled connection from the task when one is
+//! there without waiting; a dead one is found by its `BEGIN`, and replaced
+//! on the thread as a pre-ping would.
 //!
-//! The futures work on any executor (they only use `tokio::sync` channels);
-//! timeouts are the caller's (`tokio::time::timeout`). See
+//! The price of the thread is a hand-over per call, measured in
+//! `BENCHMARKS.md`: to keep it short a connection thread polls for its next
+//! job for 50 µs before sleeping, and a call on a SQLite session waits up to
+//! 20 µs for its answer before yielding (a sleeping thread takes tens of
+//! microseconds to wake). Connection threads are pooled with the engine (at
+//! most its pool size plus overflow stay idle).
+//!
+//! On SQLite the futures work on any executor (they only use `tokio::sync`
+//! channels); timeouts are the caller's (`tokio::time::timeout`). See
 //! [`AsyncSession`] for what dropping a future does.
 
 mod engine;
+#[cfg(feature = "postgres")]
+mod native;
 mod session;
 mod stream;
 mod worker;
@@ -38,6 +53,6 @@ pub use stream::AsyncRows;
 
 /// Locks `m`, ignoring poisoning (the data is a queue or a handle, valid
 /// whatever a panicking holder did).
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

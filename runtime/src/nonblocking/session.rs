@@ -7,12 +7,16 @@ use std::sync::{Arc, Mutex};
 
 use super::engine::AsyncEngine;
 use super::lock;
+#[cfg(feature = "postgres")]
+use super::native;
 use super::stream::{self, AsyncRows};
 use super::worker::{Slot, Worker};
 use crate::engine::should_retry;
 use crate::error::Result;
 use crate::params::{AsSql, Params};
-use crate::query::{Executable, FetchAll, Query, RowType};
+#[cfg(feature = "postgres")]
+use crate::query::{Decode, StatementKind as Kind};
+use crate::query::{Executable, FetchAll, Insertable, ModelOf, PrimaryKey, Query, RowType, Table};
 use crate::row::{FromRow, OwnedRow};
 use crate::session::{Opened, Session, TxOptions};
 
@@ -21,25 +25,36 @@ use crate::session::{Opened, Session, TxOptions};
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A session for async code: a [`Session`] (its transaction, savepoints,
-/// unit of work and caches) living on a connection thread of its own. Every
-/// method sends its work there and awaits the answer, so the executor never
-/// waits for the database, and the semantics are the sync session's: a
-/// transaction begins with the first statement and stays open until
-/// [`commit`](Self::commit) or [`rollback`](Self::rollback); dropping the
-/// session rolls back what is open and returns the connection to the pool.
+/// unit of work and caches) kept by a connection thread of its own. Sync
+/// work is sent there and awaited, so the executor never waits for the
+/// database, and the semantics are the sync session's: a transaction begins
+/// with the first statement and stays open until [`commit`](Self::commit)
+/// or [`rollback`](Self::rollback); dropping the session rolls back what is
+/// open and returns the connection to the pool.
 ///
 /// Queries built with the generated API run unchanged:
-/// `s.all(User::query().filter(user::name.eq("Ann"))).await`, and any sync
-/// code runs on the session's thread with [`run_sync`](Self::run_sync)
+/// `s.all(User::query().filter(user::name.eq("Ann"))).await`, rows built
+/// with it are inserted with [`insert`](Self::insert), and any sync code
+/// runs on the session's thread with [`run_sync`](Self::run_sync)
 /// (SQLAlchemy's `AsyncSession.run_sync`): the unit of work, eager loading,
-/// `Tracked` saves, migrations, generated `get`/`insert`/`update` calls.
+/// `Tracked` saves, migrations, generated `get`/`update` calls.
+///
+/// On PostgreSQL (an engine made inside a tokio runtime) the terminals,
+/// `insert`, `begin`, `commit` and `rollback` send their statement from the
+/// awaiting task itself when nothing needs the thread (see the
+/// [module docs](crate::nonblocking)), at bare `tokio-postgres` speed.
 ///
 /// **Cancellation.** Dropping one of its futures (a request timed out) never
 /// leaves the session inconsistent: work not started is skipped; a
 /// statement running is interrupted (SQLite `sqlite3_interrupt`, a
 /// PostgreSQL cancel request), and fails like any statement — inside a
 /// transaction that fails the transaction until `rollback`. A dropped
-/// [`transaction`](Self::transaction) future rolls its transaction back.
+/// [`transaction`](Self::transaction) future rolls its transaction back. A
+/// PostgreSQL connection whose statement was dropped from the task serves
+/// its session on, but is closed rather than pooled when returned (a late
+/// cancel request must not reach another session's statement); a dropped
+/// `commit` or `rollback` leaves its outcome unknown, and its connection is
+/// discarded.
 pub struct AsyncSession {
     engine: AsyncEngine,
     worker: Option<Worker>,
@@ -72,6 +87,27 @@ impl AsyncSession {
             none => none.insert(self.engine.worker()?),
         };
         Ok(worker)
+    }
+
+    /// The connection thread's handle when the session is on PostgreSQL, so
+    /// a statement may be sent from the task ([`native`]). A session without
+    /// a connection takes an idle one of the pool here when it can without
+    /// waiting (otherwise its thread checks one out).
+    #[cfg(feature = "postgres")]
+    fn native(&mut self) -> Option<&Worker> {
+        if self.engine.dialect() != crate::Dialect::Postgres {
+            return None;
+        }
+        let engine = self.engine.engine().clone();
+        let worker = self.worker().ok()?;
+        if let Some(slot) = worker.idle_slot()
+            && let Ok(mut slot) = slot.try_lock()
+            && slot.session_if_open().is_none()
+            && let Some(s) = Session::from_idle(&engine)
+        {
+            slot.adopt(s);
+        }
+        Some(worker)
     }
 
     /// Sends a job to the connection thread with its slot (the job checks
@@ -116,6 +152,13 @@ impl AsyncSession {
         Q: FetchAll + Send + 'static,
         Q::Row: Send + 'static,
     {
+        #[cfg(feature = "postgres")]
+        if let Some((st, decode)) = q.plain()
+            && let Some(r) =
+                native::select(self.native(), st, Kind::Select, decode, usize::MAX).await
+        {
+            return r.map(|(rows, _)| rows);
+        }
         self.call(move |s| q.fetch_all(s)).await
     }
 
@@ -127,6 +170,16 @@ impl AsyncSession {
         G: Executable + 'static,
         R::Row: Send + 'static,
     {
+        #[cfg(feature = "postgres")]
+        let q = {
+            let mut q = q;
+            q.st.limit = Some(1);
+            let decode = <R::Row as Decode>::decode;
+            if let Some(r) = native::select(self.native(), &q.st, Kind::Select, decode, 1).await {
+                return r.map(|(rows, _)| rows.into_iter().next());
+            }
+            q
+        };
         self.call(move |s| q.first(s)).await
     }
 
@@ -139,6 +192,16 @@ impl AsyncSession {
         G: Executable + 'static,
         R::Row: Send + 'static,
     {
+        #[cfg(feature = "postgres")]
+        let q = {
+            let mut q = q;
+            q.st.limit = Some(q.st.limit.map_or(2, |l| l.min(2)));
+            let decode = <R::Row as Decode>::decode;
+            if let Some(r) = native::select(self.native(), &q.st, Kind::Select, decode, 1).await {
+                return r.and_then(native::exactly_one);
+            }
+            q
+        };
         self.call(move |s| q.one(s)).await
     }
 
@@ -149,6 +212,18 @@ impl AsyncSession {
         R: RowType<S> + 'static,
         G: Executable + 'static,
     {
+        #[cfg(feature = "postgres")]
+        if let Some(r) = native::select(
+            self.native(),
+            &q.st,
+            Kind::Count,
+            <i64 as Decode>::decode,
+            1,
+        )
+        .await
+        {
+            return r.map(|(n, _)| n.into_iter().next().unwrap_or(0));
+        }
         self.call(move |s| q.count(s)).await
     }
 
@@ -159,7 +234,87 @@ impl AsyncSession {
         R: RowType<S> + 'static,
         G: Executable + 'static,
     {
+        #[cfg(feature = "postgres")]
+        if let Some(r) = native::select(
+            self.native(),
+            &q.st,
+            Kind::Exists,
+            <bool as Decode>::decode,
+            1,
+        )
+        .await
+        {
+            return r.map(|(found, _)| found.into_iter().next().unwrap_or(false));
+        }
         self.call(move |s| q.exists(s)).await
+    }
+
+    /// The row of table `T` with primary key `key`, if any:
+    /// [`get`](crate::query::get), the generated `User::get`, as
+    /// `s.get(user::table, 7).await`.
+    pub async fn get<T, K>(&mut self, table: T, key: K) -> Result<Option<T::Model>>
+    where
+        T: Table,
+        K: PrimaryKey<T::PrimaryKey> + Send + 'static,
+        T::Model: Send + 'static,
+    {
+        let _ = table;
+        let key = key.key_values();
+        #[cfg(feature = "postgres")]
+        if let Some(worker) = self.native() {
+            let sql = T::GET.get(crate::Dialect::Postgres)?;
+            let params: Vec<&dyn crate::ToParam> =
+                key.iter().map(|v| v as &dyn crate::ToParam).collect();
+            let sent = native::rows(
+                worker,
+                |_| Ok(sql),
+                &params,
+                |rows| native::decoded(rows, <T::Model as Decode>::decode, 1),
+            )
+            .await;
+            if let Some(r) = sent {
+                return r.map(|(rows, _)| rows.into_iter().next());
+            }
+        }
+        self.call(move |s| {
+            let sql = T::GET.get(s.dialect())?;
+            crate::query::fetch_first::<T::Model, _>(s, sql, &key)
+        })
+        .await
+    }
+
+    /// Inserts one row built with the generated API (`NewUser::new(..)`) and
+    /// returns it as stored: [`insert`](crate::query::insert), the
+    /// generated `User::insert`, with the model's hooks if it has any.
+    pub async fn insert<N>(&mut self, new: N) -> Result<ModelOf<N>>
+    where
+        N: Insertable + Send + 'static,
+        ModelOf<N>: Send + 'static,
+    {
+        #[cfg(feature = "postgres")]
+        let new = {
+            let mut new = new;
+            if !N::HOOKS
+                && let Some(worker) = self.native()
+            {
+                new.fill_defaults();
+                let sql = N::INSERT.get(crate::Dialect::Postgres)?;
+                let mut params: Vec<&dyn crate::ToParam> = Vec::with_capacity(N::COLUMNS.len());
+                new.params(&mut params);
+                let sent = native::rows(
+                    worker,
+                    |_| Ok(sql),
+                    &params,
+                    |rows| native::decoded(rows, <ModelOf<N> as Decode>::decode, 1),
+                )
+                .await;
+                if let Some(r) = sent {
+                    return r.and_then(native::exactly_one);
+                }
+            }
+            new
+        };
+        self.call(move |s| crate::query::insert(s, new)).await
     }
 
     /// Streams a query's rows ([`Query::iter`] on the connection thread):
@@ -266,6 +421,10 @@ impl AsyncSession {
     /// [`Session::begin`]: the next statement begins a transaction (also in
     /// autocommit mode).
     pub async fn begin(&mut self) -> Result<()> {
+        #[cfg(feature = "postgres")]
+        if let Some(r) = native::begin(self.native()).await {
+            return r;
+        }
         self.call(|s| s.begin()).await
     }
 
@@ -282,11 +441,19 @@ impl AsyncSession {
 
     /// [`Session::commit`]: commits the open transaction (if any).
     pub async fn commit(&mut self) -> Result<()> {
+        #[cfg(feature = "postgres")]
+        if let Some(r) = native::commit(self.native()).await {
+            return r;
+        }
         self.call(|s| s.commit()).await
     }
 
     /// [`Session::rollback`]: rolls back the open transaction (if any).
     pub async fn rollback(&mut self) -> Result<()> {
+        #[cfg(feature = "postgres")]
+        if let Some(r) = native::rollback(self.native()).await {
+            return r;
+        }
         self.call(|s| s.rollback()).await
     }
 

@@ -13,7 +13,7 @@ use std::any::Any;
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering, fence};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering, fence};
 use std::sync::{Arc, Mutex, mpsc};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -67,7 +67,9 @@ fn pause(polls: &mut u32) {
 }
 
 /// A unit of work sent to a connection thread.
-type Job = Box<dyn FnOnce(&mut Slot) + Send>;
+/// It locks the slot itself, and marks itself finished before answering (so
+/// the task it wakes finds the session free).
+type Job = Box<dyn FnOnce(&Mutex<Slot>, &Shared) + Send>;
 
 /// A job with its number.
 struct Envelope {
@@ -82,6 +84,9 @@ struct Shared {
     running: AtomicU64,
     /// How to interrupt the session's connection, once it has one.
     interrupter: Mutex<Option<CancelHandle>>,
+    /// Jobs sent and not finished: a task may use the session itself
+    /// (PostgreSQL statements of an async engine) only when there are none.
+    queued: AtomicUsize,
 }
 
 /// What a connection thread keeps between jobs.
@@ -105,9 +110,22 @@ impl Slot {
         Ok(session)
     }
 
+    /// Makes `s` the thread's session (one the task checked out itself).
+    #[cfg(feature = "postgres")]
+    pub(crate) fn adopt(&mut self, mut s: Session) {
+        *lock(&self.shared.interrupter) = s.cancel_handle().ok();
+        self.session = Some(s);
+    }
+
     /// The thread's session if it holds one (no checkout).
     pub(crate) fn session_if_open(&self) -> Option<&Session> {
         self.session.as_ref()
+    }
+
+    /// [`session_if_open`](Self::session_if_open), mutably.
+    #[cfg(feature = "postgres")]
+    pub(crate) fn session_if_open_mut(&mut self) -> Option<&mut Session> {
+        self.session.as_mut()
     }
 
     /// Drops the session: an open transaction is rolled back and the
@@ -123,6 +141,10 @@ impl Slot {
 pub(crate) struct Worker {
     jobs: mpsc::Sender<Envelope>,
     shared: Arc<Shared>,
+    /// What the thread keeps between jobs; locked by the thread for each
+    /// job, and by a task running a statement itself when no job is queued.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    slot: Arc<Mutex<Slot>>,
     next: u64,
     /// How long a call's first poll waits for the answer (see [`Call`]).
     spin: Duration,
@@ -134,22 +156,24 @@ impl Worker {
         let dialect = engine.dialect();
         let (jobs, queue) = mpsc::channel::<Envelope>();
         let shared = Arc::new(Shared::default());
+        let slot = Arc::new(Mutex::new(Slot {
+            engine,
+            session: None,
+            shared: shared.clone(),
+        }));
         let thread_shared = shared.clone();
+        let thread_slot = slot.clone();
         std::thread::Builder::new()
             .name("ormgen-conn".into())
             .spawn(move || {
-                let mut slot = Slot {
-                    engine,
-                    session: None,
-                    shared: thread_shared,
-                };
                 while let Some(Envelope { id, job }) = next_job(&queue) {
                     // Published before the job checks whether its future is
                     // gone (see `Worker::send`).
-                    slot.shared.running.store(id, Ordering::SeqCst);
-                    job(&mut slot);
-                    slot.shared.running.store(0, Ordering::SeqCst);
+                    thread_shared.running.store(id, Ordering::SeqCst);
+                    job(&thread_slot, &thread_shared);
                 }
+                // The session ends here, not on an executor thread.
+                lock(&thread_slot).release();
             })
             .map_err(|e| Error::Config(format!("cannot start a connection thread: {e}")))?;
         // In-process SQLite answers within microseconds; a PostgreSQL round
@@ -161,9 +185,17 @@ impl Worker {
         Ok(Worker {
             jobs,
             shared,
+            slot,
             next: 0,
             spin,
         })
+    }
+
+    /// The slot, when no job is queued or running (a task may then use the
+    /// session itself).
+    #[cfg(feature = "postgres")]
+    pub(crate) fn idle_slot(&self) -> Option<&Arc<Mutex<Slot>>> {
+        (self.shared.queued.load(Ordering::SeqCst) == 0).then_some(&self.slot)
     }
 
     /// Sends `f` to the thread; the returned future resolves to its result.
@@ -197,23 +229,34 @@ impl Worker {
         self.next += 1;
         let id = self.next;
         let (tx, rx) = oneshot::channel::<Outcome<T>>();
-        let job: Job = Box::new(move |slot| {
+        let job: Job = Box::new(move |slot, shared| {
             // The thread published this job's number before; a dropped
             // future closes the channel before reading that number. With a
             // fence on each side one of the two sees the other, so an
             // abandoned job is skipped here or interrupted by the future.
             fence(Ordering::SeqCst);
-            if !always && tx.is_closed() {
-                return;
+            let outcome = (always || !tx.is_closed()).then(|| {
+                let mut slot = lock(slot);
+                let outcome = catch_unwind(AssertUnwindSafe(|| f(&mut slot)));
+                if outcome.is_err() {
+                    // What the panic left half done is rolled back.
+                    slot.release();
+                }
+                outcome
+            });
+            // Finished (and the slot unlocked) before the answer wakes the
+            // task, which may then use the session itself.
+            shared.running.store(0, Ordering::SeqCst);
+            shared.queued.fetch_sub(1, Ordering::SeqCst);
+            if let Some(outcome) = outcome {
+                let _ = tx.send(outcome);
             }
-            let outcome = catch_unwind(AssertUnwindSafe(|| f(slot)));
-            if outcome.is_err() {
-                // What the panic left half done is rolled back.
-                slot.release();
-            }
-            let _ = tx.send(outcome);
         });
+        self.shared.queued.fetch_add(1, Ordering::SeqCst);
         let sent = self.jobs.send(Envelope { id, job }).is_ok();
+        if !sent {
+            self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+        }
         Call {
             rx,
             id,

@@ -30,6 +30,8 @@ use super::table::Table;
 use super::walk::{Param, StatementKind};
 use crate::backend::RawConn;
 #[cfg(feature = "postgres")]
+use crate::backend::postgres::PgClient;
+#[cfg(feature = "postgres")]
 use crate::error::from_pg;
 #[cfg(feature = "rusqlite")]
 use crate::error::from_sqlite;
@@ -143,15 +145,21 @@ pub(crate) fn fetch_one_as<T: Decode, P: Params + ?Sized>(
     out.ok_or(Error::NotFound)
 }
 
+/// Whether a query can run in dialect `d` (its code was generated for it,
+/// and it holds no construct the builder refused).
+pub(crate) fn check_state(st: &QueryState, d: crate::Dialect) -> Result<()> {
+    if st.generated_without == Some(d) {
+        return Err(Error::DialectNotGenerated { dialect: d });
+    }
+    match st.error {
+        Some(m) => Err(Error::Unsupported(m.to_owned())),
+        None => Ok(()),
+    }
+}
+
 impl<S, R, G> Query<S, R, G> {
     fn check(&self, d: crate::Dialect) -> Result<()> {
-        if self.st.generated_without == Some(d) {
-            return Err(Error::DialectNotGenerated { dialect: d });
-        }
-        match self.st.error {
-            Some(m) => Err(Error::Unsupported(m.to_owned())),
-            None => Ok(()),
-        }
+        check_state(&self.st, d)
     }
 }
 
@@ -359,6 +367,12 @@ enum Cursor<'s> {
     Sqlite(SqliteCursor<'s>),
     #[cfg(feature = "postgres")]
     Pg(postgres::RowIter<'s>),
+    /// An async engine's connection, read on a connection thread.
+    #[cfg(all(feature = "postgres", feature = "async"))]
+    PgNative(
+        std::pin::Pin<Box<tokio_postgres::RowStream>>,
+        &'s mut crate::backend::pg_native::NativePg,
+    ),
     Done,
 }
 
@@ -390,11 +404,24 @@ impl<'s, T: Decode> RowStream<'s, T> {
             RawConn::Sqlite(c) => SqliteCursor::open(c.conn(), sql, params).map(Cursor::Sqlite),
             #[cfg(feature = "postgres")]
             RawConn::Pg(c) => match c.statement(sql) {
-                Ok(stmt) => c
-                    .client
-                    .query_raw(&stmt, params.iter().map(PgBind))
-                    .map(Cursor::Pg)
-                    .map_err(from_pg),
+                Ok(stmt) => match &mut c.client {
+                    PgClient::Blocking(client) => client
+                        .query_raw(&stmt, params.iter().map(PgBind))
+                        .map(Cursor::Pg)
+                        .map_err(from_pg),
+                    #[cfg(feature = "async")]
+                    PgClient::Native(native) => {
+                        let client = native.client.clone();
+                        let opened = native.block_on(async {
+                            client.query_raw(&stmt, params.iter().map(PgBind)).await
+                        });
+                        match opened {
+                            Ok(Ok(rows)) => Ok(Cursor::PgNative(Box::pin(rows), native)),
+                            Ok(Err(e)) => Err(from_pg(e)),
+                            Err(e) => Err(e),
+                        }
+                    }
+                },
                 Err(e) => Err(e),
             },
         };
@@ -435,6 +462,17 @@ impl<T: Decode> Iterator for RowStream<'_, T> {
                 Ok(None) => None,
                 Err(e) => Some(Err(from_pg(e))),
             },
+            #[cfg(all(feature = "postgres", feature = "async"))]
+            Cursor::PgNative(rows, native) => {
+                use futures_core::Stream;
+                let next = native.block_on(std::future::poll_fn(|cx| rows.as_mut().poll_next(cx)));
+                match next {
+                    Ok(Some(Ok(r))) => Some(T::decode(&Row::pg(&r))),
+                    Ok(None) => None,
+                    Ok(Some(Err(e))) => Some(Err(from_pg(e))),
+                    Err(e) => Some(Err(e)),
+                }
+            }
             Cursor::Done => None,
         };
         if !matches!(item, Some(Ok(_))) {

@@ -113,6 +113,8 @@ pub use expr::{
     ArrayExprExt, Assign, BaseOf, ColumnExt, Expr, ExprExt, Expression, FoldKind, Ordering,
     RelationExt, Same, Selectable, Subquery, avg, count, count_distinct, count_star, max, min, sum,
 };
+#[cfg(all(feature = "postgres", feature = "async"))]
+pub(crate) use fetch::Detached;
 pub use fetch::FetchAll;
 pub use fingerprint::fingerprint_static;
 pub use functions::{
@@ -147,6 +149,8 @@ pub use table::{
 pub use tracked::Tracked;
 pub use unit_of_work::{AddRow, Flushed, Handle, Linked, Parent, Target, UnitOfWork};
 pub use walk::Param;
+#[cfg(all(feature = "postgres", feature = "async"))]
+pub(crate) use walk::StatementKind;
 pub use window::{
     Bound, Window, WindowFn, dense_rank, first_value, lag, last_value, lead, rank, row_number,
     window,

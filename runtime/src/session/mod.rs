@@ -5,10 +5,14 @@
 //! hooks or a write's hooks are in the middle of.
 
 mod hooks;
+#[cfg(all(feature = "postgres", feature = "async"))]
+mod native;
 mod statements;
 mod transaction;
 
 pub(crate) use hooks::Busy;
+#[cfg(all(feature = "postgres", feature = "async"))]
+pub(crate) use native::NativeIo;
 #[cfg(feature = "async")]
 pub(crate) use transaction::Opened;
 pub use transaction::{IsolationLevel, TxOptions};
@@ -134,12 +138,17 @@ pub(crate) fn statement_timeout_sql(timeout: Option<Duration>) -> String {
 impl Session {
     pub(crate) fn new(engine: Engine) -> Result<Session> {
         let (conn, _fresh) = engine.inner.pool.checkout()?;
+        Ok(Session::with_conn(engine, conn))
+    }
+
+    /// A session on `conn`, just checked out of `engine`'s pool.
+    fn with_conn(engine: Engine, conn: Conn) -> Session {
         let events = &engine.inner.events;
         if events.observed() {
             events.emit(&Event::Checkout);
         }
         let conn = Pooled::new(conn, engine.inner.pool.clone());
-        Ok(Session {
+        Session {
             engine,
             conn,
             active: false,
@@ -153,7 +162,7 @@ impl Session {
             wrote: false,
             timeout_changed: false,
             _not_sync: PhantomData,
-        })
+        }
     }
 
     /// The engine this session belongs to.

@@ -61,7 +61,7 @@ impl TxOptions {
     }
 }
 
-pub(super) fn pg_begin(iso: Option<IsolationLevel>, ro: bool) -> &'static str {
+pub(crate) fn pg_begin(iso: Option<IsolationLevel>, ro: bool) -> &'static str {
     use IsolationLevel::*;
     match (iso, ro) {
         (None, false) => "BEGIN",
@@ -331,7 +331,7 @@ impl Session {
     /// Forgets the next transaction's options and, when a transaction is
     /// open, marks it ended (its `COMMIT` or `ROLLBACK` is the caller's);
     /// returns whether one was.
-    fn end_transaction(&mut self) -> bool {
+    pub(super) fn end_transaction(&mut self) -> bool {
         self.next = None;
         if !self.active {
             return false;

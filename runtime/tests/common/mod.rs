@@ -203,3 +203,28 @@ pub fn statements<T>(
     let sql = log.lock().unwrap()[start..].to_vec();
     (out, sql)
 }
+
+/// A xorshift generator for tests that pick at random (seeded per run; the
+/// test prints its seed).
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A seed from the clock (odd, as xorshift needs a nonzero state),
+    /// printed so that a failing run can be repeated.
+    pub fn seed() -> u64 {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(1, |d| d.as_nanos() as u64)
+            | 1;
+        eprintln!("seed {seed}");
+        seed
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+}

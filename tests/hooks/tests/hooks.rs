@@ -515,15 +515,19 @@ fn an_async_session_runs_the_same_hooks() {
             *c.lock().unwrap() += 1;
             Ok(())
         });
-        let engine = ormgen::AsyncEngine::new(db.engine.clone());
         let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
             .build()
             .expect("runtime");
+        // Made inside the runtime: on PostgreSQL its connections are
+        // tokio-postgres clients there (the fixture's idle ones go first).
+        db.engine.dispose();
+        let engine = rt.block_on(async { ormgen::AsyncEngine::new(db.engine.clone()) });
         let emails = rt.block_on(async {
             let mut s = engine.session();
-            s.run_sync(|s| User::insert(s, NewUser::new("ASYNC@x.io")).map(|_| ()))
-                .await
-                .expect("insert");
+            // The async session's own insert runs the model's hooks too.
+            let stored = s.insert(NewUser::new("ASYNC@x.io")).await.expect("insert");
+            assert_eq!(stored.email, "async@x.io", "{name}");
             assert_rejected(
                 s.run_sync(|s| User::insert(s, NewUser::new("refuse-after@x.io")))
                     .await,

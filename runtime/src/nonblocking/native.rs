@@ -1,0 +1,379 @@
+//! Statements an [`AsyncSession`](super::AsyncSession) runs on the awaiting
+//! task itself (PostgreSQL connections of an async engine): the query
+//! builder's terminals, single-row inserts, `begin`, `commit` and
+//! `rollback` send their statement from the task and poll the connection
+//! there, so a round trip costs what it costs with bare `tokio-postgres` —
+//! no hand-over to the connection thread and back.
+//!
+//! Only when nothing needs the thread: the session holds a connection of an
+//! async engine, no job is queued on the thread, no statement listener or
+//! hook is to be called. Otherwise (and for everything else: the unit of
+//! work, `run_sync`, eager loads) the work takes the thread's way, with the
+//! same results; the two ways share the session, its transaction state and
+//! the connection's prepared statements.
+
+use std::future::poll_fn;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use futures_core::Stream;
+
+use super::lock;
+use super::worker::{Slot, Worker};
+use crate::Dialect;
+use crate::backend::pg_native::drive;
+use crate::backend::postgres::{Bind, PgConn};
+use crate::error::{Error, Result, from_pg};
+use crate::query::{Detached, QueryState, StatementKind};
+use crate::row::Row;
+use crate::session::{NativeIo, Session};
+use crate::value::ToParam;
+
+/// What dropping a [`Flight`] half way means for the session.
+#[derive(Clone, Copy)]
+enum Abandon {
+    /// A statement (and maybe its `BEGIN`): cancelled on the server, the
+    /// transaction failed.
+    Statement { began: bool },
+    /// A `BEGIN`: the transaction failed (it may be open on the server).
+    Begin,
+    /// A `COMMIT` or `ROLLBACK`: its outcome unknown, the connection not reused.
+    End,
+}
+
+/// The session's connection lent to this task. Dropped before it lands (the
+/// task's future was dropped), it gives the connection back and leaves the
+/// session as [`Abandon`] says.
+struct Flight {
+    slot: Arc<Mutex<Slot>>,
+    io: Option<NativeIo>,
+    abandon: Abandon,
+}
+
+impl Flight {
+    /// Runs `f` with the client while polling the connection; `closed` when
+    /// the connection ended meanwhile.
+    /// (`None` once landed.)
+    async fn run<F, T>(
+        &mut self,
+        f: impl FnOnce(Arc<tokio_postgres::Client>) -> F,
+    ) -> Option<(Result<T>, bool)>
+    where
+        F: std::future::Future<Output = T>,
+    {
+        let mut closed = false;
+        let io = self.io.as_mut()?;
+        let fut = f(io.client.clone());
+        let out = drive(&mut io.connection, &mut closed, fut).await;
+        Some((out, closed))
+    }
+
+    /// Gives the connection back; then the session is the task's again.
+    fn land(mut self, closed: bool) -> Option<Landed> {
+        let io = self.io.take()?;
+        tracing::trace!(target: "ormgen::async", "a statement ran on the awaiting task");
+        let mut landed = Landed {
+            slot: self.slot.clone(),
+        };
+        landed.with(|s| s.native_return(io.connection, closed))?;
+        Some(landed)
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        let Some(io) = self.io.take() else {
+            return;
+        };
+        if let Abandon::Statement { .. } = self.abandon {
+            io.cancel.cancel();
+        }
+        if let Some(s) = lock(&self.slot).session_if_open_mut() {
+            s.native_return(io.connection, false);
+            match self.abandon {
+                Abandon::Statement { began } => s.native_abandoned(began),
+                Abandon::Begin => s.native_abandoned(true),
+                Abandon::End => s.native_end_abandoned(),
+            }
+        }
+    }
+}
+
+/// The session after a flight landed.
+struct Landed {
+    slot: Arc<Mutex<Slot>>,
+}
+
+impl Landed {
+    /// Runs `f` on the session, locked.
+    fn with<T>(&mut self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+        let mut guard: MutexGuard<'_, Slot> = lock(&self.slot);
+        guard.session_if_open_mut().map(f)
+    }
+}
+
+/// Locks the session when no job is queued and it holds a connection, and
+/// lets `start` decide what the task sends (`None`: the thread's way).
+fn take_off<X>(
+    worker: &Worker,
+    start: impl FnOnce(&mut Session) -> Option<Result<X>>,
+) -> Option<Result<(Arc<Mutex<Slot>>, X)>> {
+    let slot = worker.idle_slot()?.clone();
+    let x = {
+        let mut guard = slot.try_lock().ok()?;
+        start(guard.session_if_open_mut()?)?
+    };
+    Some(x.map(|x| (slot, x)))
+}
+
+/// How a statement sent from the task went.
+enum Sent {
+    /// Its `BEGIN` failed: nothing happened; a lost connection is left to
+    /// the thread's way, which replaces it and begins again.
+    BeginFailed(Error),
+    /// It ran (or failed): its rows, and the statement if freshly prepared.
+    Ran(
+        Result<Vec<tokio_postgres::Row>>,
+        Option<tokio_postgres::Statement>,
+    ),
+}
+
+/// Runs a statement returning rows from this task when the session can (see
+/// the module docs): `sql` gives the statement's text from the session (the
+/// query builder's cache of rendered statements), `read` turns the rows into
+/// the result. `None`: take the thread's way.
+pub(super) async fn rows<T, S: Deref<Target = str>>(
+    worker: &Worker,
+    sql: impl FnOnce(&mut Session) -> Result<S>,
+    params: &[&dyn ToParam],
+    read: impl FnOnce(&[tokio_postgres::Row]) -> Result<T>,
+) -> Option<Result<T>> {
+    let taken = take_off(worker, |s| {
+        let sql = match sql(s) {
+            Ok(sql) => sql,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(s.native_start(&sql)?.map(|start| (sql, start)))
+    })?;
+    let (slot, (sql, start)) = match taken {
+        Ok(t) => t,
+        Err(e) => return Some(Err(e)),
+    };
+    let (begin, statement) = (start.begin, start.statement);
+    let mut flight = Flight {
+        slot,
+        io: Some(start.io),
+        abandon: Abandon::Statement {
+            began: begin.is_some(),
+        },
+    };
+    let text: &str = &sql;
+    let (sent, closed) = flight
+        .run(|client| async move {
+            if let Some(b) = begin
+                && let Err(e) = client.batch_execute(b).await
+            {
+                return Sent::BeginFailed(from_pg(e));
+            }
+            let (statement, fresh) = match statement {
+                Some(st) => (st, None),
+                None => match client.prepare(text).await {
+                    Ok(st) => (st.clone(), Some(st)),
+                    Err(e) => return Sent::Ran(Err(from_pg(e)), None),
+                },
+            };
+            if let Err(e) = PgConn::check(&statement, params) {
+                return Sent::Ran(Err(e), fresh);
+            }
+            let rows = match client
+                .query_raw(&statement, params.iter().map(|p| Bind(*p)))
+                .await
+            {
+                Ok(stream) => collect(stream).await,
+                Err(e) => Err(from_pg(e)),
+            };
+            Sent::Ran(rows, fresh)
+        })
+        .await?;
+    // The connection ended under a waiting call: when this flight began the
+    // transaction nothing is lost, and the thread's way begins again on
+    // another connection; otherwise the statement failed.
+    let sent = sent.unwrap_or_else(|lost| match begin {
+        Some(_) => Sent::BeginFailed(lost),
+        None => Sent::Ran(Err(lost), None),
+    });
+    let mut landed = flight.land(closed)?;
+    landed
+        .with(|s| match sent {
+            Sent::BeginFailed(Error::ConnectionLost { .. }) => {
+                s.native_lost();
+                None
+            }
+            Sent::BeginFailed(e) => Some(Err(e)),
+            Sent::Ran(rows, fresh) => {
+                if let Some(b) = begin {
+                    s.native_begun(b);
+                }
+                if let Some(st) = fresh {
+                    s.native_prepared(text, st);
+                }
+                let r = rows.and_then(|rows| read(&rows));
+                Some(s.native_finish(text, r))
+            }
+        })
+        .flatten()
+}
+
+/// Every row of a result.
+async fn collect(stream: tokio_postgres::RowStream) -> Result<Vec<tokio_postgres::Row>> {
+    let mut stream = std::pin::pin!(stream);
+    let mut rows = Vec::new();
+    loop {
+        match poll_fn(|cx| stream.as_mut().poll_next(cx)).await {
+            Some(Ok(row)) => rows.push(row),
+            Some(Err(e)) => return Err(from_pg(e)),
+            None => return Ok(rows),
+        }
+    }
+}
+
+/// [`rows`] for statement `kind` of a query built with the generated API:
+/// the first `take` rows decoded by `decode` (a decoding error fails the
+/// transaction, as on the thread), and the number of rows.
+pub(super) async fn select<R>(
+    worker: Option<&Worker>,
+    st: &QueryState,
+    kind: StatementKind,
+    decode: fn(&Row<'_>) -> Result<R>,
+    take: usize,
+) -> Option<Result<(Vec<R>, usize)>> {
+    let worker = worker?;
+    let statement = match Detached::of(st, kind, Dialect::Postgres) {
+        Ok(s) => s,
+        Err(e) => return Some(Err(e)),
+    };
+    let params = statement.params();
+    rows(
+        worker,
+        |s| statement.sql(s),
+        &params,
+        |rows| decoded(rows, decode, take),
+    )
+    .await
+}
+
+/// The first `take` of `rows` decoded, and the number of rows.
+pub(super) fn decoded<R>(
+    rows: &[tokio_postgres::Row],
+    decode: fn(&Row<'_>) -> Result<R>,
+    take: usize,
+) -> Result<(Vec<R>, usize)> {
+    let n = rows.len();
+    let out = rows
+        .iter()
+        .take(take)
+        .map(|r| decode(&Row::pg_of(r, n)))
+        .collect::<Result<Vec<R>>>()?;
+    Ok((out, n))
+}
+
+/// Exactly one row of what [`select`] read: [`Error::NotFound`] for none,
+/// [`Error::TooManyRows`] for more (neither fails the transaction, as
+/// `Query::one`'s).
+pub(super) fn exactly_one<R>(read: (Vec<R>, usize)) -> Result<R> {
+    match read {
+        (_, n) if n > 1 => Err(Error::TooManyRows),
+        (rows, _) => rows.into_iter().next().ok_or(Error::NotFound),
+    }
+}
+
+/// Sends a transaction-control statement from this task: `start` decides
+/// under the session's lock (`Some(Ok(None))`: nothing to send; `None`:
+/// the thread's way), `send` sends it with the client, `land` records the
+/// outcome in the session.
+async fn control<X: Copy, T, F>(
+    worker: Option<&Worker>,
+    start: impl FnOnce(&mut Session) -> Option<Result<Option<(NativeIo, X)>>>,
+    abandon: Abandon,
+    send: impl FnOnce(Arc<tokio_postgres::Client>, X) -> F,
+    land: impl FnOnce(&mut Session, Result<T>, X) -> Option<Result<()>>,
+) -> Option<Result<()>>
+where
+    F: std::future::Future<Output = T>,
+{
+    let (slot, plan) = match take_off(worker?, start)? {
+        Ok(t) => t,
+        Err(e) => return Some(Err(e)),
+    };
+    let Some((io, x)) = plan else {
+        return Some(Ok(()));
+    };
+    let mut flight = Flight {
+        slot,
+        io: Some(io),
+        abandon,
+    };
+    let (sent, closed) = flight.run(|client| send(client, x)).await?;
+    let mut landed = flight.land(closed)?;
+    landed.with(|s| land(s, sent, x)).flatten()
+}
+
+/// [`Session::begin`] from this task (`None`: the thread's way).
+pub(super) async fn begin(worker: Option<&Worker>) -> Option<Result<()>> {
+    control(
+        worker,
+        Session::native_begin,
+        Abandon::Begin,
+        |client, sql| async move { client.batch_execute(sql).await.map_err(from_pg) },
+        |s, sent, sql| match sent.and_then(|r| r) {
+            Ok(()) => {
+                s.native_begun(sql);
+                Some(Ok(()))
+            }
+            Err(Error::ConnectionLost { .. }) => {
+                s.native_lost();
+                None
+            }
+            Err(e) => Some(Err(e)),
+        },
+    )
+    .await
+}
+
+/// [`Session::commit`] from this task (`None`: the thread's way).
+pub(super) async fn commit(worker: Option<&Worker>) -> Option<Result<()>> {
+    control(
+        worker,
+        |s| s.native_commit().map(|r| r.map(|io| io.map(|io| (io, ())))),
+        Abandon::End,
+        |client, ()| async move {
+            let commit = client.batch_execute("COMMIT").await.map_err(from_pg);
+            // A failed COMMIT on a live connection: make sure nothing stays open.
+            let rollback = match &commit {
+                Err(_) if !client.is_closed() => {
+                    Some(client.batch_execute("ROLLBACK").await.map_err(from_pg))
+                }
+                _ => None,
+            };
+            (commit, rollback)
+        },
+        |s, sent, ()| {
+            // A lost connection counts as the COMMIT's outcome.
+            let (commit, rollback) = sent.unwrap_or_else(|lost| (Err(lost), None));
+            Some(s.native_committed(commit, rollback))
+        },
+    )
+    .await
+}
+
+/// [`Session::rollback`] from this task (`None`: the thread's way).
+pub(super) async fn rollback(worker: Option<&Worker>) -> Option<Result<()>> {
+    control(
+        worker,
+        |s| s.native_rollback().map(|io| Ok(io.map(|io| (io, ())))),
+        Abandon::End,
+        |client, ()| async move { client.batch_execute("ROLLBACK").await.map_err(from_pg) },
+        |s, sent, ()| Some(s.native_rolled_back(sent.and_then(|r| r))),
+    )
+    .await
+}
