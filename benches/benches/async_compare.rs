@@ -113,7 +113,7 @@ impl Contender for Async {
 async fn async_op(s: &mut ormgen::AsyncSession, workload: &str, i: i64) -> usize {
     match workload {
         "by_pk" => s
-            .first(orm::User::query().filter(orm::user::id.eq(user_id(i))))
+            .get(orm::user::table, user_id(i))
             .await
             .unwrap()
             .unwrap()

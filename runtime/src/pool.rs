@@ -189,13 +189,18 @@ impl Pool {
         }
     }
 
-    /// An idle connection, without waiting, opening one or any I/O (no
-    /// pre-ping: a caller that begins a transaction first finds a dead
-    /// connection at its `BEGIN` and replaces it then): `None` when none is
-    /// idle, others wait in line before this caller, or the one on top is
-    /// too old, invalidated or closed (a checkout deals with those).
+    /// An idle connection, without waiting, opening one or any I/O (a
+    /// caller that begins a transaction first finds a dead connection at
+    /// its `BEGIN` and replaces it then): `None` when the pool pre-pings
+    /// (the ping bounds how long a half-open connection can hold a
+    /// checkout), none is idle, others wait in line before this caller, or
+    /// the one on top is too old, invalidated or closed (a checkout deals
+    /// with those).
     #[cfg(all(feature = "postgres", feature = "async"))]
     pub(crate) fn try_idle(&self) -> Option<Conn> {
+        if self.config.pre_ping {
+            return None;
+        }
         let mut st = self.lock();
         if !st.waiting.is_empty() {
             return None;

@@ -293,7 +293,8 @@ fn a_dropped_statement_is_cancelled_on_the_server_and_fails_the_transaction() {
         }
         locker.rollback().await.unwrap();
         // The transaction the dropped statement ran in is failed; after a
-        // rollback the session works again, on the same connection.
+        // rollback the session works again, its next transaction on another
+        // connection (a late cancel request must not reach it).
         let refused = s.count(User::query()).await;
         assert!(
             matches!(refused, Err(Error::TransactionFailed { .. })),
@@ -302,7 +303,28 @@ fn a_dropped_statement_is_cancelled_on_the_server_and_fails_the_transaction() {
         s.rollback().await.unwrap();
         assert_eq!(s.count(User::query()).await.unwrap(), 4);
         let again: i32 = s.query_one("select pg_backend_pid()", ()).await.unwrap();
-        assert_eq!(again, pid);
+        assert_ne!(again, pid);
+        // The retired connection was closed, not pooled (the server sees
+        // it go within a second).
+        let start = Instant::now();
+        loop {
+            let closed: bool = watcher
+                .query_one(
+                    "select not exists (select 1 from pg_stat_activity where pid = $1)",
+                    (pid,),
+                )
+                .await
+                .unwrap();
+            watcher.rollback().await.unwrap();
+            if closed {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(1),
+                "the retired connection is still open"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         assert!(on_task.load(Ordering::SeqCst) > before);
     });
 }

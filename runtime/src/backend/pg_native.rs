@@ -48,9 +48,9 @@ impl NativePg {
     pub(crate) fn connect(cfg: &tokio_postgres::Config, handle: &Handle) -> Result<NativePg> {
         let timeout = cfg.get_connect_timeout().copied();
         let mut cfg = cfg.clone();
-        // The timeout is applied by `block_on_until` (tokio's would need the
-        // runtime's timer).
-        cfg.connect_timeout(Duration::from_secs(u32::MAX as u64));
+        // The timeout is applied by `block_on_until`: with an unbounded one
+        // the driver sets no tokio timer (which would need the runtime's).
+        cfg.connect_timeout(Duration::MAX);
         let connect = {
             // TCP and Unix sockets register with the runtime entered here.
             let _entered = handle.enter();
@@ -60,12 +60,17 @@ impl NativePg {
             }))
         };
         let (client, connection) = match connect {
-            Err(_) => {
-                return Err(Error::Config(
-                    "the async engine's tokio runtime has no I/O driver: build it with \
-                     `enable_all()` (or `enable_io()`), as `#[tokio::main]` does"
-                        .into(),
-                ));
+            Err(panic) => {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                return Err(Error::Config(format!(
+                    "cannot open a connection on the async engine's tokio runtime ({why}): \
+                     it needs its I/O driver, built with `enable_io()` or `enable_all()` \
+                     (as `#[tokio::main]` does)"
+                )));
             }
             Ok(None) => {
                 return Err(Error::Connect {

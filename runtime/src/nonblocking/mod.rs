@@ -3,7 +3,7 @@
 //! **Design.** Each async session's [`Session`](crate::Session) lives in
 //! the slot of a connection thread of its own; work that runs sync code
 //! (the unit of work, eager loads, `Tracked`, migrations, generated
-//! `get`/`update`, [`AsyncSession::run_sync`]) is sent there and awaited —
+//! `update`, [`AsyncSession::run_sync`]) is sent there and awaited —
 //! the design of Python's aiosqlite, which SQLAlchemy's async SQLite engine
 //! uses. So:
 //!
@@ -19,15 +19,23 @@
 //! `postgres` + `async`). An engine made through [`AsyncEngine`] inside a
 //! tokio runtime opens its PostgreSQL connections as `tokio-postgres`
 //! clients whose sockets live on that runtime (`backend/pg_native.rs`). The
-//! query builder's terminals, [`AsyncSession::insert`], `begin`, `commit`
-//! and `rollback` then send their statement from the awaiting task and poll
+//! query builder's terminals, [`AsyncSession::get`],
+//! [`AsyncSession::insert`], `begin`, `commit` and `rollback` then send
+//! their statement from the awaiting task and poll
 //! the connection there — a round trip costs what it costs with bare
 //! `tokio-postgres` — whenever nothing needs the thread (no job queued, no
-//! statement listener, no hook, nothing queued in the unit of work); the
-//! sync code on the thread uses the same connection by polling it there.
-//! A new session takes an idle pooled connection from the task when one is
-//! there without waiting; a dead one is found by its `BEGIN`, and replaced
-//! on the thread as a pre-ping would.
+//! listener, no hook, nothing queued in the unit of work); the sync code on
+//! the thread uses the same connection by polling it there. A new session
+//! takes an idle pooled connection from the task when one is there without
+//! waiting and the pool does not pre-ping; a dead one is found by its
+//! `BEGIN`, and replaced on the thread.
+//!
+//! Sync work on such a connection (the thread's, or a sync
+//! [`Session`](crate::Session) of the same engine) progresses while the
+//! runtime runs its I/O driver: always on a multi-thread runtime; on a
+//! current-thread runtime only inside its `block_on` (so do not block that
+//! runtime's thread on the engine's sync API — which the `postgres` crate
+//! never allowed either).
 //!
 //! The price of the thread is a hand-over per call, measured in
 //! `BENCHMARKS.md`: to keep it short a connection thread polls for its next

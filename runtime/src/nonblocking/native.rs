@@ -120,10 +120,20 @@ fn take_off<X>(
 ) -> Option<Result<(Arc<Mutex<Slot>>, X)>> {
     let slot = worker.idle_slot()?.clone();
     let x = {
-        let mut guard = slot.try_lock().ok()?;
+        let mut guard = try_lock(&slot)?;
         start(guard.session_if_open_mut()?)?
     };
     Some(x.map(|x| (slot, x)))
+}
+
+/// Locks `slot` if no one holds it (a poisoned lock is taken: the slot is
+/// valid whatever a panicking holder did).
+pub(super) fn try_lock(slot: &Mutex<Slot>) -> Option<MutexGuard<'_, Slot>> {
+    match slot.try_lock() {
+        Ok(guard) => Some(guard),
+        Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
+        Err(std::sync::TryLockError::WouldBlock) => None,
+    }
 }
 
 /// How a statement sent from the task went.

@@ -37,10 +37,11 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// with it are inserted with [`insert`](Self::insert), and any sync code
 /// runs on the session's thread with [`run_sync`](Self::run_sync)
 /// (SQLAlchemy's `AsyncSession.run_sync`): the unit of work, eager loading,
-/// `Tracked` saves, migrations, generated `get`/`update` calls.
+/// `Tracked` saves, migrations, generated `update` calls; [`get`](Self::get)
+/// reads a row by primary key.
 ///
 /// On PostgreSQL (an engine made inside a tokio runtime) the terminals,
-/// `insert`, `begin`, `commit` and `rollback` send their statement from the
+/// `get`, `insert`, `begin`, `commit` and `rollback` send their statement from the
 /// awaiting task itself when nothing needs the thread (see the
 /// [module docs](crate::nonblocking)), at bare `tokio-postgres` speed.
 ///
@@ -54,7 +55,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// its session on, but is closed rather than pooled when returned (a late
 /// cancel request must not reach another session's statement); a dropped
 /// `commit` or `rollback` leaves its outcome unknown, and its connection is
-/// discarded.
+/// replaced before the session's next transaction.
 pub struct AsyncSession {
     engine: AsyncEngine,
     worker: Option<Worker>,
@@ -101,7 +102,7 @@ impl AsyncSession {
         let engine = self.engine.engine().clone();
         let worker = self.worker().ok()?;
         if let Some(slot) = worker.idle_slot()
-            && let Ok(mut slot) = slot.try_lock()
+            && let Some(mut slot) = native::try_lock(slot)
             && slot.session_if_open().is_none()
             && let Some(s) = Session::from_idle(&engine)
         {

@@ -36,6 +36,10 @@ impl Session {
     /// A session on an idle connection of `engine`'s pool, taken without
     /// waiting or I/O (see `Pool::try_idle`); `None` when there is none.
     pub(crate) fn from_idle(engine: &Engine) -> Option<Session> {
+        if engine.inner.events.observed() {
+            // Listeners (of the checkout too) run on the thread.
+            return None;
+        }
         let conn = engine.inner.pool.try_idle()?;
         Some(Session::with_conn(engine.clone(), conn))
     }
@@ -88,6 +92,12 @@ impl Session {
     /// thread's way replaces a dead idle connection before a `BEGIN`, and
     /// otherwise reports the loss).
     fn native_io(&mut self) -> Option<NativeIo> {
+        let between = !self.active;
+        let conn = self.conn.get().ok()?;
+        if conn.retired && between {
+            // Replaced before the next transaction, on the thread.
+            return None;
+        }
         let c = self.native_conn()?;
         if c.client.is_closed() {
             return None;
@@ -109,6 +119,9 @@ impl Session {
     /// `Some(Ok(None))` when a transaction is open already; `None`: the
     /// thread's way.
     pub(crate) fn native_begin(&mut self) -> Option<Result<Option<(NativeIo, &'static str)>>> {
+        if self.engine.inner.events.observed() {
+            return None;
+        }
         if self.active {
             return Some(Ok(None));
         }
@@ -125,7 +138,10 @@ impl Session {
     /// `COMMIT` (`Some(Ok(Some(io)))`); with no transaction open, it is
     /// done (`Some(Ok(None))`).
     pub(crate) fn native_commit(&mut self) -> Option<Result<Option<NativeIo>>> {
-        if self.busy != 0 || !self.uow.is_empty() || self.engine.inner.session_hooks.get().is_some()
+        if self.busy != 0
+            || !self.uow.is_empty()
+            || self.engine.inner.session_hooks.get().is_some()
+            || self.engine.inner.events.observed()
         {
             return None;
         }
@@ -169,7 +185,7 @@ impl Session {
     /// dropped and the transaction marked ended; `Some(Some(io))` when the
     /// task is to send `ROLLBACK`, `Some(None)` when none was open.
     pub(crate) fn native_rollback(&mut self) -> Option<Option<NativeIo>> {
-        if self.busy != 0 {
+        if self.busy != 0 || self.engine.inner.events.observed() {
             return None;
         }
         if !self.active {
@@ -251,12 +267,13 @@ impl Session {
     }
 
     /// A task's `COMMIT` or `ROLLBACK` was abandoned (its future dropped):
-    /// the request, once sent, still reaches the server when the connection
-    /// is next used, but whether it did is unknown — the connection is not
-    /// reused.
+    /// the request, once queued, reaches the server when the connection is
+    /// next polled, but the caller cannot know whether it did — the
+    /// connection is retired (replaced before the session's next
+    /// transaction, closed when returned).
     pub(crate) fn native_end_abandoned(&mut self) {
         if let Ok(conn) = self.conn.get() {
-            conn.broken = true;
+            conn.retired = true;
         }
     }
 

@@ -176,7 +176,7 @@ impl Session {
     pub(super) fn begin_now(&mut self) -> Result<()> {
         let options = self.next.take().unwrap_or_default();
         let isolation = options.isolation.or(self.engine.inner.isolation);
-        if self.conn.get().map_or(true, |c| c.is_closed()) {
+        if self.conn.get().map_or(true, |c| c.is_closed() || c.retired) {
             self.replace_connection()?;
         }
         let mut attempts = 0;
