@@ -99,7 +99,17 @@ fn main() {
         .expect("engine");
     let mut session = engine.session().expect("session");
     session.set_autocommit(true).expect("autocommit");
-    let mut async_session = ormgen::AsyncEngine::new(engine.clone()).session();
+    // An async engine of its own, made inside the runtime: its connections
+    // are tokio-postgres clients there, and the session sends its statements
+    // from the awaiting task.
+    let mut async_session = current
+        .block_on(
+            ormgen::AsyncEngine::builder(pg::pg_url())
+                .search_path(schema.clone())
+                .build_async(),
+        )
+        .expect("async engine")
+        .session();
     current
         .block_on(async_session.set_autocommit(true))
         .expect("autocommit");

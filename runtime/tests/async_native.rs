@@ -521,3 +521,98 @@ fn statements_from_tasks_dropped_at_random_points_leave_every_transaction_whole(
         .get(0);
     assert_eq!(stuck, 0, "connections left in a transaction");
 }
+
+#[test]
+fn raw_sql_from_the_task_binds_and_fails_as_the_thread_way() {
+    let Some(db) = pg(seeded()) else { return };
+    on_task(&db, async |engine, on_task| {
+        let mut s = engine.session();
+        assert_eq!(s.count(User::query()).await.unwrap(), 4);
+        let before = on_task.load(Ordering::SeqCst);
+        // Portable and named placeholders, translated with the session's
+        // connection cache; the rows as the thread reads them.
+        let adults: Vec<(i32, String)> = s
+            .query_as(
+                "select id, email from users where age >= ? order by id",
+                (18,),
+            )
+            .await
+            .unwrap();
+        let named: Vec<(i32, String)> = s
+            .query_as(
+                "select id, email from users where age >= :min and email like :pat order by id",
+                ormgen::named_params! { "pat" => "%@x.org", "min" => 18 },
+            )
+            .await
+            .unwrap();
+        let one: i64 = s
+            .query_one("select count(*) from users where age >= $1", (18,))
+            .await
+            .unwrap();
+        let none: Option<i64> = s
+            .query_opt("select id::bigint from users where id = ?", (-1,))
+            .await
+            .unwrap();
+        let rows = s
+            .query("select email from users order by id", ())
+            .await
+            .unwrap();
+        assert_eq!(on_task.load(Ordering::SeqCst) - before, 5);
+        let on_thread: Vec<(i32, String)> = s
+            .run_sync(|s| {
+                s.query_as(
+                    "select id, email from users where age >= ? order by id",
+                    (18,),
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(adults, on_thread);
+        assert_eq!(adults.iter().map(|u| u.0).collect::<Vec<_>>(), [1, 4]);
+        assert_eq!(named, adults);
+        assert_eq!(one, 2);
+        assert_eq!(none, None);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[0].get::<String>("email").unwrap(), "a@x.org");
+
+        // A wrong number of values reaches nothing: the transaction goes on.
+        let wrong = s
+            .query_as::<(i32,), _, _>("select id from users where id = ?", (1, 2))
+            .await;
+        assert!(matches!(wrong, Err(Error::Params(_))), "{wrong:?}");
+        assert_eq!(s.count(User::query()).await.unwrap(), 4);
+        // A value the column's type cannot take: the thread's error, and
+        // the transaction failed as there.
+        let bad = s
+            .query_as::<(i32,), _, _>("select id from users where id = ?", ("one",))
+            .await
+            .unwrap_err();
+        let refused = s.count(User::query()).await;
+        assert!(
+            matches!(refused, Err(Error::TransactionFailed { .. })),
+            "{refused:?}"
+        );
+        s.rollback().await.unwrap();
+        let thread_bad = s
+            .run_sync(|s| s.query_as::<(i32,)>("select id from users where id = ?", ("one",)))
+            .await
+            .unwrap_err();
+        assert_eq!(bad.to_string(), thread_bad.to_string());
+        s.rollback().await.unwrap();
+        // More than one row for query_opt fails the transaction (the rows
+        // were read), query_one's none does not.
+        let many = s.query_opt::<i32, _, _>("select id from users", ()).await;
+        assert!(matches!(many, Err(Error::TooManyRows)), "{many:?}");
+        let refused = s.count(User::query()).await;
+        assert!(
+            matches!(refused, Err(Error::TransactionFailed { .. })),
+            "{refused:?}"
+        );
+        s.rollback().await.unwrap();
+        let missing = s
+            .query_one::<i32, _, _>("select id from users where id = -1", ())
+            .await;
+        assert!(matches!(missing, Err(Error::NotFound)), "{missing:?}");
+        assert_eq!(s.count(User::query()).await.unwrap(), 4);
+    });
+}

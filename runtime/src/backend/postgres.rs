@@ -150,15 +150,20 @@ impl ToSql for Bind<'_> {
     #[inline]
     fn to_sql_checked(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, PgError> {
         if !self.0.pg_accepts(ty) {
-            return Err(format!(
-                "cannot bind {} as a parameter of PostgreSQL type {}",
-                short_debug(self.0, 100),
-                ty.name()
-            )
-            .into());
+            return Err(bind_mismatch(self.0, ty).into());
         }
         self.0.to_pg(ty, out)
     }
+}
+
+/// Why `v` cannot be sent as a parameter of type `ty` (the driver reports it
+/// as a bind error of the statement).
+pub(crate) fn bind_mismatch(v: &dyn ToParam, ty: &Type) -> String {
+    format!(
+        "cannot bind {} as a parameter of PostgreSQL type {}",
+        short_debug(v, 100),
+        ty.name()
+    )
 }
 
 impl PgConn {

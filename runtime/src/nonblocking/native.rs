@@ -14,7 +14,10 @@
 
 use std::future::poll_fn;
 use std::ops::Deref;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use bytes::BytesMut;
+use postgres::types::{IsNull, ToSql, Type};
 
 use futures_core::Stream;
 
@@ -22,12 +25,13 @@ use super::lock;
 use super::worker::{Slot, Worker};
 use crate::Dialect;
 use crate::backend::pg_native::drive;
-use crate::backend::postgres::{Bind, PgConn};
+use crate::backend::postgres::{PgConn, bind_mismatch};
 use crate::error::{Error, Result, from_pg};
+use crate::params::{AsSql, Params, Placeholders};
 use crate::query::{Detached, QueryState, StatementKind};
 use crate::row::Row;
 use crate::session::{NativeIo, Session};
-use crate::value::ToParam;
+use crate::value::{PgError, ToParam};
 
 /// What dropping a [`Flight`] half way means for the session.
 #[derive(Clone, Copy)]
@@ -150,12 +154,13 @@ enum Sent {
 
 /// Runs a statement returning rows from this task when the session can (see
 /// the module docs): `sql` gives the statement's text from the session (the
-/// query builder's cache of rendered statements), `read` turns the rows into
-/// the result. `None`: take the thread's way.
+/// query builder's cache of rendered statements, raw SQL's translation),
+/// `bind` encodes the parameters for the prepared statement, `read` turns
+/// the rows into the result. `None`: take the thread's way.
 pub(super) async fn rows<T, S: Deref<Target = str>>(
     worker: &Worker,
     sql: impl FnOnce(&mut Session) -> Result<S>,
-    params: &[&dyn ToParam],
+    bind: impl FnOnce(&tokio_postgres::Statement) -> Result<Vec<Encoded>>,
     read: impl FnOnce(&[tokio_postgres::Row]) -> Result<T>,
 ) -> Option<Result<T>> {
     let taken = take_off(worker, |s| {
@@ -192,13 +197,11 @@ pub(super) async fn rows<T, S: Deref<Target = str>>(
                     Err(e) => return Sent::Ran(Err(from_pg(e)), None),
                 },
             };
-            if let Err(e) = PgConn::check(&statement, params) {
-                return Sent::Ran(Err(e), fresh);
-            }
-            let rows = match client
-                .query_raw(&statement, params.iter().map(|p| Bind(*p)))
-                .await
-            {
+            let binds = match bind(&statement) {
+                Ok(binds) => binds,
+                Err(e) => return Sent::Ran(Err(e), fresh),
+            };
+            let rows = match client.query_raw(&statement, binds.iter()).await {
                 Ok(stream) => collect(stream).await,
                 Err(e) => Err(from_pg(e)),
             };
@@ -266,10 +269,99 @@ pub(super) async fn select<R>(
     rows(
         worker,
         |s| statement.sql(s),
-        &params,
+        |st| encode(&params, st),
         |rows| decoded(rows, decode, take),
     )
     .await
+}
+
+/// Raw SQL with its parameters ([`rows`] for `AsyncSession::query_as` and
+/// its kin): the text is translated with the session's connection cache,
+/// the values encoded while `params` lends them. `Err` gives them back for
+/// the thread's way.
+pub(super) async fn raw<Q, P, T>(
+    worker: &Worker,
+    sql: Q,
+    params: P,
+    read: impl FnOnce(&[tokio_postgres::Row]) -> Result<T>,
+) -> std::result::Result<Result<T>, (Q, P)>
+where
+    Q: AsSql,
+    P: Params,
+{
+    let placeholders: OnceLock<Option<Placeholders>> = OnceLock::new();
+    let sent = rows(
+        worker,
+        |s| {
+            let (text, ph) = s.native_sql(sql.as_sql())?;
+            let _ = placeholders.set(ph);
+            Ok(text)
+        },
+        |st| {
+            let ph = placeholders.get().and_then(Option::as_ref);
+            params.with_values(ph, |v| encode(v, st))
+        },
+        read,
+    )
+    .await;
+    match sent {
+        Some(r) => Ok(r),
+        None => Err((sql, params)),
+    }
+}
+
+/// A parameter encoded for its statement while its value was lent (raw
+/// SQL's values exist only inside `Params::with_values`): its bytes, or
+/// why it cannot be sent, reported by the driver as a bind error (the same
+/// error the thread's way gets).
+#[derive(Debug)]
+pub(super) struct Encoded(std::result::Result<Option<bytes::Bytes>, String>);
+
+impl ToSql for Encoded {
+    fn to_sql(&self, _ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, PgError> {
+        match &self.0 {
+            Ok(Some(bytes)) => {
+                out.extend_from_slice(bytes);
+                Ok(IsNull::No)
+            }
+            Ok(None) => Ok(IsNull::Yes),
+            Err(why) => Err(why.clone().into()),
+        }
+    }
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+    fn to_sql_checked(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, PgError> {
+        self.to_sql(ty, out)
+    }
+}
+
+/// `values` encoded for `statement`'s parameter types; a wrong number of
+/// values is [`Error::Params`], as on the thread.
+pub(super) fn encode(
+    values: &[&dyn ToParam],
+    statement: &tokio_postgres::Statement,
+) -> Result<Vec<Encoded>> {
+    PgConn::check(statement, values)?;
+    Ok(values
+        .iter()
+        .zip(statement.params())
+        .map(|(v, ty)| {
+            if !v.pg_accepts(ty) {
+                return Encoded(Err(bind_mismatch(*v, ty)));
+            }
+            let mut out = BytesMut::new();
+            Encoded(match v.to_pg(ty, &mut out) {
+                Ok(IsNull::Yes) => Ok(None),
+                Ok(IsNull::No) => Ok(Some(out.freeze())),
+                Err(e) => Err(e.to_string()),
+            })
+        })
+        .collect())
 }
 
 /// The first `take` of `rows` decoded, and the number of rows.

@@ -12,11 +12,13 @@ use super::native;
 use super::stream::{self, AsyncRows};
 use super::worker::{Slot, Worker};
 use crate::engine::should_retry;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::params::{AsSql, Params};
 #[cfg(feature = "postgres")]
 use crate::query::{Decode, StatementKind as Kind};
 use crate::query::{Executable, FetchAll, Insertable, ModelOf, PrimaryKey, Query, RowType, Table};
+#[cfg(feature = "postgres")]
+use crate::row::Row;
 use crate::row::{FromRow, OwnedRow};
 use crate::session::{Opened, Session, TxOptions};
 
@@ -41,7 +43,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// reads a row by primary key.
 ///
 /// On PostgreSQL (an engine made inside a tokio runtime) the terminals,
-/// `get`, `insert`, `begin`, `commit` and `rollback` send their statement from the
+/// `get`, `insert`, the raw `query*` methods, `begin`, `commit` and
+/// `rollback` send their statement from the
 /// awaiting task itself when nothing needs the thread (see the
 /// [module docs](crate::nonblocking)), at bare `tokio-postgres` speed.
 ///
@@ -269,7 +272,7 @@ impl AsyncSession {
             let sent = native::rows(
                 worker,
                 |_| Ok(sql),
-                &params,
+                |st| native::encode(&params, st),
                 |rows| native::decoded(rows, <T::Model as Decode>::decode, 1),
             )
             .await;
@@ -305,7 +308,7 @@ impl AsyncSession {
                 let sent = native::rows(
                     worker,
                     |_| Ok(sql),
-                    &params,
+                    |st| native::encode(&params, st),
                     |rows| native::decoded(rows, <ModelOf<N> as Decode>::decode, 1),
                 )
                 .await;
@@ -377,6 +380,22 @@ impl AsyncSession {
         Q: AsSql + Send + 'static,
         P: Params + Send + 'static,
     {
+        #[cfg(feature = "postgres")]
+        let (sql, params) = match self.native() {
+            Some(worker) => {
+                let read = |rows: &[tokio_postgres::Row]| {
+                    let n = rows.len();
+                    rows.iter()
+                        .map(|r| T::from_row(&Row::pg_of(r, n)))
+                        .collect()
+                };
+                match native::raw(worker, sql, params, read).await {
+                    Ok(r) => return r,
+                    Err(back) => back,
+                }
+            }
+            None => (sql, params),
+        };
         self.call(move |s| s.query_as(sql, params)).await
     }
 
@@ -386,7 +405,7 @@ impl AsyncSession {
         Q: AsSql + Send + 'static,
         P: Params + Send + 'static,
     {
-        self.call(move |s| s.query(sql, params)).await
+        self.query_as(sql, params).await
     }
 
     /// [`Session::query_one`]: exactly one row.
@@ -396,7 +415,7 @@ impl AsyncSession {
         Q: AsSql + Send + 'static,
         P: Params + Send + 'static,
     {
-        self.call(move |s| s.query_one(sql, params)).await
+        self.query_opt(sql, params).await?.ok_or(Error::NotFound)
     }
 
     /// [`Session::query_opt`]: at most one row.
@@ -406,6 +425,22 @@ impl AsyncSession {
         Q: AsSql + Send + 'static,
         P: Params + Send + 'static,
     {
+        #[cfg(feature = "postgres")]
+        let (sql, params) = match self.native() {
+            Some(worker) => {
+                // More than one row fails the transaction, as on the thread.
+                let read = |rows: &[tokio_postgres::Row]| match rows {
+                    [] => Ok(None),
+                    [row] => T::from_row(&Row::pg_of(row, 1)).map(Some),
+                    _ => Err(Error::TooManyRows),
+                };
+                match native::raw(worker, sql, params, read).await {
+                    Ok(r) => return r,
+                    Err(back) => back,
+                }
+            }
+            None => (sql, params),
+        };
         self.call(move |s| s.query_opt(sql, params)).await
     }
 

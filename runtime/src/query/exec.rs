@@ -290,12 +290,7 @@ impl ToSql for PgBind<'_> {
         out: &mut BytesMut,
     ) -> std::result::Result<IsNull, PgError> {
         if !self.0.pg_accepts(ty) {
-            return Err(format!(
-                "cannot bind {:?} as a parameter of PostgreSQL type {}",
-                self.0,
-                ty.name()
-            )
-            .into());
+            return Err(crate::backend::postgres::bind_mismatch(self.0, ty).into());
         }
         self.0.to_pg(ty, out)
     }

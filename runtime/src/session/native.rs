@@ -236,6 +236,23 @@ impl Session {
         }
     }
 
+    /// Raw SQL's text in the dialect (portable placeholders translated, with
+    /// the connection's cache) and its placeholders, for a task.
+    pub(crate) fn native_sql(
+        &mut self,
+        sql: crate::params::SqlRef<'_>,
+    ) -> Result<(Box<str>, Option<crate::params::Placeholders>)> {
+        use crate::params::SqlRef;
+        Ok(match sql {
+            SqlRef::Native(s) => (s.into(), None),
+            SqlRef::Keyed(k) => (k.sql.into(), None),
+            SqlRef::Portable(s) => {
+                let (_, t) = self.conn.get()?.translated(s)?;
+                (t.sql.clone(), Some(t.placeholders.clone()))
+            }
+        })
+    }
+
     /// Records the `BEGIN` a task sent, as `begin_now` does.
     pub(crate) fn native_begun(&mut self, sql: &'static str) {
         self.next = None;
