@@ -126,13 +126,8 @@ impl Pool {
             };
             if my_turn {
                 if let Some(mut conn) = st.idle.pop() {
-                    let invalidated = st.invalidated_at.is_some_and(|t| conn.created <= t);
+                    let too_old = self.expired(&st, &conn);
                     drop(st);
-                    let too_old = invalidated
-                        || self
-                            .config
-                            .recycle
-                            .is_some_and(|r| conn.created.elapsed() >= r);
                     let usable = !too_old
                         && !conn.is_closed()
                         && (!self.config.pre_ping
@@ -206,17 +201,23 @@ impl Pool {
             return None;
         }
         let conn = st.idle.pop()?;
-        let stale = st.invalidated_at.is_some_and(|t| conn.created <= t)
-            || self
-                .config
-                .recycle
-                .is_some_and(|r| conn.created.elapsed() >= r)
-            || conn.is_closed();
+        let stale = self.expired(&st, &conn) || conn.is_closed();
         if stale {
             st.idle.push(conn);
             return None;
         }
         Some(conn)
+    }
+
+    /// Whether an idle connection must be replaced rather than handed out:
+    /// opened before the pool last saw a lost connection, or older than the
+    /// recycle age.
+    fn expired(&self, st: &State, conn: &Conn) -> bool {
+        st.invalidated_at.is_some_and(|t| conn.created <= t)
+            || self
+                .config
+                .recycle
+                .is_some_and(|r| conn.created.elapsed() >= r)
     }
 
     /// Removes a ticket from the queue and wakes the waiters: the next one in

@@ -67,18 +67,29 @@ async fn terminate(admin: &mut ormgen::AsyncSession, pid: i32) {
         .query_one("select pg_terminate_backend($1)", (pid,))
         .await
         .unwrap();
-    for _ in 0..100 {
-        let gone: bool = admin
-            .query_one(
-                "select not exists (select 1 from pg_stat_activity where pid = $1)",
-                (pid,),
-            )
-            .await
-            .unwrap();
-        if gone {
-            return;
+    within_a_second(
+        admin,
+        "select not exists (select 1 from pg_stat_activity where pid = $1)",
+        pid,
+    )
+    .await;
+}
+
+/// Asks `watcher` the yes-or-no question `sql` about backend `pid` every
+/// 20 ms until the answer is yes (`true`) or a second has passed (`false`);
+/// each question in a transaction of its own, so it sees the server now.
+async fn within_a_second(watcher: &mut ormgen::AsyncSession, sql: &'static str, pid: i32) -> bool {
+    let start = Instant::now();
+    loop {
+        let yes: bool = watcher.query_one(sql, (pid,)).await.unwrap();
+        watcher.rollback().await.unwrap();
+        if yes {
+            return true;
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        if start.elapsed() >= Duration::from_secs(1) {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
@@ -272,25 +283,13 @@ fn a_dropped_statement_is_cancelled_on_the_server_and_fails_the_transaction() {
         assert!(r.is_err(), "the read waited for the lock");
         // The server stops the statement within a second.
         let mut watcher = engine.session();
-        let start = Instant::now();
-        loop {
-            let waiting: i64 = watcher
-                .query_one(
-                    "select count(*) from pg_stat_activity where pid = $1 and state = 'active'",
-                    (pid,),
-                )
-                .await
-                .unwrap();
-            watcher.rollback().await.unwrap();
-            if waiting == 0 {
-                break;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(1),
-                "the dropped statement still runs on the server"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let stopped = within_a_second(
+            &mut watcher,
+            "select not exists (select 1 from pg_stat_activity where pid = $1 and state = 'active')",
+            pid,
+        )
+        .await;
+        assert!(stopped, "the dropped statement still runs on the server");
         locker.rollback().await.unwrap();
         // The transaction the dropped statement ran in is failed; after a
         // rollback the session works again, its next transaction on another
@@ -306,25 +305,13 @@ fn a_dropped_statement_is_cancelled_on_the_server_and_fails_the_transaction() {
         assert_ne!(again, pid);
         // The retired connection was closed, not pooled (the server sees
         // it go within a second).
-        let start = Instant::now();
-        loop {
-            let closed: bool = watcher
-                .query_one(
-                    "select not exists (select 1 from pg_stat_activity where pid = $1)",
-                    (pid,),
-                )
-                .await
-                .unwrap();
-            watcher.rollback().await.unwrap();
-            if closed {
-                break;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(1),
-                "the retired connection is still open"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let closed = within_a_second(
+            &mut watcher,
+            "select not exists (select 1 from pg_stat_activity where pid = $1)",
+            pid,
+        )
+        .await;
+        assert!(closed, "the retired connection is still open");
         assert!(on_task.load(Ordering::SeqCst) > before);
     });
 }

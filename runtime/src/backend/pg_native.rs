@@ -113,28 +113,14 @@ impl NativePg {
         self.closed |= closed;
     }
 
-    /// Runs `f`'s future to completion on this thread, polling the
-    /// connection with it (sync code: a connection thread, never an executor
-    /// thread).
+    /// Runs `f`'s future (a call on this connection's client) to completion
+    /// on this thread, polling the connection with it (sync code: a
+    /// connection thread, never an executor thread).
     pub(crate) fn block<T, F>(&mut self, f: impl FnOnce(Arc<Client>) -> F) -> Result<T>
     where
         F: Future<Output = std::result::Result<T, tokio_postgres::Error>>,
     {
-        self.block_until(f, None)
-            .unwrap_or_else(|| Err(Error::Config("unreachable: no deadline".into())))
-    }
-
-    /// Runs `fut` (a call on this connection's client) to completion on this
-    /// thread, polling the connection with it.
-    pub(crate) fn block_on<F: Future>(&mut self, fut: F) -> Result<F::Output> {
-        let Some(mut connection) = self.connection.take() else {
-            return Err(lent());
-        };
-        // An ended connection is not polled again (its driver forbids it).
-        let mut closed = self.closed;
-        let r = block_on_until(drive(&mut connection, &mut closed, fut), None);
-        self.put_connection(connection, closed);
-        r.unwrap_or_else(|| Err(lent()))
+        self.block_until(f, None).unwrap_or_else(|| Err(lent()))
     }
 
     /// [`block`](Self::block) with a deadline: `None` when it passed first.
@@ -146,15 +132,32 @@ impl NativePg {
     where
         F: Future<Output = std::result::Result<T, tokio_postgres::Error>>,
     {
+        let fut = f(self.client.clone());
+        self.poll_until(fut, deadline)
+            .map(|r| r.and_then(|r| r.map_err(from_pg)))
+    }
+
+    /// Runs `fut` (a call on this connection's client) to completion on this
+    /// thread, polling the connection with it.
+    pub(crate) fn block_on<F: Future>(&mut self, fut: F) -> Result<F::Output> {
+        self.poll_until(fut, None).unwrap_or_else(|| Err(lent()))
+    }
+
+    /// The core of the three above: `fut` polled with the connection on this
+    /// thread until it is ready or `deadline` passes (`None`).
+    fn poll_until<F: Future>(
+        &mut self,
+        fut: F,
+        deadline: Option<Instant>,
+    ) -> Option<Result<F::Output>> {
         let Some(mut connection) = self.connection.take() else {
             return Some(Err(lent()));
         };
-        let fut = f(self.client.clone());
         // An ended connection is not polled again (its driver forbids it).
         let mut closed = self.closed;
         let r = block_on_until(drive(&mut connection, &mut closed, fut), deadline);
         self.put_connection(connection, closed);
-        r.map(|r| r.and_then(|r| r.map_err(from_pg)))
+        r
     }
 }
 

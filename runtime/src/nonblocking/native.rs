@@ -28,7 +28,7 @@ use crate::backend::pg_native::drive;
 use crate::backend::postgres::{PgConn, bind_mismatch};
 use crate::error::{Error, Result, from_pg};
 use crate::params::{AsSql, Params, Placeholders};
-use crate::query::{Detached, QueryState, StatementKind};
+use crate::query::{Decode, Detached, QueryState, StatementKind};
 use crate::row::Row;
 use crate::session::{NativeIo, Session};
 use crate::value::{PgError, ToParam};
@@ -72,15 +72,15 @@ impl Flight {
         Some((out, closed))
     }
 
-    /// Gives the connection back; then the session is the task's again.
-    fn land(mut self, closed: bool) -> Option<Landed> {
+    /// Gives the connection back and lets `f` record the outcome, under one
+    /// lock of the session.
+    fn land<T>(mut self, closed: bool, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
         let io = self.io.take()?;
         tracing::trace!(target: "ormgen::async", "a statement ran on the awaiting task");
-        let mut landed = Landed {
-            slot: self.slot.clone(),
-        };
-        landed.with(|s| s.native_return(io.connection, closed))?;
-        Some(landed)
+        let mut slot = lock(&self.slot);
+        let s = slot.session_if_open_mut()?;
+        s.native_return(io.connection, closed);
+        Some(f(s))
     }
 }
 
@@ -100,19 +100,6 @@ impl Drop for Flight {
                 Abandon::End => s.native_end_abandoned(),
             }
         }
-    }
-}
-
-/// The session after a flight landed.
-struct Landed {
-    slot: Arc<Mutex<Slot>>,
-}
-
-impl Landed {
-    /// Runs `f` on the session, locked.
-    fn with<T>(&mut self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
-        let mut guard: MutexGuard<'_, Slot> = lock(&self.slot);
-        guard.session_if_open_mut().map(f)
     }
 }
 
@@ -215,9 +202,8 @@ pub(super) async fn rows<T, S: Deref<Target = str>>(
         Some(_) => Sent::BeginFailed(lost),
         None => Sent::Ran(Err(lost), None),
     });
-    let mut landed = flight.land(closed)?;
-    landed
-        .with(|s| match sent {
+    flight
+        .land(closed, |s| match sent {
             Sent::BeginFailed(Error::ConnectionLost { .. }) => {
                 s.native_lost();
                 None
@@ -364,6 +350,22 @@ pub(super) fn encode(
         .collect())
 }
 
+/// [`rows`] for one of the generated constant statements (`GET`, `INSERT`):
+/// its first row decoded, and the number of rows.
+pub(super) async fn first_row<R: Decode>(
+    worker: &Worker,
+    sql: &'static str,
+    params: &[&dyn ToParam],
+) -> Option<Result<(Vec<R>, usize)>> {
+    rows(
+        worker,
+        |_| Ok(sql),
+        |st| encode(params, st),
+        |rows| decoded(rows, R::decode, 1),
+    )
+    .await
+}
+
 /// The first `take` of `rows` decoded, and the number of rows.
 pub(super) fn decoded<R>(
     rows: &[tokio_postgres::Row],
@@ -416,8 +418,7 @@ where
         abandon,
     };
     let (sent, closed) = flight.run(|client| send(client, x)).await?;
-    let mut landed = flight.land(closed)?;
-    landed.with(|s| land(s, sent, x)).flatten()
+    flight.land(closed, |s| land(s, sent, x)).flatten()
 }
 
 /// [`Session::begin`] from this task (`None`: the thread's way).

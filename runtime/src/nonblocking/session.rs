@@ -102,12 +102,15 @@ impl AsyncSession {
         if self.engine.dialect() != crate::Dialect::Postgres {
             return None;
         }
-        let engine = self.engine.engine().clone();
-        let worker = self.worker().ok()?;
+        // The fields apart: the engine is read while the worker is borrowed.
+        let worker = match &mut self.worker {
+            Some(w) => w,
+            none => none.insert(self.engine.worker().ok()?),
+        };
         if let Some(slot) = worker.idle_slot()
             && let Some(mut slot) = native::try_lock(slot)
             && slot.session_if_open().is_none()
-            && let Some(s) = Session::from_idle(&engine)
+            && let Some(s) = Session::from_idle(self.engine.engine())
         {
             slot.adopt(s);
         }
@@ -269,14 +272,7 @@ impl AsyncSession {
             let sql = T::GET.get(crate::Dialect::Postgres)?;
             let params: Vec<&dyn crate::ToParam> =
                 key.iter().map(|v| v as &dyn crate::ToParam).collect();
-            let sent = native::rows(
-                worker,
-                |_| Ok(sql),
-                |st| native::encode(&params, st),
-                |rows| native::decoded(rows, <T::Model as Decode>::decode, 1),
-            )
-            .await;
-            if let Some(r) = sent {
+            if let Some(r) = native::first_row(worker, sql, &params).await {
                 return r.map(|(rows, _)| rows.into_iter().next());
             }
         }
@@ -305,13 +301,7 @@ impl AsyncSession {
                 let sql = N::INSERT.get(crate::Dialect::Postgres)?;
                 let mut params: Vec<&dyn crate::ToParam> = Vec::with_capacity(N::COLUMNS.len());
                 new.params(&mut params);
-                let sent = native::rows(
-                    worker,
-                    |_| Ok(sql),
-                    |st| native::encode(&params, st),
-                    |rows| native::decoded(rows, <ModelOf<N> as Decode>::decode, 1),
-                )
-                .await;
+                let sent = native::first_row(worker, sql, &params).await;
                 if let Some(r) = sent {
                     return r.and_then(native::exactly_one);
                 }

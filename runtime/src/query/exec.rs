@@ -15,11 +15,7 @@ use std::ptr::NonNull;
 use std::time::Instant;
 
 #[cfg(feature = "postgres")]
-use bytes::BytesMut;
-#[cfg(feature = "postgres")]
 use postgres::fallible_iterator::FallibleIterator;
-#[cfg(feature = "postgres")]
-use postgres::types::{IsNull, ToSql, Type};
 
 use super::ast::QueryState;
 use super::builder::{Executable, Query, RowType};
@@ -30,7 +26,7 @@ use super::table::Table;
 use super::walk::{Param, StatementKind};
 use crate::backend::RawConn;
 #[cfg(feature = "postgres")]
-use crate::backend::postgres::PgClient;
+use crate::backend::postgres::{Bind, PgClient};
 #[cfg(feature = "postgres")]
 use crate::error::from_pg;
 #[cfg(feature = "rusqlite")]
@@ -38,8 +34,6 @@ use crate::error::from_sqlite;
 use crate::error::{Error, Result};
 use crate::events::Event;
 use crate::session::mark_failed;
-#[cfg(feature = "postgres")]
-use crate::value::PgError;
 use crate::{AsSql, Keyed, Native, Params, Row, Session, ToParam, Value};
 
 /// Runs `run` with the SQL of statement `kind` of query `q`, from the
@@ -271,31 +265,6 @@ pub fn get<T: Table, K: PrimaryKey<T::PrimaryKey>>(
 
 // ------------------------------------------------------------------ streaming
 
-/// Binds a [`Value`] for `postgres` (through [`ToParam::to_pg`]).
-#[cfg(feature = "postgres")]
-#[derive(Debug)]
-struct PgBind<'a>(&'a Value);
-
-#[cfg(feature = "postgres")]
-impl ToSql for PgBind<'_> {
-    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, PgError> {
-        self.0.to_pg(ty, out)
-    }
-    fn accepts(_ty: &Type) -> bool {
-        true
-    }
-    fn to_sql_checked(
-        &self,
-        ty: &Type,
-        out: &mut BytesMut,
-    ) -> std::result::Result<IsNull, PgError> {
-        if !self.0.pg_accepts(ty) {
-            return Err(crate::backend::postgres::bind_mismatch(self.0, ty).into());
-        }
-        self.0.to_pg(ty, out)
-    }
-}
-
 /// Binds a [`Value`] for rusqlite (through [`ToParam::to_sqlite`]).
 #[cfg(feature = "rusqlite")]
 struct SqliteBind<'a>(&'a Value);
@@ -401,14 +370,16 @@ impl<'s, T: Decode> RowStream<'s, T> {
             RawConn::Pg(c) => match c.statement(sql) {
                 Ok(stmt) => match &mut c.client {
                     PgClient::Blocking(client) => client
-                        .query_raw(&stmt, params.iter().map(PgBind))
+                        .query_raw(&stmt, params.iter().map(|v| Bind(v)))
                         .map(Cursor::Pg)
                         .map_err(from_pg),
                     #[cfg(feature = "async")]
                     PgClient::Native(native) => {
                         let client = native.client.clone();
                         let opened = native.block_on(async {
-                            client.query_raw(&stmt, params.iter().map(PgBind)).await
+                            client
+                                .query_raw(&stmt, params.iter().map(|v| Bind(v)))
+                                .await
                         });
                         match opened {
                             Ok(Ok(rows)) => Ok(Cursor::PgNative(Box::pin(rows), native)),
