@@ -15,10 +15,14 @@
 //! the sync API (and to `tokio-postgres`) are printed as a Markdown table
 //! (and written to `$ORMGEN_BENCH_OUT` if set).
 //!
+//! Workload `hand_over` is the async session's alone: `run_sync` of a job
+//! that does nothing, the cost of the connection thread's design by itself.
+//!
 //! Run: `cargo bench --manifest-path benches/Cargo.toml --bench async_compare`
 //! (`ORMGEN_BENCH_QUICK=1` for fewer rounds, `ORMGEN_BENCH_NO_SQLX=1`
 //! without the sqlx contenders, `ORMGEN_BENCH_BUSY=1` with a core kept
-//! awake).
+//! awake during the PostgreSQL rows (`=all`: during every row),
+//! `ORMGEN_BENCH_ONLY=postgres` or `=sqlite_memory` for one backend).
 
 use std::fmt::Write as _;
 use std::hint::black_box;
@@ -42,6 +46,10 @@ trait Contender {
     fn name(&self) -> &'static str;
     /// Runs `workload` once with the counter `i`; returns something to keep.
     fn op(&mut self, workload: &str, i: i64) -> usize;
+    /// Whether it runs `workload` (`hand_over` is the async session's alone).
+    fn runs(&self, workload: &str) -> bool {
+        workload != "hand_over"
+    }
     /// Runs `workload` `n` times with the counters `first..first + n` (async
     /// contenders: inside one `block_on`, as one task awaits its queries).
     fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
@@ -75,9 +83,10 @@ impl Contender for Sync {
             "single_insert" => {
                 s.begin().unwrap();
                 let row = orm::NewUser::new("User").hair_color("brown");
-                let n = orm::User::insert_all(s, [row]).unwrap() as usize;
+                // The statement the async contender runs (RETURNING the row).
+                let stored = orm::User::insert(s, row).unwrap();
                 s.commit().unwrap();
-                n
+                stored.name.len()
             }
             _ => unreachable!(),
         }
@@ -97,6 +106,9 @@ impl Contender for Async {
     }
     fn op(&mut self, workload: &str, i: i64) -> usize {
         self.round(workload, i, 1)
+    }
+    fn runs(&self, _: &str) -> bool {
+        true
     }
     fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
         let s = &mut self.s;
@@ -124,6 +136,9 @@ async fn async_op(s: &mut ormgen::AsyncSession, workload: &str, i: i64) -> usize
             .await
             .unwrap()
             .len(),
+        // The floor of the connection thread's design: a job that does
+        // nothing, sent and answered.
+        "hand_over" => s.run_sync(|_| Ok(1)).await.unwrap(),
         "single_insert" => {
             s.begin().await.unwrap();
             let row = orm::NewUser::new("User").hair_color("brown");
@@ -416,9 +431,42 @@ fn with_sqlx<C: Contender + 'static>(
 /// A backend's name, its contenders, and the PostgreSQL schema to drop.
 type Backend = (&'static str, Vec<Box<dyn Contender>>, Option<String>);
 
-fn backends() -> Vec<Backend> {
+/// A thread spinning until dropped: keeps a core awake.
+struct Spinner {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Spinner {
+    fn start() -> Spinner {
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        });
+        Spinner {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The backends to run (`only`: the one of that name).
+fn backends(only: Option<&str>) -> Vec<Backend> {
     let mut out: Vec<Backend> = Vec::new();
-    {
+    let wanted = |name: &str| only.is_none_or(|o| o == name);
+    if wanted("sqlite_memory") {
         let engine = ormgen::Engine::connect("sqlite::memory:").unwrap();
         seed(&engine);
         let mut s = engine.session().unwrap();
@@ -435,6 +483,9 @@ fn backends() -> Vec<Backend> {
             ),
             None,
         ));
+    }
+    if !wanted("postgres") {
+        return out;
     }
     let url = pg_url();
     match postgres::Client::connect(&url, postgres::NoTls) {
@@ -510,18 +561,15 @@ fn main() {
     }
     let quick = std::env::var_os("ORMGEN_BENCH_QUICK").is_some();
     let (rounds, ops) = if quick { (5, 100) } else { (21, 300) };
-    // `ORMGEN_BENCH_BUSY=1`: a thread spins for the whole run, so one core
-    // never sleeps (on an idle 2-core machine a sleeping core takes tens of
-    // microseconds to wake, as long as a PostgreSQL round trip).
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let spinner = std::env::var_os("ORMGEN_BENCH_BUSY").map(|_| {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                std::hint::spin_loop();
-            }
-        })
-    });
+    // `ORMGEN_BENCH_BUSY=1`: a thread spins during the PostgreSQL rows, so
+    // one core never sleeps (on an idle 2-core machine a sleeping core takes
+    // tens of microseconds to wake, as long as a PostgreSQL round trip).
+    // SQLite's rows wait on no socket, and there the spinner would take a
+    // core from the connection thread (a 2-core machine then runs three
+    // threads on two cores); `ORMGEN_BENCH_BUSY=all` spins for them too.
+    let busy = std::env::var("ORMGEN_BENCH_BUSY").ok();
+    // `ORMGEN_BENCH_ONLY=postgres` (or `sqlite_memory`): one backend.
+    let only = std::env::var("ORMGEN_BENCH_ONLY").ok();
     let mut table = String::new();
     writeln!(
         table,
@@ -530,18 +578,26 @@ fn main() {
     )
     .unwrap();
     let mut counter = 0i64;
-    for (backend, mut contenders, schema) in backends() {
-        for workload in ["by_pk", "list100", "single_insert"] {
+    for (backend, mut contenders, schema) in backends(only.as_deref()) {
+        let spin = match busy.as_deref() {
+            Some("all") => true,
+            Some(_) => backend == "postgres",
+            None => false,
+        };
+        let spinner = spin.then(Spinner::start);
+        for workload in ["hand_over", "by_pk", "list100", "single_insert"] {
+            let mut running: Vec<&mut Box<dyn Contender>> =
+                contenders.iter_mut().filter(|c| c.runs(workload)).collect();
             // Warm-up: caches, prepared statements, threads.
-            for c in contenders.iter_mut() {
+            for c in running.iter_mut() {
                 for _ in 0..ops / 10 {
                     counter += 1;
                     black_box(c.op(workload, counter));
                 }
             }
-            let mut samples: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
+            let mut samples: Vec<Vec<f64>> = vec![Vec::new(); running.len()];
             for _ in 0..rounds {
-                for (k, c) in contenders.iter_mut().enumerate() {
+                for (k, c) in running.iter_mut().enumerate() {
                     let start = Instant::now();
                     black_box(c.round(workload, counter + 1, ops));
                     samples[k].push(start.elapsed().as_secs_f64() / ops as f64);
@@ -549,19 +605,14 @@ fn main() {
                 }
             }
             let medians: Vec<f64> = samples.into_iter().map(median).collect();
-            let sync = contenders
-                .iter()
-                .position(|c| c.name() == "ormgen")
-                .map(|k| medians[k]);
-            let bare = contenders
-                .iter()
-                .position(|c| c.name() == "tokio-postgres")
-                .map(|k| medians[k]);
-            let sqlx = contenders
-                .iter()
-                .position(|c| c.name() == "sqlx")
-                .map(|k| medians[k]);
-            for (k, c) in contenders.iter().enumerate() {
+            let of = |name: &str| {
+                running
+                    .iter()
+                    .position(|c| c.name() == name)
+                    .map(|k| medians[k])
+            };
+            let (sync, bare, sqlx) = (of("ormgen"), of("tokio-postgres"), of("sqlx"));
+            for (k, c) in running.iter().enumerate() {
                 let ratio = |base: Option<f64>| {
                     base.map_or("—".to_owned(), |b| format!("{:.2}", medians[k] / b))
                 };
@@ -577,16 +628,13 @@ fn main() {
                 .unwrap();
             }
         }
+        drop(spinner);
         drop(contenders);
         if let Some(schema) = schema
             && let Ok(mut admin) = postgres::Client::connect(&pg_url(), postgres::NoTls)
         {
             let _ = admin.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
         }
-    }
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    if let Some(spinner) = spinner {
-        let _ = spinner.join();
     }
     println!("{table}");
     if let Ok(path) = std::env::var("ORMGEN_BENCH_OUT") {

@@ -603,3 +603,66 @@ fn raw_sql_from_the_task_binds_and_fails_as_the_thread_way() {
         assert_eq!(s.count(User::query()).await.unwrap(), 4);
     });
 }
+
+#[test]
+fn execute_from_the_task_counts_fails_and_follows_ddl_as_the_thread_way() {
+    let Some(db) = pg(seeded()) else { return };
+    on_task(&db, async |engine, on_task| {
+        let mut s = engine.session();
+        let ages = "select coalesce(sum(age), 0)::bigint from users";
+        let before_sum: i64 = s.run_sync(move |s| s.query_one(ages, ())).await.unwrap();
+        let before = on_task.load(Ordering::SeqCst);
+        // The rows affected, as the thread counts them.
+        let raised = s
+            .execute("update users set age = age + 1 where age >= ?", (18,))
+            .await
+            .unwrap();
+        let deleted = s
+            .execute("delete from users where id = $1", (-1,))
+            .await
+            .unwrap();
+        assert_eq!(on_task.load(Ordering::SeqCst) - before, 2);
+        assert_eq!((raised, deleted), (2, 0));
+        let after_sum: i64 = s.run_sync(move |s| s.query_one(ages, ())).await.unwrap();
+        assert_eq!(after_sum, before_sum + 2, "the update was not in effect");
+        s.commit().await.unwrap();
+
+        // A duplicate is the typed error and fails the transaction, with
+        // the thread's words.
+        let dup = "insert into users (email) values (?)";
+        let on_task_err = s.execute(dup, ("a@x.org",)).await.unwrap_err();
+        assert!(
+            matches!(on_task_err, Error::UniqueViolation { .. }),
+            "{on_task_err:?}"
+        );
+        let refused = s.execute("delete from users where id = -1", ()).await;
+        assert!(
+            matches!(refused, Err(Error::TransactionFailed { .. })),
+            "{refused:?}"
+        );
+        s.rollback().await.unwrap();
+        let thread_err = s
+            .run_sync(move |s| s.execute(dup, ("a@x.org",)))
+            .await
+            .unwrap_err();
+        assert_eq!(on_task_err.to_string(), thread_err.to_string());
+        s.rollback().await.unwrap();
+
+        // DDL from the task: statements prepared before it are prepared
+        // again (PostgreSQL refuses a cached plan whose result changed).
+        let star = "select * from users where id = ?";
+        let row = s.query(star, (1,)).await.unwrap();
+        let width = row[0].len();
+        let before = on_task.load(Ordering::SeqCst);
+        s.execute("alter table users add column nickname text", ())
+            .await
+            .unwrap();
+        let row = s.query(star, (1,)).await.unwrap();
+        assert_eq!(on_task.load(Ordering::SeqCst) - before, 2);
+        assert_eq!(row[0].len(), width + 1);
+        assert_eq!(row[0].get::<Option<String>>("nickname").unwrap(), None);
+        s.rollback().await.unwrap();
+        let row = s.query(star, (1,)).await.unwrap();
+        assert_eq!(row[0].len(), width, "the rolled-back column is back");
+    });
+}

@@ -147,6 +147,43 @@ fn savepoint_rollback_keeps_outer_work() {
 }
 
 #[test]
+fn statements_prepared_after_a_rolled_back_ddl_are_prepared_again() {
+    for db in common::all() {
+        setup(&db);
+        let mut s = db.engine.session().unwrap();
+        s.execute("insert into items (id, name) values (1, 'a')", ())
+            .unwrap();
+        s.commit().unwrap();
+        let star = "select * from items where id = ?";
+        let width = |s: &mut ormgen::Session| -> usize {
+            let rows = s
+                .query(star, (1,))
+                .unwrap_or_else(|e| panic!("{}: {e}", db.name()));
+            rows[0].len()
+        };
+        assert_eq!(width(&mut s), 2);
+        // The column the transaction added is gone after its rollback, and
+        // the statement prepared while it existed is not used again
+        // (PostgreSQL: "cached plan must not change result type").
+        s.execute("alter table items add column extra text", ())
+            .unwrap();
+        assert_eq!(width(&mut s), 3);
+        s.rollback().unwrap();
+        assert_eq!(width(&mut s), 2, "{}", db.name());
+        // The same through a savepoint rolled back.
+        let undone: ormgen::Result<()> = s.savepoint(|s| {
+            s.execute("alter table items add column extra text", ())?;
+            assert_eq!(width(s), 3);
+            Err(Error::NotFound)
+        });
+        assert!(matches!(undone, Err(Error::NotFound)));
+        assert_eq!(width(&mut s), 2, "{}", db.name());
+        s.rollback().unwrap();
+        assert_eq!(width(&mut s), 2, "{}", db.name());
+    }
+}
+
+#[test]
 fn read_only_transactions_refuse_writes() {
     for db in common::all() {
         setup(&db);

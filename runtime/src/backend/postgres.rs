@@ -29,6 +29,10 @@ pub(crate) struct PgConn {
     statements: FxHashMap<Box<str>, postgres::Statement>,
     ddl: Arc<AtomicU64>,
     seen_ddl: u64,
+    /// This connection ran DDL that a `ROLLBACK` may still undo: statements
+    /// prepared since then would go stale again, so the rollback clears the
+    /// caches as the DDL did.
+    ddl_undoable: bool,
 }
 
 /// The driver of a connection. (One per pooled connection: the variants'
@@ -174,19 +178,49 @@ impl PgConn {
             statements: FxHashMap::default(),
             ddl,
             seen_ddl,
+            ddl_undoable: false,
         }
     }
 
     fn bump_ddl(&mut self) {
         self.ddl.fetch_add(1, Ordering::AcqRel);
+        self.ddl_undoable = true;
     }
 
     pub(crate) fn batch(&mut self, sql: &str) -> Result<()> {
         let r = self.client.batch_execute(sql);
+        self.after_control(sql, r.is_ok());
         if script_has_ddl(sql) {
             self.bump_ddl();
         }
         r
+    }
+
+    /// What follows a transaction-control statement (or a script starting
+    /// with one): a `ROLLBACK` (also to a savepoint) after this
+    /// connection's DDL clears the prepared-statement caches, since what
+    /// was prepared against the undone schema is stale (PostgreSQL would
+    /// refuse it: "cached plan must not change result type"); `BEGIN`,
+    /// `COMMIT` and a whole `ROLLBACK` end what a later rollback could undo.
+    /// A `COMMIT` that failed (`ok` false) rolled the transaction back.
+    pub(crate) fn after_control(&mut self, sql: &str, ok: bool) {
+        let mut words = sql
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| !w.is_empty());
+        let first = words.next().unwrap_or("");
+        let is = |k: &str| first.eq_ignore_ascii_case(k);
+        let commit = is("commit") || is("end");
+        if is("rollback") || is("abort") || (commit && !ok) {
+            if self.ddl_undoable {
+                self.ddl.fetch_add(1, Ordering::AcqRel);
+            }
+            let partial = words.next().is_some_and(|w| w.eq_ignore_ascii_case("to"));
+            if !partial {
+                self.ddl_undoable = false;
+            }
+        } else if is("begin") || is("start") || commit {
+            self.ddl_undoable = false;
+        }
     }
 
     /// Drops a statement whose cached plan went stale.

@@ -20,8 +20,8 @@
 //! tokio runtime opens its PostgreSQL connections as `tokio-postgres`
 //! clients whose sockets live on that runtime (`backend/pg_native.rs`). The
 //! query builder's terminals, [`AsyncSession::get`],
-//! [`AsyncSession::insert`], raw `query_as`/`query`/`query_one`/`query_opt`
-//! (their values encoded for the prepared statement while `Params` lends
+//! [`AsyncSession::insert`], raw `execute`/`query_as`/`query`/`query_one`/
+//! `query_opt` (their values encoded for the prepared statement while `Params` lends
 //! them), `begin`, `commit` and `rollback` then send their statement from
 //! the awaiting task and poll
 //! the connection there — a round trip costs what it costs with bare

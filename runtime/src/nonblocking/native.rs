@@ -1,6 +1,6 @@
 //! Statements an [`AsyncSession`](super::AsyncSession) runs on the awaiting
 //! task itself (PostgreSQL connections of an async engine): the query
-//! builder's terminals, single-row inserts, `begin`, `commit` and
+//! builder's terminals, single-row inserts, raw SQL, `begin`, `commit` and
 //! `rollback` send their statement from the task and poll the connection
 //! there, so a round trip costs what it costs with bare `tokio-postgres` —
 //! no hand-over to the connection thread and back.
@@ -127,28 +127,44 @@ pub(super) fn try_lock(slot: &Mutex<Slot>) -> Option<MutexGuard<'_, Slot>> {
     }
 }
 
+/// What a statement sent from the task is run for.
+#[derive(Clone, Copy)]
+pub(super) enum Want {
+    /// Its rows.
+    Rows,
+    /// The number of rows it affected (`execute`): no rows are read.
+    Count,
+}
+
+/// What a statement sent from the task answered.
+pub(super) struct Answer {
+    /// Its rows (none when counting).
+    pub(super) rows: Vec<tokio_postgres::Row>,
+    /// The rows it returned or affected.
+    pub(super) count: u64,
+}
+
 /// How a statement sent from the task went.
 enum Sent {
     /// Its `BEGIN` failed: nothing happened; a lost connection is left to
     /// the thread's way, which replaces it and begins again.
     BeginFailed(Error),
-    /// It ran (or failed): its rows, and the statement if freshly prepared.
-    Ran(
-        Result<Vec<tokio_postgres::Row>>,
-        Option<tokio_postgres::Statement>,
-    ),
+    /// It ran (or failed): its answer, and the statement if freshly prepared.
+    Ran(Result<Answer>, Option<tokio_postgres::Statement>),
 }
 
-/// Runs a statement returning rows from this task when the session can (see
-/// the module docs): `sql` gives the statement's text from the session (the
-/// query builder's cache of rendered statements, raw SQL's translation),
-/// `bind` encodes the parameters for the prepared statement, `read` turns
-/// the rows into the result. `None`: take the thread's way.
+/// Runs a statement from this task when the session can (see the module
+/// docs): `sql` gives the statement's text from the session (the query
+/// builder's cache of rendered statements, raw SQL's translation), `bind`
+/// encodes the parameters for the prepared statement, `want` says whether
+/// its rows are read, `read` turns the answer into the result. `None`: take
+/// the thread's way.
 pub(super) async fn rows<T, S: Deref<Target = str>>(
     worker: &Worker,
     sql: impl FnOnce(&mut Session) -> Result<S>,
     bind: impl FnOnce(&tokio_postgres::Statement) -> Result<Vec<Encoded>>,
-    read: impl FnOnce(&[tokio_postgres::Row]) -> Result<T>,
+    want: Want,
+    read: impl FnOnce(Answer) -> Result<T>,
 ) -> Option<Result<T>> {
     let taken = take_off(worker, |s| {
         let sql = match sql(s) {
@@ -188,11 +204,23 @@ pub(super) async fn rows<T, S: Deref<Target = str>>(
                 Ok(binds) => binds,
                 Err(e) => return Sent::Ran(Err(e), fresh),
             };
-            let rows = match client.query_raw(&statement, binds.iter()).await {
-                Ok(stream) => collect(stream).await,
-                Err(e) => Err(from_pg(e)),
+            let answer = match want {
+                Want::Rows => match client.query_raw(&statement, binds.iter()).await {
+                    Ok(stream) => collect(stream).await.map(|rows| Answer {
+                        count: rows.len() as u64,
+                        rows,
+                    }),
+                    Err(e) => Err(from_pg(e)),
+                },
+                Want::Count => match client.execute_raw(&statement, binds.iter()).await {
+                    Ok(count) => Ok(Answer {
+                        rows: Vec::new(),
+                        count,
+                    }),
+                    Err(e) => Err(from_pg(e)),
+                },
             };
-            Sent::Ran(rows, fresh)
+            Sent::Ran(answer, fresh)
         })
         .await?;
     // The connection ended under a waiting call: when this flight began the
@@ -209,14 +237,14 @@ pub(super) async fn rows<T, S: Deref<Target = str>>(
                 None
             }
             Sent::BeginFailed(e) => Some(Err(e)),
-            Sent::Ran(rows, fresh) => {
+            Sent::Ran(answer, fresh) => {
                 if let Some(b) = begin {
                     s.native_begun(b);
                 }
                 if let Some(st) = fresh {
                     s.native_prepared(text, st);
                 }
-                let r = rows.and_then(|rows| read(&rows));
+                let r = answer.and_then(read);
                 Some(s.native_finish(text, r))
             }
         })
@@ -256,20 +284,22 @@ pub(super) async fn select<R>(
         worker,
         |s| statement.sql(s),
         |st| encode(&params, st),
-        |rows| decoded(rows, decode, take),
+        Want::Rows,
+        |a| decoded(&a.rows, decode, take),
     )
     .await
 }
 
-/// Raw SQL with its parameters ([`rows`] for `AsyncSession::query_as` and
-/// its kin): the text is translated with the session's connection cache,
-/// the values encoded while `params` lends them. `Err` gives them back for
-/// the thread's way.
+/// Raw SQL with its parameters ([`rows`] for `AsyncSession::execute`,
+/// `query_as` and their kin): the text is translated with the session's
+/// connection cache, the values encoded while `params` lends them. `Err`
+/// gives them back for the thread's way.
 pub(super) async fn raw<Q, P, T>(
     worker: &Worker,
     sql: Q,
     params: P,
-    read: impl FnOnce(&[tokio_postgres::Row]) -> Result<T>,
+    want: Want,
+    read: impl FnOnce(Answer) -> Result<T>,
 ) -> std::result::Result<Result<T>, (Q, P)>
 where
     Q: AsSql,
@@ -287,6 +317,7 @@ where
             let ph = placeholders.get().and_then(Option::as_ref);
             params.with_values(ph, |v| encode(v, st))
         },
+        want,
         read,
     )
     .await;
@@ -361,7 +392,8 @@ pub(super) async fn first_row<R: Decode>(
         worker,
         |_| Ok(sql),
         |st| encode(params, st),
-        |rows| decoded(rows, R::decode, 1),
+        Want::Rows,
+        |a| decoded(&a.rows, R::decode, 1),
     )
     .await
 }

@@ -43,7 +43,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// reads a row by primary key.
 ///
 /// On PostgreSQL (an engine made inside a tokio runtime) the terminals,
-/// `get`, `insert`, the raw `query*` methods, `begin`, `commit` and
+/// `get`, `insert`, raw `execute` and `query*`, `begin`, `commit` and
 /// `rollback` send their statement from the
 /// awaiting task itself when nothing needs the thread (see the
 /// [module docs](crate::nonblocking)), at bare `tokio-postgres` speed.
@@ -354,6 +354,17 @@ impl AsyncSession {
         Q: AsSql + Send + 'static,
         P: Params + Send + 'static,
     {
+        #[cfg(feature = "postgres")]
+        let (sql, params) = match self.native() {
+            Some(worker) => {
+                let read = |a: native::Answer| Ok(a.count);
+                match native::raw(worker, sql, params, native::Want::Count, read).await {
+                    Ok(r) => return r,
+                    Err(back) => back,
+                }
+            }
+            None => (sql, params),
+        };
         self.call(move |s| s.execute(sql, params)).await
     }
 
@@ -373,13 +384,14 @@ impl AsyncSession {
         #[cfg(feature = "postgres")]
         let (sql, params) = match self.native() {
             Some(worker) => {
-                let read = |rows: &[tokio_postgres::Row]| {
-                    let n = rows.len();
-                    rows.iter()
+                let read = |a: native::Answer| {
+                    let n = a.rows.len();
+                    a.rows
+                        .iter()
                         .map(|r| T::from_row(&Row::pg_of(r, n)))
                         .collect()
                 };
-                match native::raw(worker, sql, params, read).await {
+                match native::raw(worker, sql, params, native::Want::Rows, read).await {
                     Ok(r) => return r,
                     Err(back) => back,
                 }
@@ -419,12 +431,12 @@ impl AsyncSession {
         let (sql, params) = match self.native() {
             Some(worker) => {
                 // More than one row fails the transaction, as on the thread.
-                let read = |rows: &[tokio_postgres::Row]| match rows {
+                let read = |a: native::Answer| match &a.rows[..] {
                     [] => Ok(None),
                     [row] => T::from_row(&Row::pg_of(row, 1)).map(Some),
                     _ => Err(Error::TooManyRows),
                 };
-                match native::raw(worker, sql, params, read).await {
+                match native::raw(worker, sql, params, native::Want::Rows, read).await {
                     Ok(r) => return r,
                     Err(back) => back,
                 }

@@ -176,6 +176,9 @@ impl Session {
         if let (Err(Error::CommitOutcomeUnknown { .. }), Ok(conn)) = (&r, self.conn.get()) {
             conn.broken = true;
         }
+        if let Some(c) = self.native_conn_any() {
+            c.after_control("COMMIT", r.is_ok());
+        }
         r?;
         self.emit(Event::Commit);
         Ok(())
@@ -205,6 +208,9 @@ impl Session {
             && let Ok(conn) = self.conn.get()
         {
             conn.broken = true;
+        }
+        if let Some(c) = self.native_conn_any() {
+            c.after_control("ROLLBACK", true);
         }
         self.emit(Event::Rollback);
         r
@@ -255,6 +261,9 @@ impl Session {
 
     /// Records the `BEGIN` a task sent, as `begin_now` does.
     pub(crate) fn native_begun(&mut self, sql: &'static str) {
+        if let Some(c) = self.native_conn_any() {
+            c.after_control(sql, true);
+        }
         self.next = None;
         self.active = true;
         self.emit(Event::Begin { sql });
