@@ -7,8 +7,14 @@
 //! task on a current-thread tokio runtime, as a request handler awaits its
 //! queries) and, on PostgreSQL, `tokio-postgres` (a prepared statement on
 //! the async driver, awaited the same way). Workloads: `by_pk` (a user by primary key out of
-//! 10,000), `list100` (100 users through the query builder) and
-//! `single_insert` (one user per committed transaction).
+//! 10,000), `list100` (100 users through the query builder),
+//! `read_tx` (`by_pk` in a transaction of its own: begin, read, commit),
+//! `single_insert` (one user per committed transaction, begun by hand) and
+//! `insert_autobegin` (the same on ormgen sessions in their default mode,
+//! where the insert begins the transaction; the drivers, which have no
+//! such mode, run their `single_insert` again). `read_tx` runs on ormgen's
+//! default-mode sessions too (the read begins the transaction), and on the
+//! drivers with a transaction begun by hand.
 //!
 //! Measurement: the contenders run interleaved in rounds of `OPS` operations;
 //! the median time per operation of each over the rounds and the ratios to
@@ -65,6 +71,9 @@ fn user_id(i: i64) -> i32 {
 
 struct Sync {
     s: ormgen::Session,
+    /// A session in ormgen's default mode (autocommit off): a transaction
+    /// begins at its first statement.
+    tx: ormgen::Session,
 }
 
 impl Contender for Sync {
@@ -80,6 +89,17 @@ impl Contender for Sync {
                 .all(s)
                 .unwrap()
                 .len(),
+            "insert_autobegin" => {
+                let row = orm::NewUser::new("User").hair_color("brown");
+                let stored = orm::User::insert(&mut self.tx, row).unwrap();
+                self.tx.commit().unwrap();
+                stored.name.len()
+            }
+            "read_tx" => {
+                let user = orm::User::get(&mut self.tx, user_id(i)).unwrap().unwrap();
+                self.tx.commit().unwrap();
+                user.name.len()
+            }
             "single_insert" => {
                 s.begin().unwrap();
                 let row = orm::NewUser::new("User").hair_color("brown");
@@ -98,6 +118,8 @@ impl Contender for Sync {
 struct Async {
     rt: tokio::runtime::Runtime,
     s: ormgen::AsyncSession,
+    /// A session in ormgen's default mode (autocommit off).
+    tx: ormgen::AsyncSession,
 }
 
 impl Contender for Async {
@@ -111,7 +133,10 @@ impl Contender for Async {
         true
     }
     fn round(&mut self, workload: &str, first: i64, n: i64) -> usize {
-        let s = &mut self.s;
+        let s = match workload {
+            "insert_autobegin" | "read_tx" => &mut self.tx,
+            _ => &mut self.s,
+        };
         self.rt.block_on(async {
             let mut kept = 0;
             for i in first..first + n {
@@ -145,6 +170,19 @@ async fn async_op(s: &mut ormgen::AsyncSession, workload: &str, i: i64) -> usize
             let stored = s.insert(row).await.unwrap();
             s.commit().await.unwrap();
             stored.name.len()
+        }
+        // On the session in default mode: the insert begins the
+        // transaction.
+        "insert_autobegin" => {
+            let row = orm::NewUser::new("User").hair_color("brown");
+            let stored = s.insert(row).await.unwrap();
+            s.commit().await.unwrap();
+            stored.name.len()
+        }
+        "read_tx" => {
+            let user = s.get(orm::user::table, user_id(i)).await.unwrap().unwrap();
+            s.commit().await.unwrap();
+            user.name.len()
         }
         _ => unreachable!(),
     }
@@ -224,7 +262,16 @@ impl Contender for TokioPg {
                             .collect();
                         users.len()
                     }
-                    "single_insert" => {
+                    "read_tx" => {
+                        let tx = c.transaction().await.unwrap();
+                        let row = tx.query_one(by_pk, &[&user_id(i)]).await.unwrap();
+                        let (_id, name, _hair): (i32, String, Option<String>) =
+                            (row.get(0), row.get(1), row.get(2));
+                        tx.commit().await.unwrap();
+                        name.len()
+                    }
+                    // No autobegin: a transaction is begun by hand.
+                    "single_insert" | "insert_autobegin" => {
                         let tx = c.transaction().await.unwrap();
                         let n = tx.execute(insert, &[&"User", &"brown"]).await.unwrap();
                         tx.commit().await.unwrap();
@@ -288,7 +335,19 @@ macro_rules! sqlx_round {
                             .unwrap();
                         users.len()
                     }
-                    "single_insert" => {
+                    "read_tx" => {
+                        let mut tx = conn.begin().await.unwrap();
+                        let (_id, name, _hair): (i32, String, Option<String>) =
+                            sqlx::query_as(by_pk)
+                                .bind(user_id(i))
+                                .fetch_one(&mut *tx)
+                                .await
+                                .unwrap();
+                        tx.commit().await.unwrap();
+                        name.len()
+                    }
+                    // No autobegin: a transaction is begun by hand.
+                    "single_insert" | "insert_autobegin" => {
                         let mut tx = conn.begin().await.unwrap();
                         let n = sqlx::query(insert)
                             .bind("User")
@@ -475,10 +534,15 @@ fn backends(only: Option<&str>) -> Vec<Backend> {
         let async_engine = ormgen::AsyncEngine::new(engine.clone());
         let mut a = async_engine.session();
         rt.block_on(a.set_autocommit(true)).unwrap();
+        let sync = Sync {
+            s,
+            tx: engine.session().unwrap(),
+        };
+        let tx = async_engine.session();
         out.push((
             "sqlite_memory",
             with_sqlx(
-                vec![Box::new(Sync { s }), Box::new(Async { rt, s: a })],
+                vec![Box::new(sync), Box::new(Async { rt, s: a, tx })],
                 Sqlx::sqlite_memory,
             ),
             None,
@@ -508,23 +572,28 @@ fn backends(only: Option<&str>) -> Vec<Backend> {
             // An engine of its own, made inside the runtime: its connections
             // are tokio-postgres clients on it (the sync engine's are the
             // `postgres` crate's).
-            let mut a = rt
+            let async_engine = rt
                 .block_on(
                     ormgen::AsyncEngine::builder(url.clone())
                         .search_path(schema.clone())
                         .build_async(),
                 )
-                .unwrap()
-                .session();
+                .unwrap();
+            let mut a = async_engine.session();
             rt.block_on(a.set_autocommit(true)).unwrap();
+            let tx = async_engine.session();
+            let sync = Sync {
+                s,
+                tx: engine.session().unwrap(),
+            };
             let bare = TokioPg::connect(&url, &schema);
             out.push((
                 "postgres",
                 with_sqlx(
                     vec![
                         Box::new(bare),
-                        Box::new(Sync { s }),
-                        Box::new(Async { rt, s: a }),
+                        Box::new(sync),
+                        Box::new(Async { rt, s: a, tx }),
                     ],
                     || Sqlx::postgres(&url, &schema),
                 ),
@@ -585,7 +654,14 @@ fn main() {
             None => false,
         };
         let spinner = spin.then(Spinner::start);
-        for workload in ["hand_over", "by_pk", "list100", "single_insert"] {
+        for workload in [
+            "hand_over",
+            "by_pk",
+            "list100",
+            "read_tx",
+            "single_insert",
+            "insert_autobegin",
+        ] {
             let mut running: Vec<&mut Box<dyn Contender>> =
                 contenders.iter_mut().filter(|c| c.runs(workload)).collect();
             // Warm-up: caches, prepared statements, threads.

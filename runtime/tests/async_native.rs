@@ -427,7 +427,11 @@ fn statements_from_tasks_dropped_at_random_points_leave_every_transaction_whole(
                         let limit = Duration::from_micros(rng.below(15_000));
                         let e = email.clone();
                         let work = async {
-                            s.begin().await?;
+                            // Every other round the insert begins the
+                            // transaction (its BEGIN pipelined with it).
+                            if round % 2 == 0 {
+                                s.begin().await?;
+                            }
                             let u = s
                                 .insert(NewUser {
                                     email: e,
@@ -664,5 +668,63 @@ fn execute_from_the_task_counts_fails_and_follows_ddl_as_the_thread_way() {
         s.rollback().await.unwrap();
         let row = s.query(star, (1,)).await.unwrap();
         assert_eq!(row[0].len(), width, "the rolled-back column is back");
+    });
+}
+
+#[test]
+fn a_begin_pipelined_with_the_first_statement_holds_it_and_fails_with_it() {
+    let Some(db) = pg(seeded()) else { return };
+    on_task(&db, async |engine, on_task| {
+        // A session out of autocommit mode begins at its first statement:
+        // the task sends BEGIN and the statement together.
+        let mut s = engine.session();
+        let mut other = engine.session();
+        other.set_autocommit(true).await.unwrap();
+        assert_eq!(s.count(User::query()).await.unwrap(), 4);
+        // Prepared once before (the BEGIN must precede a statement that
+        // needs no preparing too).
+        let txid = "select txid_current()::bigint";
+        let _: i64 = s.query_one(txid, ()).await.unwrap();
+        s.rollback().await.unwrap();
+        let before = on_task.load(Ordering::SeqCst);
+        let first: i64 = s.query_one(txid, ()).await.unwrap();
+        let stored = s
+            .insert(NewUser {
+                email: "pipelined@x.org".into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let again: i64 = s.query_one(txid, ()).await.unwrap();
+        assert_eq!(on_task.load(Ordering::SeqCst) - before, 3);
+        assert_eq!(first, again, "the statements ran in one transaction");
+        assert!(s.in_transaction().await.unwrap());
+        // Not visible elsewhere before the commit, gone after the rollback.
+        assert_eq!(other.count(User::query()).await.unwrap(), 4);
+        s.rollback().await.unwrap();
+        assert!(s.get(user::table, stored.id).await.unwrap().is_none());
+        s.rollback().await.unwrap();
+        // A first statement the server refuses: the transaction began and
+        // failed with it, as on the thread.
+        let bad = s.query("selec 1", ()).await;
+        assert!(matches!(bad, Err(Error::Sql { .. })), "{bad:?}");
+        assert!(s.in_transaction().await.unwrap());
+        let refused = s.count(User::query()).await;
+        assert!(
+            matches!(refused, Err(Error::TransactionFailed { .. })),
+            "{refused:?}"
+        );
+        s.rollback().await.unwrap();
+        // Options set for the next transaction go with its BEGIN.
+        s.begin_with(ormgen::TxOptions::read_only()).await.unwrap();
+        let write = s.execute("delete from users where id = -1", ()).await;
+        assert!(write.is_err(), "a read-only transaction wrote: {write:?}");
+        s.rollback().await.unwrap();
+        let level: String = s
+            .query_one("select current_setting('transaction_read_only')", ())
+            .await
+            .unwrap();
+        assert_eq!(level, "off", "the options were for one transaction");
+        s.commit().await.unwrap();
     });
 }

@@ -12,9 +12,10 @@
 //! same results; the two ways share the session, its transaction state and
 //! the connection's prepared statements.
 
-use std::future::poll_fn;
+use std::future::{Future, poll_fn};
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::task::Poll;
 
 use bytes::BytesMut;
 use postgres::types::{IsNull, ToSql, Type};
@@ -188,39 +189,48 @@ pub(super) async fn rows<T, S: Deref<Target = str>>(
     let text: &str = &sql;
     let (sent, closed) = flight
         .run(|client| async move {
-            if let Some(b) = begin
-                && let Err(e) = client.batch_execute(b).await
-            {
-                return Sent::BeginFailed(from_pg(e));
+            let statement = async {
+                let (statement, fresh) = match statement {
+                    Some(st) => (st, None),
+                    None => match client.prepare(text).await {
+                        Ok(st) => (st.clone(), Some(st)),
+                        Err(e) => return Sent::Ran(Err(from_pg(e)), None),
+                    },
+                };
+                let binds = match bind(&statement) {
+                    Ok(binds) => binds,
+                    Err(e) => return Sent::Ran(Err(e), fresh),
+                };
+                let answer = match want {
+                    Want::Rows => match client.query_raw(&statement, binds.iter()).await {
+                        Ok(stream) => collect(stream).await.map(|rows| Answer {
+                            count: rows.len() as u64,
+                            rows,
+                        }),
+                        Err(e) => Err(from_pg(e)),
+                    },
+                    Want::Count => match client.execute_raw(&statement, binds.iter()).await {
+                        Ok(count) => Ok(Answer {
+                            rows: Vec::new(),
+                            count,
+                        }),
+                        Err(e) => Err(from_pg(e)),
+                    },
+                };
+                Sent::Ran(answer, fresh)
+            };
+            let Some(b) = begin else {
+                return statement.await;
+            };
+            // The `BEGIN` pipelined with the statement: both requests go
+            // out before either answer is awaited, so beginning costs no
+            // round trip of its own. A `BEGIN` fails only with its
+            // connection (a lost or closed one), and then the statement
+            // behind it did not run either.
+            match both(client.batch_execute(b), statement).await {
+                (Err(e), _) => Sent::BeginFailed(from_pg(e)),
+                (Ok(()), ran) => ran,
             }
-            let (statement, fresh) = match statement {
-                Some(st) => (st, None),
-                None => match client.prepare(text).await {
-                    Ok(st) => (st.clone(), Some(st)),
-                    Err(e) => return Sent::Ran(Err(from_pg(e)), None),
-                },
-            };
-            let binds = match bind(&statement) {
-                Ok(binds) => binds,
-                Err(e) => return Sent::Ran(Err(e), fresh),
-            };
-            let answer = match want {
-                Want::Rows => match client.query_raw(&statement, binds.iter()).await {
-                    Ok(stream) => collect(stream).await.map(|rows| Answer {
-                        count: rows.len() as u64,
-                        rows,
-                    }),
-                    Err(e) => Err(from_pg(e)),
-                },
-                Want::Count => match client.execute_raw(&statement, binds.iter()).await {
-                    Ok(count) => Ok(Answer {
-                        rows: Vec::new(),
-                        count,
-                    }),
-                    Err(e) => Err(from_pg(e)),
-                },
-            };
-            Sent::Ran(answer, fresh)
         })
         .await?;
     // The connection ended under a waiting call: when this flight began the
@@ -249,6 +259,35 @@ pub(super) async fn rows<T, S: Deref<Target = str>>(
             }
         })
         .flatten()
+}
+
+/// Polls `first` and `second` together until both are done. `first` is
+/// polled first, so a request it sends on its first poll (tokio-postgres
+/// queues a request when its future is first polled) goes to the server
+/// ahead of `second`'s.
+async fn both<A: Future, B: Future>(first: A, second: B) -> (A::Output, B::Output) {
+    let (mut first, mut second) = (std::pin::pin!(first), std::pin::pin!(second));
+    let (mut a, mut b) = (None, None);
+    poll_fn(|cx| {
+        if a.is_none()
+            && let Poll::Ready(out) = first.as_mut().poll(cx)
+        {
+            a = Some(out);
+        }
+        if b.is_none()
+            && let Poll::Ready(out) = second.as_mut().poll(cx)
+        {
+            b = Some(out);
+        }
+        match (a.take(), b.take()) {
+            (Some(x), Some(y)) => Poll::Ready((x, y)),
+            (x, y) => {
+                (a, b) = (x, y);
+                Poll::Pending
+            }
+        }
+    })
+    .await
 }
 
 /// Every row of a result.
