@@ -672,7 +672,7 @@ fn execute_from_the_task_counts_fails_and_follows_ddl_as_the_thread_way() {
 }
 
 #[test]
-fn a_begin_pipelined_with_the_first_statement_holds_it_and_fails_with_it() {
+fn a_begin_goes_out_with_a_first_read_and_ahead_of_anything_else() {
     let Some(db) = pg(seeded()) else { return };
     on_task(&db, async |engine, on_task| {
         // A session out of autocommit mode begins at its first statement:
@@ -681,8 +681,30 @@ fn a_begin_pipelined_with_the_first_statement_holds_it_and_fails_with_it() {
         let mut other = engine.session();
         other.set_autocommit(true).await.unwrap();
         assert_eq!(s.count(User::query()).await.unwrap(), 4);
-        // Prepared once before (the BEGIN must precede a statement that
-        // needs no preparing too).
+        // A read goes out with the BEGIN (prepared once before: the BEGIN
+        // must precede a statement that needs no preparing too). Under
+        // repeatable read the snapshot is the first read's, so a change
+        // committed after it stays unseen — unless the read ran first.
+        assert!(s.get(user::table, 1).await.unwrap().is_some());
+        s.rollback().await.unwrap();
+        s.begin_with(ormgen::TxOptions::isolation(
+            ormgen::IsolationLevel::RepeatableRead,
+        ))
+        .await
+        .unwrap();
+        let before = on_task.load(Ordering::SeqCst);
+        let seen = s.get(user::table, 1).await.unwrap().unwrap();
+        let renamed = other
+            .execute("update users set name = 'renamed' where id = 1", ())
+            .await
+            .unwrap();
+        let again = s.get(user::table, 1).await.unwrap().unwrap();
+        assert_eq!(on_task.load(Ordering::SeqCst) - before, 3);
+        assert_eq!(renamed, 1);
+        assert_ne!(seen.name.as_deref(), Some("renamed"));
+        assert_eq!(again.name, seen.name, "one snapshot from the first read");
+        s.rollback().await.unwrap();
+        // Statements that may write wait for the BEGIN's answer.
         let txid = "select txid_current()::bigint";
         let _: i64 = s.query_one(txid, ()).await.unwrap();
         s.rollback().await.unwrap();

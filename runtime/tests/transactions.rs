@@ -180,6 +180,15 @@ fn statements_prepared_after_a_rolled_back_ddl_are_prepared_again() {
         assert_eq!(width(&mut s), 2, "{}", db.name());
         s.rollback().unwrap();
         assert_eq!(width(&mut s), 2, "{}", db.name());
+        // DDL before a savepoint outlives the savepoint's rollback, and a
+        // statement prepared after it goes stale at the transaction's.
+        s.execute("alter table items add column extra text", ())
+            .unwrap();
+        let inner: ormgen::Result<()> = s.savepoint(|_| Err(Error::NotFound));
+        assert!(inner.is_err());
+        assert_eq!(width(&mut s), 3, "{}", db.name());
+        s.rollback().unwrap();
+        assert_eq!(width(&mut s), 2, "{}", db.name());
     }
 }
 

@@ -133,6 +133,49 @@ fn script_has_ddl(sql: &str) -> bool {
     sql.split(';').any(starts_with_ddl)
 }
 
+/// A transaction-control statement, as [`PgConn::after_control`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Control {
+    /// `BEGIN`, `START TRANSACTION`.
+    Begin,
+    /// `COMMIT`, `END`.
+    Commit,
+    /// `ROLLBACK`, `ABORT`; `partial` for `ROLLBACK [WORK | TRANSACTION] TO
+    /// [SAVEPOINT] name`, which leaves the transaction open.
+    Rollback { partial: bool },
+}
+
+/// What transaction-control statement `sql` (or a script) starts with, if
+/// any: its first keyword, and for a rollback whether it is to a savepoint.
+fn control_of(sql: &str) -> Option<Control> {
+    let t = sql.trim_start();
+    // Most statements are none: a look at the first letter first.
+    match t.as_bytes().first()? | 0x20 {
+        b'a' | b'b' | b'c' | b'e' | b'r' | b's' => {}
+        _ => return None,
+    }
+    let mut words = t
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty());
+    let first = words.next()?;
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    if is(first, "begin") || is(first, "start") {
+        Some(Control::Begin)
+    } else if is(first, "commit") || is(first, "end") {
+        Some(Control::Commit)
+    } else if is(first, "rollback") || is(first, "abort") {
+        let next = words
+            .next()
+            .filter(|w| !is(w, "work") && !is(w, "transaction"))
+            .or_else(|| words.next());
+        Some(Control::Rollback {
+            partial: next.is_some_and(|w| is(w, "to")),
+        })
+    } else {
+        None
+    }
+}
+
 /// Binds through [`ToParam::to_pg`], checking [`ToParam::pg_accepts`].
 #[derive(Clone, Copy)]
 pub(crate) struct Bind<'a>(pub(crate) &'a dyn ToParam);
@@ -203,23 +246,24 @@ impl PgConn {
     /// refuse it: "cached plan must not change result type"); `BEGIN`,
     /// `COMMIT` and a whole `ROLLBACK` end what a later rollback could undo.
     /// A `COMMIT` that failed (`ok` false) rolled the transaction back.
+    /// Also for raw SQL (`execute("ROLLBACK")`): anything else is ignored.
     pub(crate) fn after_control(&mut self, sql: &str, ok: bool) {
-        let mut words = sql
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|w| !w.is_empty());
-        let first = words.next().unwrap_or("");
-        let is = |k: &str| first.eq_ignore_ascii_case(k);
-        let commit = is("commit") || is("end");
-        if is("rollback") || is("abort") || (commit && !ok) {
-            if self.ddl_undoable {
-                self.ddl.fetch_add(1, Ordering::AcqRel);
+        let rollback = match control_of(sql) {
+            None => return,
+            Some(Control::Rollback { partial }) => Some(partial),
+            Some(Control::Commit) if !ok => Some(false),
+            Some(Control::Begin | Control::Commit) => None,
+        };
+        match rollback {
+            Some(partial) => {
+                if self.ddl_undoable {
+                    self.ddl.fetch_add(1, Ordering::AcqRel);
+                }
+                if !partial {
+                    self.ddl_undoable = false;
+                }
             }
-            let partial = words.next().is_some_and(|w| w.eq_ignore_ascii_case("to"));
-            if !partial {
-                self.ddl_undoable = false;
-            }
-        } else if is("begin") || is("start") || commit {
-            self.ddl_undoable = false;
+            None => self.ddl_undoable = false,
         }
     }
 
@@ -273,6 +317,7 @@ impl PgConn {
     /// schema counter after DDL, the stale-plan eviction.
     #[cfg(feature = "async")]
     pub(crate) fn after_native(&mut self, sql: &str, error: Option<&Error>) {
+        self.after_control(sql, error.is_none());
         if starts_with_ddl(sql) {
             self.bump_ddl();
         }
@@ -297,6 +342,7 @@ impl PgConn {
     #[inline]
     pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         let r = self.execute_inner(sql, params);
+        self.after_control(sql, r.is_ok());
         if starts_with_ddl(sql) {
             self.bump_ddl();
         }
@@ -359,4 +405,41 @@ pub(crate) fn with_binds<R>(
         |p| Bind(*p),
         |binds| with_mapped(binds, |b| b as &(dyn ToSql + Sync), f),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Control, control_of};
+
+    #[test]
+    fn control_statements_are_read_with_their_savepoint_forms() {
+        let rollback = |partial| Some(Control::Rollback { partial });
+        for (sql, want) in [
+            ("BEGIN", Some(Control::Begin)),
+            (
+                "begin isolation level serializable read only",
+                Some(Control::Begin),
+            ),
+            ("  START TRANSACTION", Some(Control::Begin)),
+            ("COMMIT", Some(Control::Commit)),
+            ("end", Some(Control::Commit)),
+            ("ROLLBACK", rollback(false)),
+            ("rollback work", rollback(false)),
+            ("ROLLBACK AND CHAIN", rollback(false)),
+            ("abort transaction", rollback(false)),
+            (
+                "ROLLBACK TO SAVEPOINT sp_1; RELEASE SAVEPOINT sp_1",
+                rollback(true),
+            ),
+            ("rollback to sp_1", rollback(true)),
+            ("ROLLBACK WORK TO SAVEPOINT x", rollback(true)),
+            ("rollback transaction to x", rollback(true)),
+            ("SELECT 1", None),
+            ("SAVEPOINT x", None),
+            ("create table rollback_log (id int)", None),
+            ("", None),
+        ] {
+            assert_eq!(control_of(sql), want, "{sql:?}");
+        }
+    }
 }

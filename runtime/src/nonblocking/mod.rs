@@ -26,7 +26,7 @@
 //! the awaiting task and poll
 //! the connection there — a round trip costs what it costs with bare
 //! `tokio-postgres`, and a transaction's `BEGIN` is pipelined with its first
-//! statement (no round trip of its own) — whenever nothing needs the thread (no job queued, no
+//! statement when that is a read (no round trip of its own) — whenever nothing needs the thread (no job queued, no
 //! listener, no hook, nothing queued in the unit of work); the sync code on
 //! the thread uses the same connection by polling it there. A new session
 //! takes an idle pooled connection from the task when one is there without

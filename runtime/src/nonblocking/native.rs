@@ -147,8 +147,9 @@ pub(super) struct Answer {
 
 /// How a statement sent from the task went.
 enum Sent {
-    /// Its `BEGIN` failed: nothing happened; a lost connection is left to
-    /// the thread's way, which replaces it and begins again.
+    /// Its `BEGIN` failed: nothing happened (a statement pipelined behind
+    /// it has no effects); a lost connection is left to the thread's way,
+    /// which replaces it and begins again.
     BeginFailed(Error),
     /// It ran (or failed): its answer, and the statement if freshly prepared.
     Ran(Result<Answer>, Option<tokio_postgres::Statement>),
@@ -158,13 +159,15 @@ enum Sent {
 /// docs): `sql` gives the statement's text from the session (the query
 /// builder's cache of rendered statements, raw SQL's translation), `bind`
 /// encodes the parameters for the prepared statement, `want` says whether
-/// its rows are read, `read` turns the answer into the result. `None`: take
-/// the thread's way.
+/// its rows are read, `read` turns the answer into the result; `pure`: the
+/// statement has no effects (a query builder's `SELECT`), so a `BEGIN`
+/// may be pipelined with it. `None`: take the thread's way.
 pub(super) async fn rows<T, S: Deref<Target = str>>(
     worker: &Worker,
     sql: impl FnOnce(&mut Session) -> Result<S>,
     bind: impl FnOnce(&tokio_postgres::Statement) -> Result<Vec<Encoded>>,
     want: Want,
+    pure: bool,
     read: impl FnOnce(Answer) -> Result<T>,
 ) -> Option<Result<T>> {
     let taken = take_off(worker, |s| {
@@ -222,11 +225,19 @@ pub(super) async fn rows<T, S: Deref<Target = str>>(
             let Some(b) = begin else {
                 return statement.await;
             };
-            // The `BEGIN` pipelined with the statement: both requests go
-            // out before either answer is awaited, so beginning costs no
-            // round trip of its own. A `BEGIN` fails only with its
-            // connection (a lost or closed one), and then the statement
-            // behind it did not run either.
+            // A `BEGIN` that fails on a live connection (a cancel request
+            // landing while it runs, a `BEGIN` the server refuses) does not
+            // stop a statement queued behind it, which then runs outside
+            // any transaction: only a statement without effects goes with
+            // it. The others wait for its answer.
+            if !pure {
+                if let Err(e) = client.batch_execute(b).await {
+                    return Sent::BeginFailed(from_pg(e));
+                }
+                return statement.await;
+            }
+            // Pipelined: both requests go out before either answer is
+            // awaited, so beginning costs no round trip of its own.
             match both(client.batch_execute(b), statement).await {
                 (Err(e), _) => Sent::BeginFailed(from_pg(e)),
                 (Ok(()), ran) => ran,
@@ -324,6 +335,7 @@ pub(super) async fn select<R>(
         |s| statement.sql(s),
         |st| encode(&params, st),
         Want::Rows,
+        true,
         |a| decoded(&a.rows, decode, take),
     )
     .await
@@ -357,6 +369,7 @@ where
             params.with_values(ph, |v| encode(v, st))
         },
         want,
+        false,
         read,
     )
     .await;
@@ -420,18 +433,20 @@ pub(super) fn encode(
         .collect())
 }
 
-/// [`rows`] for one of the generated constant statements (`GET`, `INSERT`):
-/// its first row decoded, and the number of rows.
+/// [`rows`] for one of the generated constant statements (`GET`, `INSERT`;
+/// `pure` for a `GET`): its first row decoded, and the number of rows.
 pub(super) async fn first_row<R: Decode>(
     worker: &Worker,
     sql: &'static str,
     params: &[&dyn ToParam],
+    pure: bool,
 ) -> Option<Result<(Vec<R>, usize)>> {
     rows(
         worker,
         |_| Ok(sql),
         |st| encode(params, st),
         Want::Rows,
+        pure,
         |a| decoded(&a.rows, R::decode, 1),
     )
     .await

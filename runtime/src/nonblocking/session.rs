@@ -272,7 +272,7 @@ impl AsyncSession {
             let sql = T::GET.get(crate::Dialect::Postgres)?;
             let params: Vec<&dyn crate::ToParam> =
                 key.iter().map(|v| v as &dyn crate::ToParam).collect();
-            if let Some(r) = native::first_row(worker, sql, &params).await {
+            if let Some(r) = native::first_row(worker, sql, &params, true).await {
                 return r.map(|(rows, _)| rows.into_iter().next());
             }
         }
@@ -301,7 +301,7 @@ impl AsyncSession {
                 let sql = N::INSERT.get(crate::Dialect::Postgres)?;
                 let mut params: Vec<&dyn crate::ToParam> = Vec::with_capacity(N::COLUMNS.len());
                 new.params(&mut params);
-                let sent = native::first_row(worker, sql, &params).await;
+                let sent = native::first_row(worker, sql, &params, false).await;
                 if let Some(r) = sent {
                     return r.and_then(native::exactly_one);
                 }
