@@ -9,7 +9,8 @@
 //! the async driver, awaited the same way). Workloads: `by_pk` (a user by primary key out of
 //! 10,000), `list100` (100 users through the query builder),
 //! `read_tx` (`by_pk` in a transaction of its own: begin, read, commit),
-//! `single_insert` (one user per committed transaction, begun by hand) and
+//! `single_insert` (one user per committed transaction, begun by hand, and
+//! read back: every contender's INSERT returns the row, as ormgen's does) and
 //! `insert_autobegin` (the same on ormgen sessions in their default mode,
 //! where the insert begins the transaction; the drivers, which have no
 //! such mode, run their `single_insert` again). `read_tx` runs on ormgen's
@@ -219,7 +220,10 @@ impl TokioPg {
                 .await
                 .unwrap();
             let insert = client
-                .prepare("INSERT INTO users (name, hair_color) VALUES ($1, $2)")
+                .prepare(
+                    "INSERT INTO users (name, hair_color) VALUES ($1, $2) \
+                     RETURNING id, name, hair_color",
+                )
                 .await
                 .unwrap();
             (client, by_pk, list, insert)
@@ -273,9 +277,11 @@ impl Contender for TokioPg {
                     // No autobegin: a transaction is begun by hand.
                     "single_insert" | "insert_autobegin" => {
                         let tx = c.transaction().await.unwrap();
-                        let n = tx.execute(insert, &[&"User", &"brown"]).await.unwrap();
+                        let row = tx.query_one(insert, &[&"User", &"brown"]).await.unwrap();
+                        let (_id, name, _hair): (i32, String, Option<String>) =
+                            (row.get(0), row.get(1), row.get(2));
                         tx.commit().await.unwrap();
-                        n as usize
+                        name.len()
                     }
                     _ => unreachable!(),
                 };
@@ -304,13 +310,15 @@ macro_rules! sqlx_round {
             (
                 "SELECT id, name, hair_color FROM users WHERE id = $1",
                 "SELECT id, name, hair_color FROM users WHERE id <= $1",
-                "INSERT INTO users (name, hair_color) VALUES ($1, $2)",
+                "INSERT INTO users (name, hair_color) VALUES ($1, $2) \
+                 RETURNING id, name, hair_color",
             )
         } else {
             (
                 "SELECT id, name, hair_color FROM users WHERE id = ?",
                 "SELECT id, name, hair_color FROM users WHERE id <= ?",
-                "INSERT INTO users (name, hair_color) VALUES (?, ?)",
+                "INSERT INTO users (name, hair_color) VALUES (?, ?) \
+                 RETURNING id, name, hair_color",
             )
         };
         $self.rt.block_on(async {
@@ -349,15 +357,15 @@ macro_rules! sqlx_round {
                     // No autobegin: a transaction is begun by hand.
                     "single_insert" | "insert_autobegin" => {
                         let mut tx = conn.begin().await.unwrap();
-                        let n = sqlx::query(insert)
-                            .bind("User")
-                            .bind("brown")
-                            .execute(&mut *tx)
-                            .await
-                            .unwrap()
-                            .rows_affected();
+                        let (_id, name, _hair): (i32, String, Option<String>) =
+                            sqlx::query_as(insert)
+                                .bind("User")
+                                .bind("brown")
+                                .fetch_one(&mut *tx)
+                                .await
+                                .unwrap();
                         tx.commit().await.unwrap();
-                        n as usize
+                        name.len()
                     }
                     _ => unreachable!(),
                 };
