@@ -44,11 +44,17 @@ impl CancelHandle {
         match client {
             PgClient::Blocking(c) => CancelHandle(Inner::Postgres(c.cancel_token())),
             #[cfg(feature = "async")]
-            PgClient::Native(c) => CancelHandle(Inner::PostgresNative(
-                c.client.cancel_token(),
-                c.handle().clone(),
-            )),
+            PgClient::Native(c) => CancelHandle::postgres_native(&c.client, c.handle().clone()),
         }
+    }
+
+    /// For a `tokio-postgres` client: the request is sent from `runtime`.
+    #[cfg(all(feature = "postgres", feature = "async"))]
+    pub(crate) fn postgres_native(
+        client: &tokio_postgres::Client,
+        runtime: tokio::runtime::Handle,
+    ) -> CancelHandle {
+        CancelHandle(Inner::PostgresNative(client.cancel_token(), runtime))
     }
 
     /// Asks the database to stop the statement running now, without waiting

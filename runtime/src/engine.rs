@@ -278,7 +278,7 @@ impl EngineBuilder {
             #[cfg(feature = "postgres")]
             ddl: Arc::new(AtomicU64::new(0)),
             #[cfg(all(feature = "postgres", feature = "async"))]
-            runtime: std::sync::Mutex::new(None),
+            runtime: std::sync::OnceLock::new(),
         });
         let connector_setup = setup.clone();
         let pool = Pool::new(pool_config, Box::new(move || connector_setup.connect()));
@@ -318,7 +318,7 @@ struct Setup {
     /// [`AsyncEngine`](crate::AsyncEngine) when made inside one); without
     /// one they are the `postgres` crate's blocking clients.
     #[cfg(all(feature = "postgres", feature = "async"))]
-    runtime: std::sync::Mutex<Option<tokio::runtime::Handle>>,
+    runtime: std::sync::OnceLock<tokio::runtime::Handle>,
 }
 
 impl Setup {
@@ -345,26 +345,22 @@ impl Setup {
                     }
                     other => other,
                 };
+                let blocking = || -> Result<PgClient> {
+                    let client = postgres::Config::from((**cfg).clone())
+                        .connect(postgres::NoTls)
+                        .map_err(|e| as_connect_error(from_pg(e)))?;
+                    Ok(PgClient::Blocking(client))
+                };
                 #[cfg(feature = "async")]
-                let native = crate::nonblocking::lock(&self.runtime).clone();
-                #[cfg(feature = "async")]
-                let client = match native {
+                let client = match self.runtime.get() {
                     Some(handle) => PgClient::Native(
-                        crate::backend::pg_native::NativePg::connect(cfg, &handle)
+                        crate::backend::pg_native::NativePg::connect(cfg, handle)
                             .map_err(as_connect_error)?,
                     ),
-                    None => PgClient::Blocking(
-                        postgres::Config::from((**cfg).clone())
-                            .connect(postgres::NoTls)
-                            .map_err(|e| as_connect_error(from_pg(e)))?,
-                    ),
+                    None => blocking()?,
                 };
                 #[cfg(not(feature = "async"))]
-                let client = PgClient::Blocking(
-                    postgres::Config::from((**cfg).clone())
-                        .connect(postgres::NoTls)
-                        .map_err(|e| as_connect_error(from_pg(e)))?,
-                );
+                let client = blocking()?;
                 let mut c = PgConn::new(client, self.ddl.clone());
                 if self.statement_timeout.is_some() {
                     c.batch(&crate::session::statement_timeout_sql(
@@ -558,7 +554,7 @@ impl Engine {
     #[cfg(all(feature = "postgres", feature = "async"))]
     pub(crate) fn use_runtime(&self, handle: tokio::runtime::Handle) {
         if self.inner.dialect == Dialect::Postgres {
-            crate::nonblocking::lock(&self.inner.setup.runtime).get_or_insert(handle);
+            let _ = self.inner.setup.runtime.set(handle);
         }
     }
 

@@ -135,7 +135,7 @@ fn script_has_ddl(sql: &str) -> bool {
 
 /// A transaction-control statement, as [`PgConn::after_control`] reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Control {
+pub(crate) enum Control {
     /// `BEGIN`, `START TRANSACTION`.
     Begin,
     /// `COMMIT`, `END`.
@@ -247,23 +247,31 @@ impl PgConn {
     /// `COMMIT` and a whole `ROLLBACK` end what a later rollback could undo.
     /// A `COMMIT` that failed (`ok` false) rolled the transaction back.
     /// Also for raw SQL (`execute("ROLLBACK")`): anything else is ignored.
+    /// Nothing to do (and nothing parsed) unless DDL is undoable.
     pub(crate) fn after_control(&mut self, sql: &str, ok: bool) {
-        let rollback = match control_of(sql) {
-            None => return,
-            Some(Control::Rollback { partial }) => Some(partial),
-            Some(Control::Commit) if !ok => Some(false),
-            Some(Control::Begin | Control::Commit) => None,
-        };
-        match rollback {
-            Some(partial) => {
-                if self.ddl_undoable {
-                    self.ddl.fetch_add(1, Ordering::AcqRel);
-                }
-                if !partial {
-                    self.ddl_undoable = false;
-                }
+        if self.ddl_undoable
+            && let Some(control) = control_of(sql)
+        {
+            self.after(control, ok);
+        }
+    }
+
+    /// [`after_control`](Self::after_control) for a statement whose kind
+    /// the caller knows.
+    pub(crate) fn after(&mut self, control: Control, ok: bool) {
+        if !self.ddl_undoable {
+            return;
+        }
+        match control {
+            Control::Rollback { partial } => {
+                self.ddl.fetch_add(1, Ordering::AcqRel);
+                self.ddl_undoable = partial;
             }
-            None => self.ddl_undoable = false,
+            Control::Commit if !ok => {
+                self.ddl.fetch_add(1, Ordering::AcqRel);
+                self.ddl_undoable = false;
+            }
+            Control::Begin | Control::Commit => self.ddl_undoable = false,
         }
     }
 
@@ -280,14 +288,21 @@ impl PgConn {
         }
     }
 
-    /// The prepared statement for `sql`, from the per-connection cache.
+    /// Empties the statement cache when the engine's DDL counter moved
+    /// since this connection last looked.
     #[inline]
-    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+    fn follow_ddl(&mut self) {
         let generation = self.ddl.load(Ordering::Relaxed);
         if generation != self.seen_ddl {
             self.statements.clear();
             self.seen_ddl = generation;
         }
+    }
+
+    /// The prepared statement for `sql`, from the per-connection cache.
+    #[inline]
+    pub(crate) fn statement(&mut self, sql: &str) -> Result<postgres::Statement> {
+        self.follow_ddl();
         if let Some(s) = self.statements.get(sql) {
             return Ok(s.clone());
         }
@@ -299,11 +314,7 @@ impl PgConn {
     /// The cached prepared statement for `sql`, without preparing it.
     #[cfg(feature = "async")]
     pub(crate) fn cached_statement(&mut self, sql: &str) -> Option<postgres::Statement> {
-        let generation = self.ddl.load(Ordering::Relaxed);
-        if generation != self.seen_ddl {
-            self.statements.clear();
-            self.seen_ddl = generation;
-        }
+        self.follow_ddl();
         self.statements.get(sql).cloned()
     }
 
@@ -313,10 +324,10 @@ impl PgConn {
         self.statements.insert(sql.into(), stmt);
     }
 
-    /// What follows a statement an async session's task ran itself: the
-    /// schema counter after DDL, the stale-plan eviction.
-    #[cfg(feature = "async")]
-    pub(crate) fn after_native(&mut self, sql: &str, error: Option<&Error>) {
+    /// What follows a statement run with [`execute`](Self::execute) or by
+    /// an async session's task: a transaction-control statement's effect on
+    /// the caches, the schema counter after DDL, the stale-plan eviction.
+    pub(crate) fn after_statement(&mut self, sql: &str, error: Option<&Error>) {
         self.after_control(sql, error.is_none());
         if starts_with_ddl(sql) {
             self.bump_ddl();
@@ -342,13 +353,7 @@ impl PgConn {
     #[inline]
     pub(crate) fn execute(&mut self, sql: &str, params: &[&dyn ToParam]) -> Result<u64> {
         let r = self.execute_inner(sql, params);
-        self.after_control(sql, r.is_ok());
-        if starts_with_ddl(sql) {
-            self.bump_ddl();
-        }
-        if let Err(e) = &r {
-            self.evict_if_stale(sql, e);
-        }
+        self.after_statement(sql, r.as_ref().err());
         r
     }
 
@@ -396,10 +401,7 @@ impl PgConn {
 /// Calls `f` with the parameters as the driver's `&[&(dyn ToSql + Sync)]`, on the stack
 /// for up to 16 of them.
 #[inline]
-pub(crate) fn with_binds<R>(
-    params: &[&dyn ToParam],
-    f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> R,
-) -> R {
+fn with_binds<R>(params: &[&dyn ToParam], f: impl FnOnce(&[&(dyn ToSql + Sync)]) -> R) -> R {
     with_mapped(
         params,
         |p| Bind(*p),

@@ -64,6 +64,6 @@ pub use stream::AsyncRows;
 
 /// Locks `m`, ignoring poisoning (the data is a queue or a handle, valid
 /// whatever a panicking holder did).
-pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -91,7 +91,7 @@ impl Drop for Flight {
             return;
         };
         if let Abandon::Statement { .. } = self.abandon {
-            io.cancel.cancel();
+            io.cancel();
         }
         if let Some(s) = lock(&self.slot).session_if_open_mut() {
             s.native_return(io.connection, false);
@@ -341,12 +341,23 @@ pub(super) async fn select<R>(
     .await
 }
 
+/// [`select`] of a statement answering one value (`COUNT`, `EXISTS`): the
+/// value, or `T`'s default when no row came.
+pub(super) async fn scalar<T: Decode + Default>(
+    worker: Option<&Worker>,
+    st: &QueryState,
+    kind: StatementKind,
+) -> Option<Result<T>> {
+    let r = select(worker, st, kind, T::decode, 1).await?;
+    Some(r.map(|(values, _)| values.into_iter().next().unwrap_or_default()))
+}
+
 /// Raw SQL with its parameters ([`rows`] for `AsyncSession::execute`,
 /// `query_as` and their kin): the text is translated with the session's
 /// connection cache, the values encoded while `params` lends them. `Err`
 /// gives them back for the thread's way.
 pub(super) async fn raw<Q, P, T>(
-    worker: &Worker,
+    worker: Option<&Worker>,
     sql: Q,
     params: P,
     want: Want,
@@ -356,6 +367,9 @@ where
     Q: AsSql,
     P: Params,
 {
+    let Some(worker) = worker else {
+        return Err((sql, params));
+    };
     let placeholders: OnceLock<Option<Placeholders>> = OnceLock::new();
     let sent = rows(
         worker,

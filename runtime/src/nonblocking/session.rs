@@ -220,16 +220,8 @@ impl AsyncSession {
         G: Executable + 'static,
     {
         #[cfg(feature = "postgres")]
-        if let Some(r) = native::select(
-            self.native(),
-            &q.st,
-            Kind::Count,
-            <i64 as Decode>::decode,
-            1,
-        )
-        .await
-        {
-            return r.map(|(n, _)| n.into_iter().next().unwrap_or(0));
+        if let Some(r) = native::scalar(self.native(), &q.st, Kind::Count).await {
+            return r;
         }
         self.call(move |s| q.count(s)).await
     }
@@ -242,16 +234,8 @@ impl AsyncSession {
         G: Executable + 'static,
     {
         #[cfg(feature = "postgres")]
-        if let Some(r) = native::select(
-            self.native(),
-            &q.st,
-            Kind::Exists,
-            <bool as Decode>::decode,
-            1,
-        )
-        .await
-        {
-            return r.map(|(found, _)| found.into_iter().next().unwrap_or(false));
+        if let Some(r) = native::scalar(self.native(), &q.st, Kind::Exists).await {
+            return r;
         }
         self.call(move |s| q.exists(s)).await
     }
@@ -355,16 +339,15 @@ impl AsyncSession {
         P: Params + Send + 'static,
     {
         #[cfg(feature = "postgres")]
-        let (sql, params) = match self.native() {
-            Some(worker) => {
-                let read = |a: native::Answer| Ok(a.count);
-                match native::raw(worker, sql, params, native::Want::Count, read).await {
-                    Ok(r) => return r,
-                    Err(back) => back,
-                }
-            }
-            None => (sql, params),
-        };
+        let (sql, params) =
+            match native::raw(self.native(), sql, params, native::Want::Count, |a| {
+                Ok(a.count)
+            })
+            .await
+            {
+                Ok(r) => return r,
+                Err(back) => back,
+            };
         self.call(move |s| s.execute(sql, params)).await
     }
 
@@ -382,21 +365,17 @@ impl AsyncSession {
         P: Params + Send + 'static,
     {
         #[cfg(feature = "postgres")]
-        let (sql, params) = match self.native() {
-            Some(worker) => {
-                let read = |a: native::Answer| {
-                    let n = a.rows.len();
-                    a.rows
-                        .iter()
-                        .map(|r| T::from_row(&Row::pg_of(r, n)))
-                        .collect()
-                };
-                match native::raw(worker, sql, params, native::Want::Rows, read).await {
-                    Ok(r) => return r,
-                    Err(back) => back,
-                }
-            }
-            None => (sql, params),
+        let (sql, params) = match native::raw(self.native(), sql, params, native::Want::Rows, |a| {
+            let n = a.rows.len();
+            a.rows
+                .iter()
+                .map(|r| T::from_row(&Row::pg_of(r, n)))
+                .collect()
+        })
+        .await
+        {
+            Ok(r) => return r,
+            Err(back) => back,
         };
         self.call(move |s| s.query_as(sql, params)).await
     }
@@ -427,22 +406,25 @@ impl AsyncSession {
         Q: AsSql + Send + 'static,
         P: Params + Send + 'static,
     {
+        // More than one row fails the transaction, as on the thread.
         #[cfg(feature = "postgres")]
-        let (sql, params) = match self.native() {
-            Some(worker) => {
-                // More than one row fails the transaction, as on the thread.
-                let read = |a: native::Answer| match &a.rows[..] {
+        let (sql, params) =
+            match native::raw(
+                self.native(),
+                sql,
+                params,
+                native::Want::Rows,
+                |a| match &a.rows[..] {
                     [] => Ok(None),
                     [row] => T::from_row(&Row::pg_of(row, 1)).map(Some),
                     _ => Err(Error::TooManyRows),
-                };
-                match native::raw(worker, sql, params, native::Want::Rows, read).await {
-                    Ok(r) => return r,
-                    Err(back) => back,
-                }
-            }
-            None => (sql, params),
-        };
+                },
+            )
+            .await
+            {
+                Ok(r) => return r,
+                Err(back) => back,
+            };
         self.call(move |s| s.query_opt(sql, params)).await
     }
 

@@ -8,10 +8,10 @@
 
 use std::sync::Arc;
 
-use super::transaction::pg_begin;
+use super::transaction::{commit_outcome, pg_begin};
 use super::*;
 use crate::backend::pg_native::Connection;
-use crate::backend::postgres::{PgClient, PgConn};
+use crate::backend::postgres::{Control, PgClient, PgConn};
 
 /// The session's connection, lent to a task.
 pub(crate) struct NativeIo {
@@ -19,8 +19,16 @@ pub(crate) struct NativeIo {
     pub(crate) client: Arc<tokio_postgres::Client>,
     /// The connection half, lent until [`Session::native_return`].
     pub(crate) connection: Box<Connection>,
-    /// Where to send a cancel request if the task is dropped half way.
-    pub(crate) cancel: CancelHandle,
+    /// The runtime to send a cancel request from if the task is dropped
+    /// half way (see [`NativeIo::cancel`]).
+    pub(crate) runtime: tokio::runtime::Handle,
+}
+
+impl NativeIo {
+    /// Asks the server to stop the statement running on this connection.
+    pub(crate) fn cancel(&self) {
+        CancelHandle::postgres_native(&self.client, self.runtime.clone()).cancel();
+    }
 }
 
 /// What a task needs to run one statement itself.
@@ -44,19 +52,6 @@ impl Session {
         Some(Session::with_conn(engine.clone(), conn))
     }
 
-    /// The connection, when it is an async engine's and can run a statement
-    /// from a task now.
-    fn native_conn(&mut self) -> Option<&mut PgConn> {
-        let conn = self.conn.get().ok()?;
-        if conn.broken {
-            return None;
-        }
-        match &mut conn.raw {
-            RawConn::Pg(c) if matches!(c.client, PgClient::Native(_)) => Some(c),
-            _ => None,
-        }
-    }
-
     /// Prepares to run `sql` from a task: `None` when the statement must
     /// take the connection thread's way (no connection checked out yet, a
     /// blocking connection, listeners to call, a hook running, a lost
@@ -74,12 +69,10 @@ impl Session {
         } else if self.autocommit && self.next.is_none() {
             None
         } else {
-            let options = self.next.unwrap_or_default();
-            let isolation = options.isolation.or(self.engine.inner.isolation);
-            Some(pg_begin(isolation, options.read_only))
+            Some(self.next_begin())
         };
-        let statement = self.native_conn()?.cached_statement(sql);
-        let io = self.native_io()?;
+        let (io, c) = self.native_io()?;
+        let statement = c.cached_statement(sql);
         Some(Ok(NativeStart {
             io,
             statement,
@@ -87,31 +80,37 @@ impl Session {
         }))
     }
 
-    /// Lends the connection to a task: `None` when it cannot (see
-    /// [`native_conn`](Self::native_conn)) or when it is known closed (the
-    /// thread's way replaces a dead idle connection before a `BEGIN`, and
+    /// The `BEGIN` of the next transaction, with its options.
+    fn next_begin(&self) -> &'static str {
+        let (isolation, read_only) = self.next_options();
+        pg_begin(isolation, read_only)
+    }
+
+    /// Lends the connection to a task, with the connection itself: `None`
+    /// when it cannot (no connection checked out, a blocking one, one that
+    /// is lent already) or when it is known closed or retired between
+    /// transactions (the thread's way replaces it before a `BEGIN`, and
     /// otherwise reports the loss).
-    fn native_io(&mut self) -> Option<NativeIo> {
+    fn native_io(&mut self) -> Option<(NativeIo, &mut PgConn)> {
         let between = !self.active;
         let conn = self.conn.get().ok()?;
-        if conn.retired && between {
-            // Replaced before the next transaction, on the thread.
+        if conn.is_closed() || (conn.retired && between) {
             return None;
         }
-        let c = self.native_conn()?;
-        if c.client.is_closed() {
+        // Irrefutable without SQLite compiled in.
+        #[allow(irrefutable_let_patterns)]
+        let RawConn::Pg(c) = &mut conn.raw else {
             return None;
-        }
-        let cancel = CancelHandle::postgres(&c.client);
+        };
         let PgClient::Native(native) = &mut c.client else {
             return None;
         };
-        let connection = native.take_connection()?;
-        Some(NativeIo {
+        let io = NativeIo {
+            connection: native.take_connection()?,
             client: native.client.clone(),
-            connection,
-            cancel,
-        })
+            runtime: native.handle().clone(),
+        };
+        Some((io, c))
     }
 
     /// [`begin`](Self::begin) from a task: `Some(Ok(Some((io, sql))))` when
@@ -125,10 +124,8 @@ impl Session {
         if self.active {
             return Some(Ok(None));
         }
-        let options = self.next.unwrap_or_default();
-        let isolation = options.isolation.or(self.engine.inner.isolation);
-        let sql = pg_begin(isolation, options.read_only);
-        let io = self.native_io()?;
+        let sql = self.next_begin();
+        let (io, _) = self.native_io()?;
         Some(Ok(Some((io, sql))))
     }
 
@@ -152,7 +149,7 @@ impl Session {
             self.next = None;
             return Some(Ok(None));
         }
-        let io = self.native_io()?;
+        let (io, _) = self.native_io()?;
         self.end_transaction();
         Some(Ok(Some(io)))
     }
@@ -169,15 +166,13 @@ impl Session {
         {
             conn.broken = true;
         }
-        let r = commit.map_err(|e| match e {
-            Error::ConnectionLost { message } => Error::CommitOutcomeUnknown { message },
-            other => other,
-        });
-        if let (Err(Error::CommitOutcomeUnknown { .. }), Ok(conn)) = (&r, self.conn.get()) {
-            conn.broken = true;
+        let r = match self.conn.get() {
+            Ok(conn) => conn.note(commit),
+            Err(_) => commit,
         }
+        .map_err(commit_outcome);
         if let Some(c) = self.native_conn_any() {
-            c.after_control("COMMIT", r.is_ok());
+            c.after(Control::Commit, r.is_ok());
         }
         r?;
         self.emit(Event::Commit);
@@ -195,7 +190,7 @@ impl Session {
             self.rollback().ok()?;
             return Some(None);
         }
-        let io = self.native_io()?;
+        let (io, _) = self.native_io()?;
         self.uow = crate::query::UnitOfWork::default();
         self.failed = None;
         self.end_transaction();
@@ -210,7 +205,7 @@ impl Session {
             conn.broken = true;
         }
         if let Some(c) = self.native_conn_any() {
-            c.after_control("ROLLBACK", true);
+            c.after(Control::Rollback { partial: false }, true);
         }
         self.emit(Event::Rollback);
         r
@@ -262,7 +257,7 @@ impl Session {
     /// Records the `BEGIN` a task sent, as `begin_now` does.
     pub(crate) fn native_begun(&mut self, sql: &'static str) {
         if let Some(c) = self.native_conn_any() {
-            c.after_control(sql, true);
+            c.after(Control::Begin, true);
         }
         self.next = None;
         self.active = true;
@@ -283,7 +278,7 @@ impl Session {
     pub(crate) fn native_finish<T>(&mut self, sql: &str, r: Result<T>) -> Result<T> {
         self.note(sql);
         if let Some(c) = self.native_conn_any() {
-            c.after_native(sql, r.as_ref().err());
+            c.after_statement(sql, r.as_ref().err());
         }
         let r = match self.conn.get() {
             Ok(conn) => conn.note(r),

@@ -61,7 +61,17 @@ impl TxOptions {
     }
 }
 
-pub(crate) fn pg_begin(iso: Option<IsolationLevel>, ro: bool) -> &'static str {
+/// A failed `COMMIT`'s error: a lost connection leaves the outcome unknown
+/// (the `COMMIT` may have reached the server before the connection broke),
+/// which must not read as "rolled back".
+pub(super) fn commit_outcome(e: Error) -> Error {
+    match e {
+        Error::ConnectionLost { message } => Error::CommitOutcomeUnknown { message },
+        other => other,
+    }
+}
+
+pub(super) fn pg_begin(iso: Option<IsolationLevel>, ro: bool) -> &'static str {
     use IsolationLevel::*;
     match (iso, ro) {
         (None, false) => "BEGIN",
@@ -172,16 +182,26 @@ impl Session {
         self.conn.replace()
     }
 
+    /// The next transaction's isolation level (the engine's default when
+    /// unset) and read-only flag.
+    pub(super) fn next_options(&self) -> (Option<IsolationLevel>, bool) {
+        let options = self.next.unwrap_or_default();
+        (
+            options.isolation.or(self.engine.inner.isolation),
+            options.read_only,
+        )
+    }
+
     #[cold]
     pub(super) fn begin_now(&mut self) -> Result<()> {
-        let options = self.next.take().unwrap_or_default();
-        let isolation = options.isolation.or(self.engine.inner.isolation);
+        let (isolation, read_only) = self.next_options();
+        self.next = None;
         if self.conn.get().map_or(true, |c| c.is_closed() || c.retired) {
             self.replace_connection()?;
         }
         let mut attempts = 0;
         loop {
-            match self.try_begin(isolation, options.read_only) {
+            match self.try_begin(isolation, read_only) {
                 Err(Error::ConnectionLost { .. }) if attempts < 3 => {
                     // The idle connection died (server restart, terminated backend): no
                     // work is lost yet, so take another one and begin again. Returning
@@ -348,12 +368,7 @@ impl Session {
             return Ok(());
         }
         let conn = self.conn.get()?;
-        let r = conn.control("COMMIT").map_err(|e| match e {
-            // The COMMIT may have reached the server before the connection
-            // broke: the outcome is unknown, and must not read as "rolled back".
-            Error::ConnectionLost { message } => Error::CommitOutcomeUnknown { message },
-            other => other,
-        });
+        let r = conn.control("COMMIT").map_err(commit_outcome);
         if r.is_err() && !conn.is_closed() {
             // SQLite keeps the transaction open after a failed COMMIT (e.g. busy).
             if conn.control("ROLLBACK").is_err() {
